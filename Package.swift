@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Release builds may use FMA/AVX2 (see ../shared/TOOLCHAIN.md: without it Swift emits libm fma calls).
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-mfma", "-Xcc", "-mavx2"], .when(configuration: .release))
+]
+
+let package = Package(
+    name: "Neuromod",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Neuromod", targets: ["Neuromod"]),
+        .library(name: "NeuromodTasks", targets: ["NeuromodTasks"]),
+        .library(name: "NeuromodLab", targets: ["NeuromodLab"]),
+        .executable(name: "neuromod", targets: ["neuromod"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // GSL with its CBLAS calls bound to OpenBLAS (link lines written by hand, see module.modulemap).
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Neuromod", dependencies: ["CGSL"], swiftSettings: fastMath),
+        .target(name: "NeuromodTasks", dependencies: ["Neuromod", "CZlib"], swiftSettings: fastMath),
+        .target(
+            name: "NeuromodLab",
+            dependencies: ["Neuromod", "NeuromodTasks", .product(name: "Yams", package: "Yams")],
+            swiftSettings: fastMath),
+        .executableTarget(
+            name: "neuromod",
+            dependencies: ["NeuromodLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "NeuromodTests", dependencies: ["Neuromod"]),
+        .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks"]),
+        .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,97 @@
+/// The backpropagation reference: the exact gradient of the batch loss and plain SGD on it.
+///
+/// This is the one non-local method in Neuromod. It is the baseline every local rule is compared
+/// with and the ground truth for estimator checks. The gradient is that of the network's last
+/// forward pass as computed (noise included, if streams were given); leaky populations are rejected,
+/// since one step of a leaky network is not a function of its input alone.
+///
+/// Backward pass (thesis §2.2, eq. 5–9): δ_L = ∂L/∂r_L; for ℓ = L…1: δz_ℓ = φ′ᵀ δ_ℓ,
+/// ∂L/∂W_ℓ = δz_ℓᵀ r_{ℓ−1}, ∂L/∂b_ℓ = Σ_n δz_ℓ, δ_{ℓ−1} = δz_ℓ W_ℓ — all batched through BLAS.
+public final class Backprop {
+    public let loss: Loss
+    /// ∂L/∂θ of the last call to ``computeGradients(network:input:target:streams:)``.
+    public private(set) var gradients: [LayerParameters] = []
+    /// Per-instance losses of the last call.
+    public private(set) var instanceLosses: [Double] = []
+    private var gradRates: [Matrix] = []
+    private var gradPre: [Matrix] = []
+
+    public init(loss: Loss) { self.loss = loss }
+
+    /// Runs a forward pass and the backward pass; returns the batch loss and fills ``gradients``.
+    @discardableResult
+    public func computeGradients(network: Network, input: Matrix, target: Matrix,
+                                 streams: InstanceStreams? = nil) throws -> Double {
+        guard network.populations.allSatisfy({ $0.leakSteps == nil }) else {
+            throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
+        }
+        guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
+            throw NetworkError.shapeMismatch(what: "target", expected: "\(input.rows)×\(network.layerSizes.last!)",
+                                             got: "\(target.rows)×\(target.cols)")
+        }
+        let output = network.forward(input, streams: streams)
+        let batchLoss = loss.evaluate(output: output, target: target, perInstance: &instanceLosses)
+        prepareBuffers(network: network, batch: input.rows)
+        let last = network.depth - 1
+        let outputActivation = network.populations[last].activation
+        if loss == .crossEntropy && outputActivation == .softmax {
+            // Fused softmax + cross-entropy: ∂L/∂z = (y − t)/B.
+            let scale = 1 / Double(max(input.rows, 1))
+            for i in gradPre[last].storage.indices {
+                gradPre[last].storage[i] = (output.storage[i] - target.storage[i]) * scale
+            }
+        } else {
+            loss.gradient(output: output, target: target, into: &gradRates[last])
+            backwardThroughActivation(network: network, layer: last)
+        }
+        for l in stride(from: last, through: 0, by: -1) {
+            let previous = l == 0 ? network.input : network.rates[l - 1]
+            Matrix.gemm(gradPre[l], previous, transA: .transposed, into: &gradients[l].weights)
+            network.connectivity[l].apply(to: &gradients[l].weights)
+            for j in gradients[l].bias.indices { gradients[l].bias[j] = 0 }
+            gradPre[l].addColumnSums(scaledBy: 1, into: &gradients[l].bias)
+            if l > 0 {
+                Matrix.gemm(gradPre[l], network.parameters[l].weights, into: &gradRates[l - 1])
+                backwardThroughActivation(network: network, layer: l - 1)
+            }
+        }
+        return batchLoss
+    }
+
+    /// One SGD step θ ← θ − η ∂L/∂θ on a batch; returns the batch loss before the step.
+    @discardableResult
+    public func sgdStep(network: Network, input: Matrix, target: Matrix, learningRate: Double,
+                        streams: InstanceStreams? = nil) throws -> Double {
+        let batchLoss = try computeGradients(network: network, input: input, target: target, streams: streams)
+        for l in 0..<network.depth { network.parameters[l].add(gradients[l], scaledBy: -learningRate) }
+        return batchLoss
+    }
+
+    private func backwardThroughActivation(network: Network, layer l: Int) {
+        let population = network.populations[l]
+        // φ′ is taken at the noiseless rate φ(z): output noise is added after the transfer function.
+        var rates = network.rates[l]
+        if population.noise?.site == .output { rates.add(network.noise[l], scaledBy: -1) }
+        gradRates[l].storage.withUnsafeBufferPointer { g in
+            rates.storage.withUnsafeBufferPointer { a in
+                network.preActivations[l].storage.withUnsafeBufferPointer { z in
+                    gradPre[l].storage.withUnsafeMutableBufferPointer { out in
+                        population.activation.backward(gradOutput: g, output: a, preActivation: z,
+                                                       width: population.size, into: out)
+                    }
+                }
+            }
+        }
+    }
+
+    private func prepareBuffers(network: Network, batch: Int) {
+        let sizes = network.layerSizes
+        if gradients.count != network.depth {
+            gradients = (0..<network.depth).map { LayerParameters(pre: sizes[$0], post: sizes[$0 + 1]) }
+        }
+        if gradRates.count != network.depth || gradRates.first?.rows != batch {
+            gradRates = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
+            gradPre = gradRates
+        }
+    }
+}
