@@ -1,0 +1,157 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+extension ExperimentSpec {
+    /// Reads and validates a spec file. Unknown or misspelled fields, wrong types, impossible sizes and
+    /// missing data files are rejected with a ``SpecError`` naming the file and field.
+    ///
+    /// Data paths in the spec are relative to the spec's own folder; a path starting with `$DATA/` is
+    /// relative to `dataDirectory` (default `../shared/data`, where larger datasets live).
+    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ExperimentSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, field: "", message: "spec file not found")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, field: "", message: "spec is not UTF-8 text")
+        }
+        let specFolder = (path as NSString).deletingLastPathComponent
+        return try parse(text, file: path, resolveData: { raw in
+            if raw.hasPrefix("$DATA/") { return (dataDirectory as NSString).appendingPathComponent(String(raw.dropFirst(6))) }
+            if raw.hasPrefix("/") { return raw }
+            return specFolder.isEmpty ? raw : (specFolder as NSString).appendingPathComponent(raw)
+        })
+    }
+
+    /// Parses spec text; `resolveData` maps a data path as written to a path to open.
+    static func parse(_ text: String, file: String, resolveData: (String) -> String = { $0 }) throws -> ExperimentSpec {
+        let root = try SpecNode.parse(text, file: file)
+        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random",
+                                          "task", "network", "training", "methods"])
+        func required(_ key: String) throws -> SpecNode {
+            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
+            return node
+        }
+        let seed = try required("seed").int()
+        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
+        let network = try parseNetwork(required("network"))
+        let methods = try required("methods").elements().map(parseMethod)
+        guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
+        var names = Set<String>()
+        for (m, node) in zip(methods, try f["methods"]!.elements()) where !names.insert(m.name).inserted {
+            throw node.error("method name '\(m.name)' is used twice")
+        }
+        return ExperimentSpec(
+            file: file,
+            name: try required("name").string(),
+            description: try f["description"]?.string() ?? "",
+            seed: UInt64(seed),
+            runs: try required("runs").positiveInt(),
+            output: try required("output").string(),
+            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? .mt19937,
+            task: try parseTask(required("task"), resolveData: resolveData),
+            network: network,
+            training: try parseTraining(required("training")),
+            methods: methods)
+    }
+
+    private static func parseTask(_ node: SpecNode, resolveData: (String) -> String) throws -> TaskSpec {
+        let kind = try node.fields(allowed: ["kind", "low", "high", "samples", "noise", "frequency", "path",
+                                             "inputs", "targets", "test_fraction", "standardize_inputs",
+                                             "standardize_targets"])
+        guard let kindNode = kind["kind"] else { throw node.error("required field 'kind' is missing (sinusoid or table)") }
+        switch try kindNode.choice(["sinusoid", "table"]) {
+        case "sinusoid":
+            let f = try node.fields(allowed: ["kind", "low", "high", "samples", "noise", "frequency"])
+            for key in ["low", "high", "samples", "noise"] where f[key] == nil {
+                throw SpecError(file: node.file, field: "\(node.path).\(key)", line: node.line,
+                                message: "required field is missing")
+            }
+            let task = SinusoidTask(low: try f["low"]!.double(), high: try f["high"]!.double(),
+                                    samples: try f["samples"]!.positiveInt(), noiseSigma: try f["noise"]!.double(),
+                                    frequency: try f["frequency"]?.double() ?? 1)
+            do { try task.validate() } catch { throw node.error("\(error)") }
+            return .sinusoid(task)
+        default:
+            let f = try node.fields(allowed: ["kind", "path", "inputs", "targets", "test_fraction",
+                                              "standardize_inputs", "standardize_targets"])
+            guard let pathNode = f["path"] else { throw node.error("required field 'path' is missing") }
+            guard let targetsNode = f["targets"] else { throw node.error("required field 'targets' is missing") }
+            let path = resolveData(try pathNode.string())
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw pathNode.error("data file not found: \(path)")
+            }
+            let fraction = try f["test_fraction"]?.double() ?? 0.2
+            guard fraction >= 0, fraction < 1 else {
+                throw f["test_fraction"]!.error("expected a fraction in [0, 1), got \(fraction)")
+            }
+            return .table(TableTaskSpec(
+                path: path,
+                inputs: try f["inputs"]?.elements().map { try $0.string() },
+                targets: try targetsNode.elements().map { try $0.string() },
+                testFraction: fraction,
+                standardizeInputs: try f["standardize_inputs"]?.bool() ?? true,
+                standardizeTargets: try f["standardize_targets"]?.bool() ?? false))
+        }
+    }
+
+    private static func parseNetwork(_ node: SpecNode) throws -> NetworkSpec {
+        let f = try node.fields(allowed: ["input", "layers", "init"])
+        guard let input = f["input"] else { throw node.error("required field 'input' is missing") }
+        guard let layersNode = f["layers"] else { throw node.error("required field 'layers' is missing") }
+        let layers = try layersNode.elements().map { layer -> LayerSpec in
+            let l = try layer.fields(allowed: ["size", "activation", "noise", "noise_site", "leak_steps",
+                                               "connection_probability"])
+            guard let size = l["size"] else { throw layer.error("required field 'size' is missing") }
+            guard let act = l["activation"] else { throw layer.error("required field 'activation' is missing") }
+            let name = try act.string()
+            guard let activation = Activation(name: name) else {
+                throw act.error("unknown activation '\(name)'; expected linear, sigmoid, tanh, relu, leaky-relu, leaky-relu(SLOPE) or softmax")
+            }
+            var noise: IntrinsicNoise?
+            if let sigmaNode = l["noise"] {
+                let sigma = try sigmaNode.double()
+                guard sigma >= 0 else { throw sigmaNode.error("noise sigma must be ≥ 0, got \(sigma)") }
+                let site = try l["noise_site"].map { NoiseSite(rawValue: try $0.choice(NoiseSite.allCases.map(\.rawValue)))! }
+                noise = IntrinsicNoise(site: site ?? .output, sigma: sigma)
+            } else if let site = l["noise_site"] {
+                throw site.error("noise_site needs a noise sigma ('noise')")
+            }
+            let probability = try l["connection_probability"]?.double() ?? 1
+            guard probability > 0, probability <= 1 else {
+                throw l["connection_probability"]!.error("expected a probability in (0, 1], got \(probability)")
+            }
+            return LayerSpec(population: Population(size: try size.positiveInt(), activation: activation,
+                                                    leakSteps: try l["leak_steps"]?.positiveDouble(), noise: noise),
+                             connectionProbability: probability)
+        }
+        guard !layers.isEmpty else { throw layersNode.error("at least one layer is required") }
+        let initializer = try f["init"].map {
+            WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))!
+        } ?? .uniform
+        return NetworkSpec(inputSize: try input.positiveInt(), layers: layers, initializer: initializer)
+    }
+
+    private static func parseTraining(_ node: SpecNode) throws -> TrainingSpec {
+        let f = try node.fields(allowed: ["batch_size", "epochs", "data_order", "threshold"])
+        guard let batch = f["batch_size"] else { throw node.error("required field 'batch_size' is missing") }
+        guard let epochs = f["epochs"] else { throw node.error("required field 'epochs' is missing") }
+        return TrainingSpec(
+            batchSize: try batch.positiveInt(),
+            epochs: try epochs.positiveInt(),
+            dataOrder: try f["data_order"].map { DataOrder(rawValue: try $0.choice(DataOrder.allCases.map(\.rawValue)))! } ?? .perRun,
+            threshold: try f["threshold"]?.double())
+    }
+
+    private static func parseMethod(_ node: SpecNode) throws -> MethodSpec {
+        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss"])
+        guard let rule = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        switch try rule.choice(["backprop"]) {
+        default:
+            guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+            let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
+            return MethodSpec(name: try f["name"]?.string() ?? "backprop",
+                              rule: .backprop(learningRate: try eta.positiveDouble(), loss: loss))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Neuromod
+import NeuromodTasks
+
+/// An experiment as declared in a YAML spec under `Models/`: network, task, methods, training
+/// schedule, number of runs, seed and output folder. See README.md ("Spec format") for every field.
+public struct ExperimentSpec: Sendable {
+    /// The spec file it was read from (for messages and exports).
+    public var file: String
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var runs: Int
+    /// Output folder (resolved: relative paths in the spec are relative to the working directory).
+    public var output: String
+    public var random: RandomAlgorithm
+    public var task: TaskSpec
+    public var network: NetworkSpec
+    public var training: TrainingSpec
+    public var methods: [MethodSpec]
+}
+
+/// Where the training data comes from.
+public enum TaskSpec: Sendable {
+    /// The thesis's noisy sinusoid (§4.1.1), generated from the experiment seed.
+    case sinusoid(SinusoidTask)
+    /// A numeric CSV table (plain or gzip) with named input and target columns.
+    case table(TableTaskSpec)
+}
+
+/// A CSV-table task: columns, seeded train/test split and z-scoring (fit on the training part).
+public struct TableTaskSpec: Sendable {
+    /// Resolved path of the CSV file.
+    public var path: String
+    /// Input columns (nil: every column that is not a target).
+    public var inputs: [String]?
+    public var targets: [String]
+    public var testFraction: Double
+    public var standardizeInputs: Bool
+    public var standardizeTargets: Bool
+}
+
+/// One layer after the input.
+public struct LayerSpec: Sendable {
+    public var population: Population
+    public var connectionProbability: Double
+}
+
+/// The network architecture and its initialization.
+public struct NetworkSpec: Sendable {
+    public var inputSize: Int
+    public var layers: [LayerSpec]
+    public var initializer: WeightInitializer
+}
+
+/// Whether all runs see the training set in one shared minibatch order or each run shuffles its own.
+public enum DataOrder: String, Sendable, CaseIterable {
+    case shared
+    case perRun = "per-run"
+}
+
+/// The training schedule and the evaluation criterion.
+public struct TrainingSpec: Sendable {
+    public var batchSize: Int
+    public var epochs: Int
+    public var dataOrder: DataOrder
+    /// A run "reaches" the target when a minibatch loss falls below this (thesis: 0.1 sinusoid, 0.6 housing).
+    public var threshold: Double?
+}
+
+/// A learning method with its hyperparameters.
+public struct MethodSpec: Sendable {
+    public var name: String
+    public var rule: LearningRule
+}
+
+/// The learning rules a spec can name.
+public enum LearningRule: Sendable, Equatable {
+    /// SGD on the exact gradient (the non-local reference).
+    case backprop(learningRate: Double, loss: Loss)
+
+    public var learningRate: Double {
+        switch self { case .backprop(let eta, _): return eta }
+    }
+
+    public var loss: Loss {
+        switch self { case .backprop(_, let loss): return loss }
+    }
+}

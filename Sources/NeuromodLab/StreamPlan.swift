@@ -1,0 +1,13 @@
+import NeuromodTasks
+
+/// Which random stream serves which purpose, so that no two uses share a stream and every number
+/// is a function of (spec, seed) alone.
+///
+/// Stream index = purpose · 2⁴⁰ + run · 2²⁰ + instance. Purposes: 1 = data tasks (reserved by
+/// `TaskRandomStreams`), 2 = weight initialization, 3 = minibatch order, 4 = per-instance noise.
+/// Run r of every method starts from the same initial weights (a paired comparison).
+enum StreamPlan {
+    static func initialization(run: Int) -> UInt64 { (2 << 40) + UInt64(run) << 20 }
+    static func dataOrder(run: Int) -> UInt64 { (3 << 40) + UInt64(run) << 20 }
+    static func instanceNoise(run: Int) -> UInt64 { (4 << 40) + UInt64(run) << 20 }
+}

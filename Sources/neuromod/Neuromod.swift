@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Neuromod: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neuromod",
+        abstract: "Simulate noisy rate networks that learn through local, neuromodulated plasticity.",
+        discussion: """
+        Experiments are YAML specs (see Models/ and README.md). Outputs go to the spec's output folder:
+        metrics.csv (loss of every minibatch update), epochs.csv (clean train/test loss per epoch),
+        summary.json and a copy of the spec.
+
+        Example:
+          neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
+        """,
+        subcommands: [RunCommand.self])
+}

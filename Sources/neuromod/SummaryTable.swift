@@ -1,0 +1,36 @@
+import Foundation
+import NeuromodLab
+
+/// The final table printed on stdout.
+enum SummaryTable {
+    static func render(_ result: ExperimentResult) -> String {
+        let threshold = result.spec.training.threshold
+        var header = ["method", "runs", "final train loss", "final test loss", "best run"]
+        if let threshold { header.append("updates to < \(threshold)") }
+        header += ["mean var across runs", "wall s"]
+        var rows: [[String]] = []
+        for s in result.summaries {
+            var row = [s.method, "\(s.runs)", meanSD(s.finalTrainLoss),
+                       s.finalTestLoss.isEmpty ? "–" : meanSD(s.finalTestLoss), "\(s.bestRun)"]
+            if threshold != nil {
+                let reached = s.updatesToThreshold.compactMap { $0 }
+                row.append(reached.isEmpty ? "never" : "best \(reached.min()!), \(reached.count)/\(s.runs) runs")
+            }
+            row += [String(format: "%.3g", s.meanVarianceAcrossRuns), String(format: "%.1f", s.wallSeconds)]
+            rows.append(row)
+        }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        let title = "\(result.spec.name): \(result.spec.runs) runs, seed \(result.spec.seed)"
+        return ([title, line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+                + rows.map(line)).joined(separator: "\n")
+    }
+
+    static func meanSD(_ values: [Double]) -> String {
+        let mean = values.reduce(0, +) / Double(values.count)
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
+        return String(format: "%.4g ± %.2g", mean, sd)
+    }
+}
