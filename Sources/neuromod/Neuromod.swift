@@ -6,8 +6,8 @@ struct Neuromod: ParsableCommand {
         commandName: "neuromod",
         abstract: "Simulate noisy rate networks that learn through local, neuromodulated plasticity.",
         discussion: """
-        Experiments are YAML specs (see Models/ and README.md). Outputs go to the spec's output folder:
-        metrics.csv (loss of every minibatch update), epochs.csv (clean train/test loss per epoch),
+        Experiments are YAML specs (see Models/ and README.md). Outputs go to the spec's output folder: \
+        metrics.csv (loss of every minibatch update), epochs.csv (clean train/test loss per epoch), \
         summary.json and a copy of the spec.
 
         Example:

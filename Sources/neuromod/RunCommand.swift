@@ -8,8 +8,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Train every method of a spec for its runs and write metrics and a summary.",
         discussion: """
-        Progress goes to stderr (a bar on a terminal, one line per run otherwise); the summary table
-        goes to stdout. Files are written only when every run has finished; each is complete or absent.
+        Progress goes to stderr (a bar on a terminal, one line per run otherwise); the summary table \
+        goes to stdout. Files are written only when every run has finished; each is complete or absent. \
         A loss that becomes NaN or infinite stops the experiment with exit code 1 and writes nothing.
 
         Example:

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import NeuromodLab
+
+/// Bad specs are rejected with one line naming the file, the field and what was expected.
+@Suite struct SpecValidationTests {
+    static let valid = """
+    name: t
+    seed: 3
+    runs: 2
+    output: out
+    task: {kind: sinusoid, low: -3, high: 3, samples: 64, noise: 0.1}
+    network:
+      input: 1
+      layers:
+        - {size: 4, activation: sigmoid}
+        - {size: 1, activation: linear}
+    training: {batch_size: 16, epochs: 2}
+    methods:
+      - {name: BP, rule: backprop, learning_rate: 0.5}
+    """
+
+    func error(_ text: String) -> String {
+        do {
+            _ = try ExperimentSpec.parse(text, file: "spec.yaml")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func validSpecParsesWithDefaults() throws {
+        let spec = try ExperimentSpec.parse(Self.valid, file: "spec.yaml")
+        #expect(spec.runs == 2 && spec.seed == 3)
+        #expect(spec.network.layers.map(\.population.size) == [4, 1])
+        #expect(spec.network.initializer == .uniform)
+        #expect(spec.training.dataOrder == .perRun)
+        #expect(spec.methods.first?.rule == .backprop(learningRate: 0.5, loss: .meanSquaredError))
+        #expect(spec.random == .mt19937)
+    }
+
+    @Test func malformedYAMLNamesTheFileAndLine() {
+        let message = error("name: t\nnetwork: {input: 1, layers: [ {size: 8}\n")
+        #expect(message.hasPrefix("spec.yaml:"))
+        #expect(message.contains("malformed YAML"))
+        #expect(!message.contains("\n"))
+    }
+
+    @Test func unknownFieldSuggestsTheNearestName() {
+        let message = error(Self.valid.replacingOccurrences(of: "learning_rate: 0.5", with: "learning_rat: 0.5"))
+        #expect(message == "spec.yaml:13: methods[0].learning_rat: unknown field (did you mean 'learning_rate'?); allowed: name, rule, learning_rate, loss")
+    }
+
+    @Test func negativeSizeIsRejected() {
+        let message = error(Self.valid.replacingOccurrences(of: "size: 4", with: "size: -3"))
+        #expect(message == "spec.yaml:9: network.layers[0].size: expected a positive integer, got -3")
+    }
+
+    @Test func wrongTypesAreRejected() {
+        #expect(error(Self.valid.replacingOccurrences(of: "runs: 2", with: "runs: two"))
+                == "spec.yaml:3: runs: expected an integer, got 'two'")
+        #expect(error(Self.valid.replacingOccurrences(of: "epochs: 2", with: "epochs: [2]"))
+                == "spec.yaml:11: training.epochs: expected an integer, got a list")
+        #expect(error(Self.valid.replacingOccurrences(of: "activation: sigmoid", with: "activation: sigmod"))
+            .contains("network.layers[0].activation: unknown activation 'sigmod'"))
+        #expect(error(Self.valid.replacingOccurrences(of: "rule: backprop", with: "rule: backpro"))
+            .contains("methods[0].rule: unknown value 'backpro' (did you mean 'backprop'?)"))
+    }
+
+    @Test func missingRequiredFieldIsNamed() {
+        #expect(error(Self.valid.replacingOccurrences(of: "seed: 3\n", with: "")) == "spec.yaml: seed: required field is missing")
+    }
+
+    @Test func missingDataFileIsNamed() {
+        let text = Self.valid.replacingOccurrences(
+            of: "{kind: sinusoid, low: -3, high: 3, samples: 64, noise: 0.1}",
+            with: "{kind: table, path: nowhere/data.csv, targets: [y]}")
+        #expect(error(text) == "spec.yaml:5: task.path: data file not found: nowhere/data.csv")
+    }
+
+    @Test func impossibleSinusoidIsRejected() {
+        let message = error(Self.valid.replacingOccurrences(of: "low: -3, high: 3", with: "low: 3, high: -3"))
+        #expect(message.hasPrefix("spec.yaml:5: task: "))
+    }
+
+    @Test func duplicateMethodNamesAreRejected() {
+        let text = Self.valid + "\n  - {name: BP, rule: backprop, learning_rate: 0.1}\n"
+        #expect(error(text).contains("method name 'BP' is used twice"))
+    }
+
+    @Test func everyShippedModelParses() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let models = root.appendingPathComponent("Models")
+        let files = FileManager.default.enumerator(atPath: models.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 2)
+        for file in files {
+            let spec = try ExperimentSpec.load(path: models.appendingPathComponent(file).path,
+                                               dataDirectory: root.appendingPathComponent("../shared/data").path)
+            _ = try Runner(spec: spec)
+        }
+    }
+}
