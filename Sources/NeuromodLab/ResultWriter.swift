@@ -16,7 +16,7 @@ public enum ResultWriter {
     public static let files = ["metrics.csv", "epochs.csv", "summary.json", "spec.yaml"]
 
     public static func write(_ result: ExperimentResult, specText: String, to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // Everything is encoded before the folder is touched, so a failure leaves nothing behind.
         var metrics = "method,run,epoch,step,loss\n"
         metrics.reserveCapacity(result.steps.count * 32)
         for s in result.steps { metrics += "\(s.method),\(s.run),\(s.epoch),\(s.step),\(s.loss)\n" }
@@ -26,8 +26,11 @@ public enum ResultWriter {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Finite losses can still overflow a variance; JSON has no infinity, so such values become strings.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let summary = try encoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed,
                                                      runs: result.spec.runs, methods: result.summaries))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try atomicWrite(Data(metrics.utf8), to: folder, name: "metrics.csv")
         try atomicWrite(Data(epochs.utf8), to: folder, name: "epochs.csv")
         try atomicWrite(summary, to: folder, name: "summary.json")
