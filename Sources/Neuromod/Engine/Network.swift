@@ -19,6 +19,15 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A learning rule's perturbation of one forward pass.
+public enum Probe {
+    /// Every weight and bias perturbed per instance by the stored draws (weight perturbation).
+    case synapses(SynapticNoise)
+    /// N(0, σ²) added to every neuron's rate after its transfer function, per instance, from the
+    /// given streams; later layers receive the noisy rates (thesis Algorithm 3's noisy pass).
+    case nodes(sigma: Double, streams: InstanceStreams)
+}
+
 /// A layered network of rate-neuron populations joined by projections, simulated in batches.
 ///
 /// Layer ℓ = 1…L receives a projection from layer ℓ−1 (layer 0 is the input). State is batched:
@@ -122,9 +131,10 @@ public final class Network {
     /// Advances the network one step on `input` (`[instances × inputSize]`) and returns the output.
     ///
     /// Intrinsic noise is drawn only when `streams` is given (instance n uses `streams[n]`), so the
-    /// same call without streams is the clean pass of the same weights.
+    /// same call without streams is the clean pass of the same weights. A `probe` adds a learning
+    /// rule's own perturbation on top: per-instance synaptic noise, or noise on every neuron's output.
     @discardableResult
-    public func forward(_ input: Matrix, streams: InstanceStreams? = nil) -> Matrix {
+    public func forward(_ input: Matrix, streams: InstanceStreams? = nil, probe: Probe? = nil) -> Matrix {
         precondition(input.cols == inputSize, "input has \(input.cols) columns, network expects \(inputSize)")
         let batch = input.rows
         if let streams { precondition(streams.count >= batch, "need one stream per instance (\(batch))") }
@@ -134,6 +144,10 @@ public final class Network {
                 rates[l].resize(rows: batch)
                 noise[l].resize(rows: batch)
             }
+        }
+        if case .nodes(_, let streams) = probe {
+            precondition(streams.count >= batch, "need one probe stream per instance (\(batch))")
+            if probeNoise.first?.rows != batch { probeNoise = populations.map { Matrix(rows: batch, cols: $0.size) } }
         }
         self.input = input
         for l in 0..<depth {
@@ -147,12 +161,32 @@ public final class Network {
                 }
             }
             Matrix.gemm(previous, parameters[l].weights, transB: .transposed, beta: 1, into: &preActivations[l])
+            if case .synapses(let synaptic) = probe {
+                synaptic.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
+            }
             let noiseSite = drawNoise(layer: l, streams: streams)
             if noiseSite == .preActivation { preActivations[l].add(noise[l]) }
             integrate(layer: l)
             if noiseSite == .output { rates[l].add(noise[l]) }
+            if case .nodes(let sigma, let probeStreams) = probe {
+                drawProbe(layer: l, sigma: sigma, streams: probeStreams)
+                rates[l].add(probeNoise[l])
+            }
         }
         return rates[depth - 1]
+    }
+
+    /// The node probe's draws σξ of the last step, per layer (empty unless a `.nodes` probe ran).
+    public private(set) var probeNoise: [Matrix] = []
+
+    private func drawProbe(layer l: Int, sigma: Double, streams: InstanceStreams) {
+        let width = populations[l].size, batch = probeNoise[l].rows
+        probeNoise[l].storage.withUnsafeMutableBufferPointer { buffer in
+            for n in 0..<batch {
+                streams[n].fillGaussian(UnsafeMutableBufferPointer(rebasing: buffer[(n * width)..<((n + 1) * width)]),
+                                        sigma: sigma)
+            }
+        }
     }
 
     /// Fills `noise[l]` from each instance's stream; returns where it is to be added (nil: nowhere).
