@@ -133,25 +133,62 @@ extension ExperimentSpec {
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> TrainingSpec {
-        let f = try node.fields(allowed: ["batch_size", "epochs", "data_order", "threshold"])
+        let f = try node.fields(allowed: ["batch_size", "epochs", "data_order", "threshold", "on_divergence"])
         guard let batch = f["batch_size"] else { throw node.error("required field 'batch_size' is missing") }
         guard let epochs = f["epochs"] else { throw node.error("required field 'epochs' is missing") }
         return TrainingSpec(
             batchSize: try batch.positiveInt(),
             epochs: try epochs.positiveInt(),
             dataOrder: try f["data_order"].map { DataOrder(rawValue: try $0.choice(DataOrder.allCases.map(\.rawValue)))! } ?? .perRun,
-            threshold: try f["threshold"]?.double())
+            threshold: try f["threshold"]?.double(),
+            onDivergence: try f["on_divergence"].map { DivergencePolicy(rawValue: try $0.choice(DivergencePolicy.allCases.map(\.rawValue)))! } ?? .stop)
     }
 
+    /// Rule names in specs.
+    static let ruleNames = ["backprop", "weight-perturbation", "three-factor-wp", "three-factor-np", "spsa",
+                            "evolution-strategies"]
+
     private static func parseMethod(_ node: SpecNode) throws -> MethodSpec {
-        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss"])
-        guard let rule = f["rule"] else { throw node.error("required field 'rule' is missing") }
-        switch try rule.choice(["backprop"]) {
-        default:
-            guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
-            let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
-            return MethodSpec(name: try f["name"]?.string() ?? "backprop",
-                              rule: .backprop(learningRate: try eta.positiveDouble(), loss: loss))
+        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss", "sigma", "variant", "baseline",
+                                          "baseline_rate"])
+        guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        let ruleName = try ruleNode.choice(ruleNames)
+        guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+        let learningRate = try eta.positiveDouble()
+        let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
+        let name = try f["name"]?.string() ?? ruleName
+        if ruleName == "backprop" {
+            for key in ["sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
+                throw f[key]!.error("'\(key)' does not apply to backprop")
+            }
+            return MethodSpec(name: name, rule: .backprop(learningRate: learningRate, loss: loss))
         }
+        guard let sigmaNode = f["sigma"] else { throw node.error("required field 'sigma' is missing for \(ruleName)") }
+        let preset: ThreeFactorRule.Preset
+        switch ruleName {
+        case "weight-perturbation": preset = .weightPerturbation
+        case "three-factor-wp":
+            let variant = try f["variant"].map { HebbianVariant(rawValue: try $0.choice(HebbianVariant.allCases.map(\.rawValue)))! }
+            preset = .threeFactorWeightPerturbation(variant ?? ThreeFactorRule.defaultHebbianVariant)
+        case "three-factor-np": preset = .threeFactorNodePerturbation
+        case "spsa": preset = .antitheticSPSA
+        default: preset = .evolutionStrategies
+        }
+        if ruleName != "three-factor-wp", let v = f["variant"] { throw v.error("'variant' applies only to three-factor-wp") }
+        var baseline = Neuromodulator.Baseline.batchMean
+        switch try f["baseline"]?.choice(["batch-mean", "running-average"]) ?? "batch-mean" {
+        case "running-average":
+            guard let rate = f["baseline_rate"] else { throw f["baseline"]!.error("running-average needs 'baseline_rate'") }
+            let r = try rate.positiveDouble()
+            guard r <= 1 else { throw rate.error("expected a rate in (0, 1], got \(r)") }
+            baseline = .runningAverage(rate: r)
+        default:
+            if let rate = f["baseline_rate"] { throw rate.error("'baseline_rate' needs baseline: running-average") }
+        }
+        if preset == .antitheticSPSA, f["baseline"] != nil {
+            throw f["baseline"]!.error("spsa uses its antithetic pair as the baseline")
+        }
+        return MethodSpec(name: name, rule: .threeFactor(ThreeFactorRule(
+            preset, learningRate: learningRate, sigma: try sigmaNode.positiveDouble(), baseline: baseline, loss: loss)))
     }
 }

@@ -65,6 +65,7 @@ public struct TrainingSpec: Sendable {
     public var dataOrder: DataOrder
     /// A run "reaches" the target when a minibatch loss falls below this (thesis: 0.1 sinusoid, 0.6 housing).
     public var threshold: Double?
+    public var onDivergence: DivergencePolicy
 }
 
 /// A learning method with its hyperparameters.
@@ -77,12 +78,36 @@ public struct MethodSpec: Sendable {
 public enum LearningRule: Sendable, Equatable {
     /// SGD on the exact gradient (the non-local reference).
     case backprop(learningRate: Double, loss: Loss)
+    /// A local perturbation rule in three-factor form (weight/node perturbation, SPSA, ES).
+    case threeFactor(ThreeFactorRule)
 
     public var learningRate: Double {
-        switch self { case .backprop(let eta, _): return eta }
+        switch self {
+        case .backprop(let eta, _): return eta
+        case .threeFactor(let rule): return rule.learningRate
+        }
     }
 
     public var loss: Loss {
-        switch self { case .backprop(_, let loss): return loss }
+        switch self {
+        case .backprop(_, let loss): return loss
+        case .threeFactor(let rule): return rule.loss
+        }
     }
+
+    /// Forward-pass equivalents per instance and update (thesis §3: BP 2, WP 1.5, 3F-WP 1.75, NP 1.6).
+    public var forwardPassEquivalents: Double {
+        switch self {
+        case .backprop: return 2
+        case .threeFactor(let rule): return rule.forwardPassEquivalents
+        }
+    }
+}
+
+/// What to do when a run's loss becomes NaN or infinite.
+public enum DivergencePolicy: String, Sendable, CaseIterable {
+    /// Stop the whole experiment with a diagnosis and write nothing (the default).
+    case stop
+    /// End that run, count it as diverged in the summary and go on (for studying unstable rules).
+    case record
 }

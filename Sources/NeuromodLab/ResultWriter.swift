@@ -5,21 +5,33 @@ import Foundation
 ///
 /// | file | contents |
 /// |---|---|
-/// | `metrics.csv` | `method,run,epoch,step,loss`: the training loss of every minibatch update |
+/// | `metrics.csv` | `method,run,epoch,step,compute,loss,rule_loss`: per minibatch update, the clean loss of the batch before the update and the loss of the pass the rule learned from; compute in forward-pass equivalents per instance |
 /// | `epochs.csv` | `method,run,epoch,train_loss,test_loss`: clean losses on the whole sets after each epoch |
-/// | `summary.json` | per method: final losses, updates to threshold, best run, mean variance across runs, wall time |
+/// | `curves.csv` | `method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs`: the thesis's figures' data |
+/// | `timing.csv` | `method,run,step,seconds`: wall-clock time since the run started, after each update |
+/// | `summary.json` | per method: final losses, updates to threshold, best run, mean variance across runs, divergences, wall time |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
 ///
-/// `metrics.csv` and `epochs.csv` depend only on the spec and seed; `summary.json` also holds wall times.
+/// `metrics.csv`, `epochs.csv` and `curves.csv` depend only on the spec and seed; `timing.csv` and
+/// `summary.json` also hold wall times.
 public enum ResultWriter {
     /// File names written by ``write(_:specText:to:)``.
-    public static let files = ["metrics.csv", "epochs.csv", "summary.json", "spec.yaml"]
+    public static let files = ["metrics.csv", "epochs.csv", "curves.csv", "timing.csv", "summary.json", "spec.yaml"]
 
     public static func write(_ result: ExperimentResult, specText: String, to folder: String) throws {
         // Everything is encoded before the folder is touched, so a failure leaves nothing behind.
-        var metrics = "method,run,epoch,step,loss\n"
-        metrics.reserveCapacity(result.steps.count * 32)
-        for s in result.steps { metrics += "\(s.method),\(s.run),\(s.epoch),\(s.step),\(s.loss)\n" }
+        let fpe = Dictionary(uniqueKeysWithValues: result.spec.methods.map { ($0.name, $0.rule.forwardPassEquivalents) })
+        var metrics = "method,run,epoch,step,compute,loss,rule_loss\n"
+        var timing = "method,run,step,seconds\n"
+        metrics.reserveCapacity(result.steps.count * 40)
+        for s in result.steps {
+            metrics += "\(s.method),\(s.run),\(s.epoch),\(s.step),\(Double(s.step) * fpe[s.method]!),\(s.loss),\(s.ruleLoss)\n"
+            timing += "\(s.method),\(s.run),\(s.step),\(s.seconds)\n"
+        }
+        var curves = "method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs\n"
+        for c in result.curves {
+            curves += "\(c.method),\(c.step),\(c.epoch),\(c.compute),\(c.meanLoss),\(c.varianceAcrossRuns),\(c.bestRunLoss),\(c.runs)\n"
+        }
         var epochs = "method,run,epoch,train_loss,test_loss\n"
         for e in result.epochs {
             epochs += "\(e.method),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")\n"
@@ -33,6 +45,8 @@ public enum ResultWriter {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try atomicWrite(Data(metrics.utf8), to: folder, name: "metrics.csv")
         try atomicWrite(Data(epochs.utf8), to: folder, name: "epochs.csv")
+        try atomicWrite(Data(curves.utf8), to: folder, name: "curves.csv")
+        try atomicWrite(Data(timing.utf8), to: folder, name: "timing.csv")
         try atomicWrite(summary, to: folder, name: "summary.json")
         try atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
     }

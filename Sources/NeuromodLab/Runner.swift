@@ -60,11 +60,11 @@ public struct Runner: Sendable {
     }
 
     /// Runs everything, spreading the runs of each method over `jobs` threads. Results do not depend
-    /// on `jobs`: every run owns its network and random streams. Throws
-    /// ``RunError/diverged(method:run:epoch:step:loss:hint:)`` when a loss is not finite (the
-    /// lowest-numbered failing run is reported).
+    /// on `jobs`: every run owns its network and random streams. With `on_divergence: stop` a loss
+    /// that is not finite throws ``RunError/diverged(method:run:epoch:step:loss:hint:)`` (the
+    /// lowest-numbered failing run is reported); with `record` the run ends and is counted.
     public func run(jobs: Int = 1, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) throws -> ExperimentResult {
-        var steps: [StepRecord] = [], epochs: [EpochRecord] = [], summaries: [MethodSummary] = []
+        var steps: [StepRecord] = [], epochs: [EpochRecord] = [], curves: [CurvePoint] = [], summaries: [MethodSummary] = []
         for (m, method) in spec.methods.enumerated() {
             let started = Date()
             let outcomes = try parallelMap(count: spec.runs, jobs: jobs) { r in
@@ -78,34 +78,55 @@ public struct Runner: Sendable {
                 steps += outcome.steps
                 epochs += outcome.epochs
             }
-            summaries.append(summarize(method: method, losses: outcomes.map { $0.steps.map(\.loss) },
-                                       finalTrain: outcomes.map { $0.epochs.last!.trainLoss },
-                                       finalTest: outcomes.compactMap { $0.epochs.last!.testLoss },
-                                       wallSeconds: Date().timeIntervalSince(started)))
+            curves += curve(method: method, outcomes: outcomes)
+            summaries.append(summarize(method: method, outcomes: outcomes, wallSeconds: Date().timeIntervalSince(started)))
         }
-        return ExperimentResult(spec: spec, steps: steps, epochs: epochs, summaries: summaries)
+        return ExperimentResult(spec: spec, steps: steps, epochs: epochs, curves: curves, summaries: summaries)
+    }
+
+    /// What one run produced.
+    struct RunOutcome {
+        var steps: [StepRecord]
+        var epochs: [EpochRecord]
+        var diverged: Bool
+        var losses: [Double] { steps.map(\.loss) }
+        var finalTrainLoss: Double { diverged ? .nan : epochs.last?.trainLoss ?? .nan }
     }
 
     /// One run of one method.
-    func train(method: MethodSpec, run r: Int,
-               onEpoch: (Int, Double) -> Void) throws -> (steps: [StepRecord], epochs: [EpochRecord]) {
+    func train(method: MethodSpec, run r: Int, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
         let network = try Network(
             inputSize: spec.network.inputSize, populations: spec.network.layers.map(\.population),
             initializer: spec.network.initializer,
             connectionProbability: spec.network.layers.map(\.connectionProbability),
             rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
         let batch = spec.training.batchSize
-        let streams = try InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r),
-                                          count: min(batch, data.train.count))
-        let trainer = method.rule.makeTrainer(network: network, streams: streams)
+        let n = data.train.count
+        let instances = min(batch, n)
+        let trainer = try method.rule.makeTrainer(
+            network: network,
+            intrinsic: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: instances),
+            probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances))
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
-        let n = data.train.count
-        var stepRecords: [StepRecord] = [], epochRecords: [EpochRecord] = []
-        stepRecords.reserveCapacity(spec.training.epochs * ((n + batch - 1) / batch))
-        var input = Matrix(rows: min(batch, n), cols: data.train.inputs.cols)
-        var target = Matrix(rows: min(batch, n), cols: data.train.targets.cols)
+        var outcome = RunOutcome(steps: [], epochs: [], diverged: false)
+        outcome.steps.reserveCapacity(spec.training.epochs * ((n + batch - 1) / batch))
+        var input = Matrix(rows: instances, cols: data.train.inputs.cols)
+        var target = Matrix(rows: instances, cols: data.train.targets.cols)
         var step = 0
+        // The rule's own loss is already clean for backprop on a noiseless network.
+        let noisy = spec.network.layers.contains { ($0.population.noise?.sigma ?? 0) > 0 }
+        let needsCleanPass = noisy || method.rule != .backprop(learningRate: method.rule.learningRate, loss: method.rule.loss)
+        let started = Date()
+        func diverged(epoch: Int, loss: Double) throws -> RunOutcome {
+            guard spec.training.onDivergence == .record else {
+                throw RunError.diverged(method: method.name, run: r, epoch: epoch, step: step, loss: loss,
+                                        hint: method.rule.divergenceHint)
+            }
+            outcome.diverged = true
+            onEpoch(spec.training.epochs, loss)
+            return outcome
+        }
         for epoch in 1...spec.training.epochs {
             let permutation = order.permutation(n)
             var epochTotal = 0.0, epochCount = 0
@@ -118,25 +139,22 @@ public struct Runner: Sendable {
                 data.train.inputs.gatherRows(indices, into: &input)
                 data.train.targets.gatherRows(indices, into: &target)
                 step += 1
-                let loss = try trainer.update(input: input, target: target)
-                guard loss.isFinite else {
-                    throw RunError.diverged(method: method.name, run: r, epoch: epoch, step: step, loss: loss,
-                                            hint: method.rule.divergenceHint)
-                }
-                stepRecords.append(StepRecord(method: method.name, run: r, epoch: epoch, step: step, loss: loss))
+                let cleanLoss = needsCleanPass ? method.rule.loss.mean(output: network.forward(input), target: target) : nil
+                let ruleLoss = try trainer.update(input: input, target: target)
+                let loss = cleanLoss ?? ruleLoss
+                guard loss.isFinite, ruleLoss.isFinite else { return try diverged(epoch: epoch, loss: ruleLoss.isFinite ? loss : ruleLoss) }
+                outcome.steps.append(StepRecord(method: method.name, run: r, epoch: epoch, step: step, loss: loss,
+                                                ruleLoss: ruleLoss, seconds: Date().timeIntervalSince(started)))
                 epochTotal += loss
                 epochCount += 1
             }
             let trainLoss = evaluate(network, on: data.train, loss: method.rule.loss, chunk: batch)
             let testLoss = data.test.map { evaluate(network, on: $0, loss: method.rule.loss, chunk: batch) }
-            guard trainLoss.isFinite else {
-                throw RunError.diverged(method: method.name, run: r, epoch: epoch, step: step, loss: trainLoss,
-                                        hint: method.rule.divergenceHint)
-            }
-            epochRecords.append(EpochRecord(method: method.name, run: r, epoch: epoch, trainLoss: trainLoss, testLoss: testLoss))
+            guard trainLoss.isFinite else { return try diverged(epoch: epoch, loss: trainLoss) }
+            outcome.epochs.append(EpochRecord(method: method.name, run: r, epoch: epoch, trainLoss: trainLoss, testLoss: testLoss))
             onEpoch(epoch, epochTotal / Double(max(epochCount, 1)))
         }
-        return (stepRecords, epochRecords)
+        return outcome
     }
 
     /// The clean (noise-free) mean loss over a whole dataset, computed in chunks of the batch size so
@@ -153,25 +171,59 @@ public struct Runner: Sendable {
         return total / Double(max(dataset.count, 1))
     }
 
-    func summarize(method: MethodSpec, losses: [[Double]], finalTrain: [Double], finalTest: [Double],
-                   wallSeconds: Double) -> MethodSummary {
-        let threshold = spec.training.threshold
-        let reached: [Int?] = losses.map { run in
-            guard let threshold else { return nil }
-            return run.firstIndex { $0 < threshold }.map { $0 + 1 }
+    /// Mean and variance across the runs alive at each update, and the best run's curve.
+    func curve(method: MethodSpec, outcomes: [RunOutcome]) -> [CurvePoint] {
+        let best = bestRun(outcomes)
+        let longest = outcomes.map(\.steps.count).max() ?? 0
+        let fpe = method.rule.forwardPassEquivalents
+        return (0..<longest).map { s in
+            let alive = outcomes.compactMap { $0.steps.count > s ? $0.steps[s] : nil }
+            let losses = alive.map(\.loss)
+            let mean = losses.reduce(0, +) / Double(losses.count)
+            let variance = losses.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(losses.count)
+            let bestSteps = outcomes[best].steps
+            return CurvePoint(method: method.name, step: s + 1, epoch: alive[0].epoch, compute: Double(s + 1) * fpe,
+                              meanLoss: mean, varianceAcrossRuns: variance,
+                              bestRunLoss: s < bestSteps.count ? bestSteps[s].loss : .nan, runs: losses.count)
         }
-        let best = reached.enumerated().compactMap { r, s in s.map { (r, $0) } }.min { $0.1 < $1.1 }?.0
-            ?? finalTrain.enumerated().min { $0.element < $1.element }!.offset
-        let updates = losses.map(\.count).min() ?? 0
+    }
+
+    /// The thesis's "best run": fewest updates to a minibatch loss below the threshold; without a
+    /// threshold (or if no run reaches it), the lowest final training loss; diverged runs never win.
+    func bestRun(_ outcomes: [RunOutcome]) -> Int {
+        let reached = updatesToThreshold(outcomes)
+        if let best = reached.enumerated().compactMap({ r, s in s.map { (r, $0) } }).min(by: { $0.1 < $1.1 }) {
+            return best.0
+        }
+        let finals = outcomes.map { $0.finalTrainLoss.isNaN ? Double.infinity : $0.finalTrainLoss }
+        return finals.indices.min { finals[$0] < finals[$1] } ?? 0
+    }
+
+    func updatesToThreshold(_ outcomes: [RunOutcome]) -> [Int?] {
+        outcomes.map { outcome in
+            guard let threshold = spec.training.threshold else { return nil }
+            return outcome.steps.firstIndex { $0.loss < threshold }.map { $0 + 1 }
+        }
+    }
+
+    func summarize(method: MethodSpec, outcomes: [RunOutcome], wallSeconds: Double) -> MethodSummary {
+        let stable = outcomes.filter { !$0.diverged }
+        let updates = stable.map(\.steps.count).min() ?? 0
         var varianceSum = 0.0
         for s in 0..<updates {
-            let column = losses.map { $0[s] }
+            let column = stable.map { $0.steps[s].loss }
             let mean = column.reduce(0, +) / Double(column.count)
             varianceSum += column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)
         }
-        return MethodSummary(method: method.name, rule: method.rule.name, runs: losses.count,
-                             finalTrainLoss: finalTrain, finalTestLoss: finalTest, updatesToThreshold: reached,
-                             bestRun: best, meanVarianceAcrossRuns: updates > 0 ? varianceSum / Double(updates) : 0,
+        let best = bestRun(outcomes)
+        return MethodSummary(method: method.name, rule: method.rule.name, runs: outcomes.count,
+                             forwardPassEquivalents: method.rule.forwardPassEquivalents,
+                             diverged: outcomes.map(\.diverged),
+                             finalTrainLoss: outcomes.map(\.finalTrainLoss),
+                             finalTestLoss: data.test == nil ? [] : outcomes.map { $0.diverged ? .nan : $0.epochs.last?.testLoss ?? .nan },
+                             updatesToThreshold: updatesToThreshold(outcomes),
+                             bestRun: best, meanVarianceAcrossRuns: updates > 0 ? varianceSum / Double(updates) : .nan,
+                             bestRunFinalTrainLoss: outcomes[best].finalTrainLoss,
                              updatesPerRun: updates, wallSeconds: wallSeconds)
     }
 }

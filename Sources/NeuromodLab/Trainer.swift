@@ -21,21 +21,49 @@ struct BackpropTrainer: Trainer {
     }
 }
 
+/// A local perturbation rule (weight/node perturbation, SPSA, ES).
+struct PerturbationTrainer: Trainer {
+    let learner: ThreeFactorLearner
+
+    func update(input: Matrix, target: Matrix) throws -> Double {
+        try learner.step(input: input, target: target)
+    }
+}
+
 extension LearningRule {
     /// The spec name of the rule.
     var name: String {
-        switch self { case .backprop: return "backprop" }
+        switch self {
+        case .backprop: return "backprop"
+        case .threeFactor(let rule):
+            switch rule.preset {
+            case .weightPerturbation: return "weight-perturbation"
+            case .threeFactorWeightPerturbation(let variant): return "three-factor-wp(\(variant.rawValue))"
+            case .threeFactorNodePerturbation: return "three-factor-np"
+            case .antitheticSPSA: return "spsa"
+            case .evolutionStrategies: return "evolution-strategies"
+            }
+        }
     }
 
     /// A short hint for a run that diverged under this rule.
     var divergenceHint: String {
-        "the learning rate \(learningRate) may be too large for this task"
+        switch self {
+        case .backprop: return "the learning rate \(learningRate) may be too large for this task"
+        case .threeFactor(let rule):
+            return "the learning rate \(learningRate) or sigma \(rule.sigma) may be too large for this task"
+        }
     }
 
-    func makeTrainer(network: Network, streams: InstanceStreams) -> Trainer {
+    /// Binds the rule to a network. `intrinsic` feeds the populations' own noise; `probe` the rule's
+    /// perturbations.
+    func makeTrainer(network: Network, intrinsic: InstanceStreams, probe: InstanceStreams) throws -> Trainer {
         switch self {
         case .backprop(let eta, let loss):
-            return BackpropTrainer(network: network, backprop: Backprop(loss: loss), learningRate: eta, streams: streams)
+            return BackpropTrainer(network: network, backprop: Backprop(loss: loss), learningRate: eta, streams: intrinsic)
+        case .threeFactor(let rule):
+            return PerturbationTrainer(learner: try ThreeFactorLearner(rule: rule, network: network, probeStreams: probe,
+                                                                        intrinsicStreams: intrinsic))
         }
     }
 }

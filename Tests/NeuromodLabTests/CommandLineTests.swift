@@ -156,7 +156,7 @@ struct CommandLineTests {
             "epochs: 2", "epochs: 5", in: editedSpec("learning_rate: 0.5", "learning_rate: 1e6")))
         let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
         try #require(result.status == 0, "\(result)")
-        #expect(try scratch.contents("out") == ["epochs.csv", "metrics.csv", "spec.yaml", "summary.json"])
+        #expect(try scratch.contents("out") == ["curves.csv", "epochs.csv", "metrics.csv", "spec.yaml", "summary.json", "timing.csv"])
         let summary = try String(contentsOfFile: scratch.path("out") + "/summary.json", encoding: .utf8)
         #expect(summary.contains("\"meanVarianceAcrossRuns\" : \"inf\""), "\(summary)")
     }
@@ -167,14 +167,14 @@ struct CommandLineTests {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
-        let expectedFiles = ["epochs.csv", "metrics.csv", "spec.yaml", "summary.json"]
+        let expectedFiles = ["curves.csv", "epochs.csv", "metrics.csv", "spec.yaml", "summary.json", "timing.csv"]
 
         let first = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out1")], in: scratch.cwd)
         try #require(first.status == 0, "\(first)")
         #expect(first.stdout.contains("method"), "\(first.stdout)")
         #expect(first.stdout.contains("final train loss"), "\(first.stdout)")
         #expect(first.stdout.contains("cli-sinusoid: 2 runs, seed 1"), "\(first.stdout)")
-        #expect(first.stdout.contains("wrote metrics.csv, epochs.csv, summary.json, spec.yaml to \(scratch.path("out1"))"))
+        #expect(first.stdout.contains("wrote metrics.csv, epochs.csv, curves.csv, timing.csv, summary.json, spec.yaml to \(scratch.path("out1"))"))
         #expect(first.errorLines.isEmpty, "\(first.stderr)")
         // Exactly the four files: no '.name.partial-PID' temporaries left over.
         let files = try scratch.contents("out1")
@@ -185,7 +185,7 @@ struct CommandLineTests {
         // metrics.csv: 2 runs × 2 epochs × (64 / 16 =) 4 updates.
         let metrics = String(decoding: try scratch.data("out1/metrics.csv"), as: UTF8.self)
         let lines = metrics.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.first == "method,run,epoch,step,loss")
+        #expect(lines.first == "method,run,epoch,step,compute,loss,rule_loss")
         #expect(lines.last == "", "metrics.csv ends with a newline")
         let rows = lines.dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",").map(String.init) }
         #expect(rows.count == 16)
@@ -193,8 +193,11 @@ struct CommandLineTests {
         for run in 0..<2 { for epoch in 1...2 { for u in 1...4 { expectedKeys.append("BP,\(run),\(epoch),\((epoch - 1) * 4 + u)") } } }
         #expect(rows.map { $0.prefix(4).joined(separator: ",") } == expectedKeys)
         for row in rows {
-            let loss = row.count == 5 ? Double(row[4]) : nil
+            let loss = row.count == 7 ? Double(row[5]) : nil
             #expect(loss.map { $0.isFinite && $0 >= 0 } == true, "bad row \(row)")
+            // Backprop costs 2 forward-pass equivalents per update; without noise its rule loss is the clean loss.
+            #expect(row.count == 7 && Double(row[4]) == 2 * Double(row[3])!, "compute column of \(row)")
+            #expect(row.count == 7 && row[6] == row[5], "rule_loss of \(row)")
         }
 
         let epochs = String(decoding: try scratch.data("out1/epochs.csv"), as: UTF8.self)

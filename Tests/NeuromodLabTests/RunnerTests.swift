@@ -96,8 +96,14 @@ import Testing
         let spec = try ExperimentSpec.parse(SpecValidationTests.valid.replacingOccurrences(of: "epochs: 2", with: "epochs: 2, threshold: 0.3"),
                                             file: "spec.yaml")
         let runner = try Runner(spec: spec)
-        let summary = runner.summarize(method: spec.methods[0], losses: [[1, 0.5, 0.2], [0.9, 0.25, 0.1]],
-                                       finalTrain: [0.2, 0.1], finalTest: [], wallSeconds: 0)
+        func outcome(_ losses: [Double], final: Double) -> Runner.RunOutcome {
+            Runner.RunOutcome(
+                steps: losses.enumerated().map { StepRecord(method: "BP", run: 0, epoch: 1, step: $0 + 1, loss: $1, ruleLoss: $1, seconds: 0) },
+                epochs: [EpochRecord(method: "BP", run: 0, epoch: 1, trainLoss: final, testLoss: nil)], diverged: false)
+        }
+        let summary = runner.summarize(method: spec.methods[0],
+                                       outcomes: [outcome([1, 0.5, 0.2], final: 0.2), outcome([0.9, 0.25, 0.1], final: 0.1)],
+                                       wallSeconds: 0)
         #expect(summary.updatesToThreshold == [3, 2])
         #expect(summary.bestRun == 1)
         // Population variance per update: 0.0025, 0.015625, 0.0025 → mean 0.00687…

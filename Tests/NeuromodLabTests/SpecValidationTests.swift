@@ -48,7 +48,7 @@ import Testing
 
     @Test func unknownFieldSuggestsTheNearestName() {
         let message = error(Self.valid.replacingOccurrences(of: "learning_rate: 0.5", with: "learning_rat: 0.5"))
-        #expect(message == "spec.yaml:13: methods[0].learning_rat: unknown field (did you mean 'learning_rate'?); allowed: name, rule, learning_rate, loss")
+        #expect(message == "spec.yaml:13: methods[0].learning_rat: unknown field (did you mean 'learning_rate'?); allowed: name, rule, learning_rate, loss, sigma, variant, baseline, baseline_rate")
     }
 
     @Test func negativeSizeIsRejected() {

@@ -45,6 +45,10 @@ public struct ThreeFactorRule: Sendable, Equatable {
         self.loss = loss
     }
 
+    /// The reading of Algorithm 2 used when a spec names none: the one whose behaviour matches the
+    /// thesis's description of 3F-WP (converges, slowly, to near weight perturbation's loss); see README.
+    public static let defaultHebbianVariant = HebbianVariant.outputUnit
+
     /// Forward-pass equivalents per instance and update, for loss-against-compute curves: the thesis's
     /// counts (§3: WP 1.5, 3F-WP 1.75, NP 1.6, BP 2); SPSA runs two perturbed passes (2 × 1.5 = 3);
     /// ES costs what WP costs.
