@@ -27,7 +27,7 @@ extension ExperimentSpec {
     static func parse(_ text: String, file: String, resolveData: (String) -> String = { $0 }) throws -> ExperimentSpec {
         let root = try SpecNode.parse(text, file: file)
         let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random",
-                                          "task", "network", "training", "methods"])
+                                          "task", "network", "training", "methods", "sweep"])
         func required(_ key: String) throws -> SpecNode {
             guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
             return node
@@ -41,6 +41,7 @@ extension ExperimentSpec {
         for (m, node) in zip(methods, try f["methods"]!.elements()) where !names.insert(m.name).inserted {
             throw node.error("method name '\(m.name)' is used twice")
         }
+        let sweep = try f["sweep"].map { try parseSweep($0, methods: methods) } ?? []
         return ExperimentSpec(
             file: file,
             name: try required("name").string(),
@@ -52,7 +53,32 @@ extension ExperimentSpec {
             task: try parseTask(required("task"), resolveData: resolveData),
             network: network,
             training: try parseTraining(required("training")),
-            methods: methods)
+            methods: methods,
+            sweep: sweep)
+    }
+
+    /// `sweep: {METHOD: {learning_rate: [...], sigma: [...]}, ...}` over methods named in `methods`.
+    private static func parseSweep(_ node: SpecNode, methods: [MethodSpec]) throws -> [MethodGrid] {
+        let names = methods.map(\.name)
+        let grids = try node.fields(allowed: names)
+        // Keep the order of the spec's methods list.
+        return try names.compactMap { name -> MethodGrid? in
+            guard let grid = grids[name] else { return nil }
+            let g = try grid.fields(allowed: ["learning_rate", "sigma"])
+            let method = methods.first { $0.name == name }!
+            func values(_ key: String) throws -> [Double]? {
+                guard let list = g[key] else { return nil }
+                let values = try list.elements().map { try $0.positiveDouble() }
+                guard !values.isEmpty else { throw list.error("expected at least one value") }
+                return values
+            }
+            if case .backprop = method.rule, let sigma = g["sigma"] {
+                throw sigma.error("backprop has no sigma to sweep")
+            }
+            let sigma: Double? = { if case .threeFactor(let rule) = method.rule { return rule.sigma } else { return nil } }()
+            return MethodGrid(method: name, learningRates: try values("learning_rate") ?? [method.rule.learningRate],
+                              sigmas: try values("sigma") ?? sigma.map { [$0] } ?? [])
+        }
     }
 
     private static func parseTask(_ node: SpecNode, resolveData: (String) -> String) throws -> TaskSpec {

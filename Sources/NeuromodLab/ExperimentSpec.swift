@@ -17,6 +17,16 @@ public struct ExperimentSpec: Sendable {
     public var network: NetworkSpec
     public var training: TrainingSpec
     public var methods: [MethodSpec]
+    /// Hyperparameter grids for `neuromod sweep` (empty: the spec has none).
+    public var sweep: [MethodGrid] = []
+}
+
+/// A grid over one method's hyperparameters: every combination of the listed values is one
+/// configuration (an omitted list keeps the method's own value).
+public struct MethodGrid: Sendable, Equatable {
+    public var method: String
+    public var learningRates: [Double]
+    public var sigmas: [Double]
 }
 
 /// Where the training data comes from.
