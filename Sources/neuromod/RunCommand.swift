@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default: the spec's 'output', relative to the working directory).")
     var out: String?
 
+    @Option(help: "Minibatch order: 'shared' (all runs see one order) or 'per-run' (each run shuffles its own); default: the spec's 'training.data_order'.")
+    var dataOrder: String?
+
     @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA or ../shared/data).")
     var dataDir: String?
 
@@ -44,6 +47,9 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if let runs, runs <= 0 { throw ValidationError("--runs must be a positive integer, got \(runs)") }
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
+        if let dataOrder, DataOrder(rawValue: dataOrder) == nil {
+            throw ValidationError("--data-order must be 'shared' or 'per-run', got '\(dataOrder)'")
+        }
         if blasThreads <= 0 { throw ValidationError("--blas-threads must be a positive integer, got \(blasThreads)") }
     }
 
@@ -55,6 +61,7 @@ struct RunCommand: ParsableCommand {
             if let runs { experiment.runs = runs; overrides.append("--runs \(runs)") }
             if let seed { experiment.seed = seed; overrides.append("--seed \(seed)") }
             if let out { experiment.output = out; overrides.append("--out \(out)") }
+            if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
             BLASThreads.set(blasThreads)
