@@ -49,7 +49,7 @@ extension ExperimentSpec {
             seed: UInt64(seed),
             runs: try required("runs").positiveInt(),
             output: try required("output").string(),
-            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? .mt19937,
+            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
             task: try parseTask(required("task"), resolveData: resolveData),
             network: network,
             training: try parseTraining(required("training")),

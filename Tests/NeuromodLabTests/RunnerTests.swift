@@ -28,10 +28,16 @@ import Testing
     /// Same spec + seed ⇒ identical metrics files with 1 and 2 BLAS threads and 1 and 2 run threads.
     /// The housing network (8-128-64-1, batch 256) is large enough that OpenBLAS really splits its
     /// GEMMs over 2 threads.
-    @Test func sameSeedGivesIdenticalFilesWhateverTheThreadCounts() throws {
-        var spec = try Self.model("Models/thesis/california-housing.yaml")
+    @Test(arguments: ["Models/thesis/california-housing.yaml", "Models/thesis/sinusoid.yaml"])
+    func sameSeedGivesIdenticalFilesWhateverTheThreadCounts(model: String) throws {
+        var spec = try Self.model(model)
         spec.runs = 2
         spec.training.epochs = 1
+        if model.contains("housing") {
+            spec.methods = [spec.methods[0]]  // backprop: the BLAS-heavy path
+        } else {
+            spec.training.epochs = 2          // all four rules: the noise-heavy paths
+        }
         let runner = try Runner(spec: spec)
         let saved = BLASThreads.current
         defer { BLASThreads.set(saved) }
@@ -48,16 +54,24 @@ import Testing
     }
 
     /// The thesis's criterion (§4.1.5): the best of 10 runs reaches minibatch MSE < 0.1 — here with
-    /// the default model exactly as shipped.
+    /// the default model exactly as shipped, for backprop, weight perturbation and three-factor node
+    /// perturbation; three-factor weight perturbation converges more slowly and none of its runs diverge.
     @Test func defaultSinusoidModelReachesTheThesisCriterion() throws {
         let spec = try Self.model("Models/thesis/sinusoid.yaml")
         #expect(spec.runs == 10 && spec.training.epochs == 40 && spec.training.batchSize == 128)
+        #expect(spec.methods.map(\.name) == ["BP", "WP", "3F-WP", "3F-NP"])
         let result = try Runner(spec: spec).run(jobs: 2)
-        let bp = try #require(result.summaries.first)
-        let best = bp.bestRun
-        #expect(bp.updatesToThreshold[best] != nil)
-        #expect(bp.finalTrainLoss[best] < 0.1, "best run's final training MSE \(bp.finalTrainLoss[best])")
-        #expect(result.steps.count == 10 * 40 * 8)
+        let summaries = Dictionary(uniqueKeysWithValues: result.summaries.map { ($0.method, $0) })
+        for name in ["BP", "WP", "3F-NP"] {
+            let s = try #require(summaries[name])
+            #expect(s.updatesToThreshold[s.bestRun] != nil, "\(name) never reached MSE < 0.1")
+        }
+        let bp = try #require(summaries["BP"])
+        #expect(bp.finalTrainLoss[bp.bestRun] < 0.1, "BP best run's final training MSE \(bp.finalTrainLoss[bp.bestRun])")
+        let threeFactorWP = try #require(summaries["3F-WP"])
+        #expect(!threeFactorWP.diverged.contains(true))
+        #expect(threeFactorWP.finalTrainLoss.reduce(0, +) > summaries["WP"]!.finalTrainLoss.reduce(0, +))
+        #expect(result.steps.count == 4 * 10 * 40 * 8)
     }
 
     @Test func divergenceStopsWithADiagnosis() throws {
@@ -79,6 +93,7 @@ import Testing
         var spec = try Self.model("Models/thesis/california-housing.yaml")
         spec.runs = 1
         spec.training.epochs = 3
+        spec.methods = [spec.methods[0]]
         let runner = try Runner(spec: spec)
         #expect(runner.data.train.count == 16_512 && runner.data.test?.count == 4_128)
         let result = try runner.run()

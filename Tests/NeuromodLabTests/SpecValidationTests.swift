@@ -36,7 +36,7 @@ import Testing
         #expect(spec.network.initializer == .uniform)
         #expect(spec.training.dataOrder == .perRun)
         #expect(spec.methods.first?.rule == .backprop(learningRate: 0.5, loss: .meanSquaredError))
-        #expect(spec.random == .mt19937)
+        #expect(spec.random == .taus2)
     }
 
     @Test func malformedYAMLNamesTheFileAndLine() {
