@@ -142,24 +142,29 @@ public final class ThreeFactorLearner {
             let pre = l == 0 ? input : network.rates[l - 1]
             let post = network.rates[l]
             let preSize = pre.cols, postSize = post.cols, batch = pre.rows
-            var dw = updates[l].weights.storage, db = updates[l].bias
-            dw.withUnsafeMutableBufferPointer { w in w.update(repeating: 0) }
-            for j in db.indices { db[j] = 0 }
+            // Take the buffers out (no copy) so the loop below can write them while reading self.
+            var dw: [Double] = [], db: [Double] = []
+            swap(&dw, &updates[l].weights.storage)
+            swap(&db, &updates[l].bias)
             let modulation = self.modulation
             synaptic.weights[l].storage.withUnsafeBufferPointer { e in
                 synaptic.biases[l].storage.withUnsafeBufferPointer { eb in
                     pre.storage.withUnsafeBufferPointer { x in
                         post.storage.withUnsafeBufferPointer { y in
                             dw.withUnsafeMutableBufferPointer { w in
-                                for n in 0..<batch {
-                                    for j in 0..<postSize {
-                                        var pj = usePost ? y[n * postSize + j] : 1
-                                        if variant == .absolutePost { pj = abs(pj) }
-                                        let c = modulation[n] * pj
-                                        db[j] += c * eb[n * postSize + j]
-                                        let row = n * postSize * preSize + j * preSize
-                                        let xrow = n * preSize
-                                        for i in 0..<preSize { w[j * preSize + i] += c * x[xrow + i] * e[row + i] }
+                                db.withUnsafeMutableBufferPointer { b in
+                                    w.update(repeating: 0)
+                                    b.update(repeating: 0)
+                                    for n in 0..<batch {
+                                        for j in 0..<postSize {
+                                            var pj = usePost ? y[n * postSize + j] : 1
+                                            if variant == .absolutePost { pj = abs(pj) }
+                                            let c = alpha * modulation[n] * pj
+                                            b[j] += c * eb[n * postSize + j]
+                                            let row = n * postSize * preSize + j * preSize
+                                            let xrow = n * preSize
+                                            for i in 0..<preSize { w[j * preSize + i] += c * x[xrow + i] * e[row + i] }
+                                        }
                                     }
                                 }
                             }
@@ -167,10 +172,8 @@ public final class ThreeFactorLearner {
                     }
                 }
             }
-            for k in dw.indices { dw[k] *= alpha }
-            for j in db.indices { db[j] *= alpha }
-            updates[l].weights.storage = dw
-            updates[l].bias = db
+            swap(&dw, &updates[l].weights.storage)
+            swap(&db, &updates[l].bias)
         }
     }
 
