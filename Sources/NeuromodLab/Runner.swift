@@ -67,8 +67,10 @@ public struct Runner: Sendable {
         var steps: [StepRecord] = [], epochs: [EpochRecord] = [], curves: [CurvePoint] = [], summaries: [MethodSummary] = []
         for (m, method) in spec.methods.enumerated() {
             let started = Date()
+            // Cores not used by concurrent runs draw the probe noise of each run in parallel.
+            let noiseThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, spec.runs)))
             let outcomes = try parallelMap(count: spec.runs, jobs: jobs) { r in
-                try train(method: method, run: r) { epoch, loss in
+                try train(method: method, run: r, noiseThreads: noiseThreads) { epoch, loss in
                     progress(RunProgress(method: method.name, methodIndex: m, methodCount: spec.methods.count,
                                          run: r, runs: spec.runs, epoch: epoch, epochs: spec.training.epochs,
                                          epochLoss: loss))
@@ -94,7 +96,7 @@ public struct Runner: Sendable {
     }
 
     /// One run of one method.
-    func train(method: MethodSpec, run r: Int, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
+    func train(method: MethodSpec, run r: Int, noiseThreads: Int = 1, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
         let network = try Network(
             inputSize: spec.network.inputSize, populations: spec.network.layers.map(\.population),
             initializer: spec.network.initializer,
@@ -106,7 +108,8 @@ public struct Runner: Sendable {
         let trainer = try method.rule.makeTrainer(
             network: network,
             intrinsic: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: instances),
-            probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances))
+            probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances),
+            noiseThreads: noiseThreads)
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
         var outcome = RunOutcome(steps: [], epochs: [], diverged: false)

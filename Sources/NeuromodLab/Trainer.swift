@@ -56,14 +56,15 @@ extension LearningRule {
     }
 
     /// Binds the rule to a network. `intrinsic` feeds the populations' own noise; `probe` the rule's
-    /// perturbations.
-    func makeTrainer(network: Network, intrinsic: InstanceStreams, probe: InstanceStreams) throws -> Trainer {
+    /// perturbations, drawn on `noiseThreads` threads.
+    func makeTrainer(network: Network, intrinsic: InstanceStreams, probe: InstanceStreams, noiseThreads: Int) throws -> Trainer {
         switch self {
         case .backprop(let eta, let loss):
             return BackpropTrainer(network: network, backprop: Backprop(loss: loss), learningRate: eta, streams: intrinsic)
         case .threeFactor(let rule):
-            return PerturbationTrainer(learner: try ThreeFactorLearner(rule: rule, network: network, probeStreams: probe,
-                                                                        intrinsicStreams: intrinsic))
+            let learner = try ThreeFactorLearner(rule: rule, network: network, probeStreams: probe, intrinsicStreams: intrinsic)
+            learner.noiseThreads = noiseThreads
+            return PerturbationTrainer(learner: learner)
         }
     }
 }

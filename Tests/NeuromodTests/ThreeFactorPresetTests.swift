@@ -201,3 +201,19 @@ import Testing
         }
     }
 }
+
+/// Streams belong to instances, not threads: drawing the probe on several threads gives the same numbers.
+@Suite struct ParallelNoiseTests {
+    @Test func synapticNoiseIsTheSameOnOneOrThreeThreads() throws {
+        let network = try Network(inputSize: 5, populations: [Population(size: 7, activation: .tanh), Population(size: 2, activation: .linear)],
+                                  initializer: .uniform, connectionProbability: [0.5, 1], rng: RandomGenerator(seed: 3))
+        var draws: [[Matrix]] = []
+        for threads in [1, 3] {
+            let noise = SynapticNoise(sigma: 0.3)
+            noise.draw(for: network, batch: 10, streams: try InstanceStreams(.taus2, seed: 8, base: 0, count: 10), threads: threads)
+            draws.append(noise.weights + noise.biases)
+        }
+        #expect(draws[0] == draws[1])
+        #expect(draws[0][0].storage.contains { $0 != 0 })
+    }
+}

@@ -21,6 +21,8 @@ public final class ThreeFactorLearner {
     public private(set) var instanceLosses: [Double] = []
     /// M⁽ⁿ⁾ of the last step.
     public private(set) var modulation: [Double] = []
+    /// Threads that draw the synaptic probe (instances split into blocks; the numbers do not depend on it).
+    public var noiseThreads = 1
 
     /// The synaptic probe's draws of the last step (weight-based presets; nil for node perturbation).
     public let synaptic: SynapticNoise?
@@ -78,7 +80,7 @@ public final class ThreeFactorLearner {
         switch rule.preset {
         case .weightPerturbation, .evolutionStrategies, .threeFactorWeightPerturbation:
             let synaptic = synaptic!
-            synaptic.draw(for: network, batch: batch, streams: probeStreams)
+            synaptic.draw(for: network, batch: batch, streams: probeStreams, threads: noiseThreads)
             synaptic.sign = 1
             let output = network.forward(input, streams: intrinsicStreams, probe: .synapses(synaptic))
             rule.loss.evaluate(output: output, target: target, perInstance: &instanceLosses)
@@ -91,7 +93,7 @@ public final class ThreeFactorLearner {
             }
         case .antitheticSPSA:
             let synaptic = synaptic!
-            synaptic.draw(for: network, batch: batch, streams: probeStreams)
+            synaptic.draw(for: network, batch: batch, streams: probeStreams, threads: noiseThreads)
             synaptic.sign = 1
             rule.loss.evaluate(output: network.forward(input, streams: intrinsicStreams, probe: .synapses(synaptic)),
                                target: target, perInstance: &instanceLosses)
@@ -107,8 +109,7 @@ public final class ThreeFactorLearner {
             noiseCorrelationUpdate(alpha: eta * scale / (sigma * sigma))
         case .threeFactorNodePerturbation:
             network.forward(input, streams: intrinsicStreams)
-            cleanRates = network.rates
-            cleanPre = network.preActivations
+            keepCleanPass()
             let output = network.forward(input, streams: intrinsicStreams, probe: .nodes(sigma: sigma, streams: probeStreams))
             rule.loss.evaluate(output: output, target: target, perInstance: &instanceLosses)
             modulator.broadcast(losses: instanceLosses, into: &modulation)
@@ -177,21 +178,42 @@ public final class ThreeFactorLearner {
         }
     }
 
+    /// Copies the clean pass's rates and pre-activations into buffers kept across steps (the noisy
+    /// pass overwrites the network's own).
+    private func keepCleanPass() {
+        if cleanRates.count != network.depth || cleanRates.first?.rows != network.rates.first?.rows {
+            cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }
+            cleanPre = cleanRates
+            scratch = cleanRates
+        }
+        for l in 0..<network.depth {
+            cleanRates[l].storage.withUnsafeMutableBufferPointer { out in
+                network.rates[l].storage.withUnsafeBufferPointer { out.update(fromContentsOf: $0) }
+            }
+            cleanPre[l].storage.withUnsafeMutableBufferPointer { out in
+                network.preActivations[l].storage.withUnsafeBufferPointer { out.update(fromContentsOf: $0) }
+            }
+        }
+    }
+
     /// ΔW_l = α (M ⊙ g(a_l) ⊙ σξ_l)ᵀ a_{l−1} with clean a: one GEMM per layer.
     private func nodePerturbationUpdate(input: Matrix, alpha: Double) {
-        if scratch.count != network.depth || scratch.first?.rows != input.rows {
-            scratch = network.populations.map { Matrix(rows: input.rows, cols: $0.size) }
-        }
         for l in 0..<network.depth {
             let activation = network.populations[l].activation
             let width = network.populations[l].size
-            let probe = network.probeNoise[l]
-            for n in 0..<input.rows {
-                let m = modulation[n]
-                for j in 0..<width {
-                    let k = n * width + j
-                    let g = activation.derivative(output: cleanRates[l].storage[k], preActivation: cleanPre[l].storage[k])!
-                    scratch[l].storage[k] = m * g * probe.storage[k]
+            let modulation = self.modulation
+            scratch[l].storage.withUnsafeMutableBufferPointer { d in
+                cleanRates[l].storage.withUnsafeBufferPointer { a in
+                    cleanPre[l].storage.withUnsafeBufferPointer { z in
+                        network.probeNoise[l].storage.withUnsafeBufferPointer { noise in
+                            for n in 0..<input.rows {
+                                let m = modulation[n]
+                                for k in (n * width)..<((n + 1) * width) {
+                                    d[k] = m * activation.derivative(output: a[k], preActivation: z[k])! * noise[k]
+                                }
+                            }
+                        }
+                    }
                 }
             }
             let pre = l == 0 ? input : cleanRates[l - 1]

@@ -1,4 +1,5 @@
 import CGSL
+import Dispatch
 
 /// A per-instance perturbation of every weight and bias: instance n runs with W + s·ε⁽ⁿ⁾, b + s·ε_b⁽ⁿ⁾
 /// (s = ``sign``, +1 or −1 for antithetic pairs).
@@ -30,35 +31,62 @@ public final class SynapticNoise {
     }
 
     /// Draws new perturbations for `batch` instances of `network` from `streams` (stream n for instance n).
-    public func draw(for network: Network, batch: Int, streams: InstanceStreams) {
+    ///
+    /// With `threads` > 1 the instances are split into contiguous blocks drawn concurrently; the numbers
+    /// do not change, since each instance draws only from its own stream.
+    public func draw(for network: Network, batch: Int, streams: InstanceStreams, threads: Int = 1) {
         precondition(streams.count >= batch, "need one stream per instance")
         let sizes = network.layerSizes
         if weights.count != network.depth || weights.first?.rows != batch {
             weights = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0] * sizes[$0 + 1]) }
             biases = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
         }
-        for n in 0..<batch {
-            let rng = streams[n]
-            for l in 0..<network.depth {
-                fill(&weights[l], row: n, rng: rng)
-                fill(&biases[l], row: n, rng: rng)
-                if let mask = network.connectivity[l].mask {
-                    let width = weights[l].cols
-                    weights[l].storage.withUnsafeMutableBufferPointer { w in
-                        for k in 0..<width { w[n * width + k] *= mask.storage[k] }
-                    }
-                }
+        // Instance n draws, from its own stream and in this order: layer 0 weights, layer 0 biases,
+        // layer 1 weights, … Filling buffer by buffer, instances in parallel, keeps that order per stream.
+        let workers = max(1, min(threads, batch))
+        for l in 0..<network.depth {
+            let mask = network.connectivity[l].mask
+            let weightWidth = weights[l].cols, biasWidth = biases[l].cols
+            weights[l].storage.withUnsafeMutableBufferPointer { buffer in
+                RowDraws(base: buffer, width: weightWidth, mask: mask, streams: streams, sigma: sigma,
+                         distribution: distribution).draw(batch: batch, workers: workers)
+            }
+            biases[l].storage.withUnsafeMutableBufferPointer { buffer in
+                RowDraws(base: buffer, width: biasWidth, mask: nil, streams: streams, sigma: sigma,
+                         distribution: distribution).draw(batch: batch, workers: workers)
             }
         }
     }
 
-    private func fill(_ m: inout Matrix, row n: Int, rng: RandomGenerator) {
-        let width = m.cols, sigma = self.sigma
-        m.storage.withUnsafeMutableBufferPointer { buffer in
-            let slice = UnsafeMutableBufferPointer(rebasing: buffer[(n * width)..<((n + 1) * width)])
-            switch distribution {
-            case .gaussian: rng.fillGaussian(slice, sigma: sigma)
-            case .rademacher: for k in slice.indices { slice[k] = rng.uniform() < 0.5 ? -sigma : sigma }
+    /// One buffer's draws: rows of a row-major buffer belong to different instances, each drawn from
+    /// that instance's stream. Rows and streams are disjoint per instance, so blocks of instances may
+    /// run on different threads (hence the unchecked sendability).
+    private struct RowDraws: @unchecked Sendable {
+        let base: UnsafeMutableBufferPointer<Double>
+        let width: Int
+        let mask: Matrix?
+        let streams: InstanceStreams
+        let sigma: Double
+        let distribution: Distribution
+
+        func draw(instances: Range<Int>) {
+            for n in instances {
+                let row = UnsafeMutableBufferPointer(rebasing: base[(n * width)..<((n + 1) * width)])
+                let rng = streams[n]
+                switch distribution {
+                case .gaussian: rng.fillGaussian(row, sigma: sigma)
+                case .rademacher: for k in row.indices { row[k] = rng.uniform() < 0.5 ? -sigma : sigma }
+                }
+                if let mask {
+                    mask.storage.withUnsafeBufferPointer { m in for k in row.indices { row[k] *= m[k] } }
+                }
+            }
+        }
+
+        func draw(batch: Int, workers: Int) {
+            if workers == 1 { return draw(instances: 0..<batch) }
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                draw(instances: (batch * w / workers)..<(batch * (w + 1) / workers))
             }
         }
     }
