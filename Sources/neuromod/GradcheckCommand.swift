@@ -24,8 +24,7 @@ struct GradcheckCommand: ParsableCommand {
           neuromod gradcheck spec.yaml --samples 10,100,1000,10000 --widths 0.5,1,2
         """)
 
-    @Argument(help: "Path to the experiment spec (YAML).")
-    var spec: String
+    @OptionGroup var options: SpecOptions
 
     @Option(help: "Comma-separated numbers of noise draws K per measurement, each ≥ 2.")
     var samples: String = "10,100,1000"
@@ -48,20 +47,10 @@ struct GradcheckCommand: ParsableCommand {
     @Option(help: "Output folder for gradcheck.csv (default: the spec's 'output' + /gradcheck, relative to the working directory).")
     var out: String?
 
-    @Option(help: "Master seed (default: the spec's 'seed'); sets the data, the initial weights and the probe noise.")
-    var seed: UInt64?
-
-    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA or ../shared/data).")
-    var dataDir: String?
-
-    @Option(help: "Measurements made at the same time, one per thread (default: the number of cores). Results do not depend on it.")
-    var jobs: Int?
-
     func validate() throws {
         _ = try sampleCounts()
         _ = try widthFactors()
         if let batch, batch < 2 { throw ValidationError("--batch must be at least 2 (batch-mean baseline), got \(batch)") }
-        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
     }
 
     func sampleCounts() throws -> [Int] {
@@ -87,33 +76,22 @@ struct GradcheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data"
-        do {
-            var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
-            if let seed { experiment.seed = seed }
+        try reportingErrors {
+            let experiment = try options.load()
             let folder = out ?? (experiment.output as NSString).appendingPathComponent("gradcheck")
-            let options = GradientCheck.Options(samples: try sampleCounts(), widthFactors: try widthFactors(),
-                                                batchSize: batch, sameSample: sameSample)
+            let settings = GradientCheck.Options(samples: try sampleCounts(), widthFactors: try widthFactors(),
+                                                 batchSize: batch, sameSample: sameSample)
             // The matrices are tiny; parallelism comes from running measurements side by side.
             BLASThreads.set(1)
-            let report = try GradientCheck.measure(spec: experiment, options: options,
-                                                   jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            let report = try GradientCheck.measure(spec: experiment, options: settings, jobs: options.jobCount)
             try report.writeCSV(to: folder)
             print(GradcheckTable.render(report))
             print("wrote \(GradientCheckReport.csvFile) to \(folder)")
-        } catch let error as SpecError {
-            throw CLIError(message: error.description)
-        } catch let error as RunError {
-            throw CLIError(message: error.description)
-        } catch let error as GradientCheckError {
-            throw CLIError(message: error.description)
-        } catch let error as CustomStringConvertible & Error {
-            throw CLIError(message: error.description)
         }
     }
 }
 
-/// The table printed on stdout, aligned like ``SummaryTable``.
+/// The table printed on stdout.
 enum GradcheckTable {
     static func render(_ report: GradientCheckReport) -> String {
         let header = ["method", "rule", "width", "hidden", "P", "K", "cosine", "rel. bias ± 95% CI", "0 in CI",
@@ -126,16 +104,10 @@ enum GradcheckTable {
              r.layerCosine.map { String(format: "%.3f", $0) }.joined(separator: " "),
              String(format: "%.4g", r.expectedScale), r.note]
         }
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
         let batch = report.sameSample
             ? "training row 0 repeated \(report.batchSize)×"
             : "the first \(report.batchSize) training rows"
         let title = "\(report.name): mean of K updates vs the exact gradient, seed \(report.seed), batch = \(batch)"
-        return ([title, line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-                + rows.map(line)).joined(separator: "\n")
+        return TextTable.render(title: title, header: header, rows: rows)
     }
 }

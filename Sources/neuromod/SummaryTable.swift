@@ -22,13 +22,8 @@ enum SummaryTable {
             row += [String(format: "%.3g", s.meanVarianceAcrossRuns), String(format: "%.1f", s.wallSeconds)]
             rows.append(row)
         }
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
-        let title = "\(result.spec.name): \(result.spec.runs) runs, seed \(result.spec.seed)"
-        return ([title, line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-                + rows.map(line)).joined(separator: "\n")
+        return TextTable.render(title: "\(result.spec.name): \(result.spec.runs) runs, seed \(result.spec.seed)",
+                                header: header, rows: rows)
     }
 
     static func meanSD(_ values: [Double]) -> String {

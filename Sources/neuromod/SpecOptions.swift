@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import NeuromodLab
+
+/// The options every spec-driven subcommand shares: the spec, the seed, the data folder and the
+/// number of concurrent jobs.
+struct SpecOptions: ParsableArguments {
+    @Argument(help: "Path to the experiment spec (YAML).")
+    var spec: String
+
+    @Option(help: "Master seed (default: the spec's 'seed'). Same spec + seed gives the same numbers.")
+    var seed: UInt64?
+
+    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA or ../shared/data).")
+    var dataDir: String?
+
+    @Option(help: "Runs (or measurements) computed at the same time, one per thread (default: the number of cores). Results do not depend on it.")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
+    }
+
+    /// Concurrent jobs to use.
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Reads the spec, with `--seed` applied.
+    func load() throws -> ExperimentSpec {
+        let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data"
+        var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
+        if let seed { experiment.seed = seed }
+        return experiment
+    }
+
+    /// The spec file's text, for the copy written beside the results.
+    var text: String { (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "" }
+}
+
+/// An error printed as one line "Error: …" with exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Runs `body`, turning every error the libraries throw (each has a one-line description naming the
+/// file, field or run) into a ``CLIError``.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CustomStringConvertible & Error {
+        throw CLIError(message: error.description)
+    }
+}
