@@ -113,6 +113,12 @@ public enum LearningRule: Sendable, Equatable {
         }
     }
 
+    /// Whether the rule perturbs every weight per instance (and so stores batch × parameters draws).
+    public var probesWeights: Bool {
+        guard case .threeFactor(let rule) = self else { return false }
+        return rule.preset != .threeFactorNodePerturbation
+    }
+
     /// Forward-pass equivalents per instance and update (thesis §3: BP 2, WP 1.5, 3F-WP 1.75, NP 1.6).
     public var forwardPassEquivalents: Double {
         switch self {

@@ -59,17 +59,21 @@ public struct Runner: Sendable {
         if split.test != nil { standardizer.apply(to: &split.test![keyPath: part]) }
     }
 
-    /// Runs everything, spreading the runs of each method over `jobs` threads. Results do not depend
-    /// on `jobs`: every run owns its network and random streams. With `on_divergence: stop` a loss
+    /// Runs everything on `jobs` threads: the runs of a method side by side, or, for rules that perturb
+    /// every weight, one run at a time with its noise drawn on `jobs` threads. Results do not depend on
+    /// `jobs`: every run owns its network and random streams, every instance its stream. With `on_divergence: stop` a loss
     /// that is not finite throws ``RunError/diverged(method:run:epoch:step:loss:hint:)`` (the
     /// lowest-numbered failing run is reported); with `record` the run ends and is counted.
     public func run(jobs: Int = 1, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) throws -> ExperimentResult {
         var steps: [StepRecord] = [], epochs: [EpochRecord] = [], curves: [CurvePoint] = [], summaries: [MethodSummary] = []
         for (m, method) in spec.methods.enumerated() {
             let started = Date()
-            // Cores not used by concurrent runs draw the probe noise of each run in parallel.
-            let noiseThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, spec.runs)))
-            let outcomes = try parallelMap(count: spec.runs, jobs: jobs) { r in
+            // A weight probe stores batch × parameters draws per run (19 MB on the housing network): such
+            // rules train one run at a time and draw its noise on all `jobs` threads (as fast, half the
+            // memory); other rules train `jobs` runs side by side.
+            let concurrentRuns = method.rule.probesWeights ? 1 : jobs
+            let noiseThreads = method.rule.probesWeights ? jobs : 1
+            let outcomes = try parallelMap(count: spec.runs, jobs: concurrentRuns) { r in
                 try train(method: method, run: r, noiseThreads: noiseThreads) { epoch, loss in
                     progress(RunProgress(method: method.name, methodIndex: m, methodCount: spec.methods.count,
                                          run: r, runs: spec.runs, epoch: epoch, epochs: spec.training.epochs,
