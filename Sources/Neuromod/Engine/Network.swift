@@ -33,7 +33,7 @@ public enum Probe {
 /// Layer ℓ = 1…L receives a projection from layer ℓ−1 (layer 0 is the input). State is batched:
 /// every matrix is `[instances × neurons]` and each instance draws its intrinsic noise from its own
 /// stream, so results do not depend on how instances are spread over threads. One call to
-/// ``forward(_:streams:)`` advances every population by one step (for populations without leak, that
+/// ``forward(_:streams:probe:)`` advances every population by one step (for populations without leak, that
 /// is one feedforward pass). Buffers are allocated when the batch size changes and reused otherwise.
 public final class Network {
     public let inputSize: Int
@@ -176,6 +176,9 @@ public final class Network {
         return rates[depth - 1]
     }
 
+    /// φ(z) of a leaky layer before it is mixed into the rate (reused across steps).
+    private var leakScratch: [Double] = []
+
     /// The node probe's draws σξ of the last step, per layer (empty unless a `.nodes` probe ran).
     public private(set) var probeNoise: [Matrix] = []
 
@@ -216,9 +219,11 @@ public final class Network {
                 if keep == 0 {
                     population.activation.apply(z, width: population.size, into: r)
                 } else {
-                    var phi = [Double](repeating: 0, count: z.count)
-                    phi.withUnsafeMutableBufferPointer { population.activation.apply(z, width: population.size, into: $0) }
-                    for i in r.indices { r[i] = keep * r[i] + (1 - keep) * phi[i] }
+                    if leakScratch.count < z.count { leakScratch = Array(repeating: 0, count: z.count) }
+                    leakScratch.withUnsafeMutableBufferPointer { phi in
+                        population.activation.apply(z, width: population.size, into: phi)
+                        for i in r.indices { r[i] = keep * r[i] + (1 - keep) * phi[i] }
+                    }
                 }
             }
         }

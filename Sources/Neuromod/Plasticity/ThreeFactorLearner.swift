@@ -120,11 +120,13 @@ public final class ThreeFactorLearner {
 
     /// ΔW_l = α Σ_n M⁽ⁿ⁾ ε_l⁽ⁿ⁾ as one GEMV per layer: (draws `[B × P]`)ᵀ · M.
     private func noiseCorrelationUpdate(alpha: Double) {
+        for l in 0..<network.depth { noiseCorrelationUpdate(layer: l, alpha: alpha) }
+    }
+
+    private func noiseCorrelationUpdate(layer l: Int, alpha: Double) {
         let synaptic = synaptic!
-        for l in 0..<network.depth {
-            gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, into: &updates[l].weights.storage)
-            gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, into: &updates[l].bias)
-        }
+        gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, into: &updates[l].weights.storage)
+        gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, into: &updates[l].bias)
     }
 
     /// ΔW_ji = α Σ_n M⁽ⁿ⁾ · q_i⁽ⁿ⁾ · p_j⁽ⁿ⁾ · ε_ji⁽ⁿ⁾ with presynaptic factor q and postsynaptic factor p
@@ -133,10 +135,8 @@ public final class ThreeFactorLearner {
         let synaptic = synaptic!
         let last = network.depth - 1
         for l in 0..<network.depth {
-            let plain = variant == .outputUnit && l == last
-            if plain {
-                gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, into: &updates[l].weights.storage)
-                gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, into: &updates[l].bias)
+            if variant == .outputUnit && l == last {
+                noiseCorrelationUpdate(layer: l, alpha: alpha)  // eligibility 1: plain weight perturbation
                 continue
             }
             let usePost = variant != .sigmoidPost || network.populations[l].activation == .sigmoid
