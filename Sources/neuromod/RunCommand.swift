@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default: the spec's 'output', relative to the working directory).")
     var out: String?
 
+    @Option(help: "Comma-separated method names to run (default: all of the spec's methods).")
+    var methods: String?
+
     @Option(help: "Minibatch order: 'shared' (all runs see one order) or 'per-run' (each run shuffles its own); default: the spec's 'training.data_order'.")
     var dataOrder: String?
 
@@ -49,6 +52,15 @@ struct RunCommand: ParsableCommand {
             if let runs { experiment.runs = runs; overrides.append("--runs \(runs)") }
             if let seed = options.seed { overrides.append("--seed \(seed)") }
             if let out { experiment.output = out; overrides.append("--out \(out)") }
+            if let methods {
+                let wanted = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let known = experiment.methods.map(\.name)
+                if let unknown = wanted.first(where: { !known.contains($0) }) {
+                    throw CLIError(message: "--methods: '\(unknown)' is not a method of \(options.spec) (methods: \(known.joined(separator: ", ")))")
+                }
+                experiment.methods = experiment.methods.filter { wanted.contains($0.name) }
+                overrides.append("--methods \(methods)")
+            }
             if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
