@@ -32,6 +32,10 @@ let package = Package(
         .executableTarget(
             name: "neuromod",
             dependencies: ["NeuromodLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Timing benchmark (not a test): one update per method and the noise floor; see Benchmarks/README.md.
+        .executableTarget(
+            name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
+            path: "Benchmarks/Sources/neuromod-bench", swiftSettings: fastMath),
         .testTarget(name: "NeuromodTests", dependencies: ["Neuromod"]),
         .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks"]),
         .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab"]),

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Machine-readable results (`--json`), read by Benchmarks/run.sh.
+struct BenchResults: Codable {
+    struct MethodResult: Codable {
+        var method: String
+        var rule: String
+        var learningRate: Double
+        var sigma: Double?
+        var update: Timing
+        /// Batch loss reported by the first and the last timed update (sanity: it should not blow up).
+        var firstLoss: Double
+        var lastLoss: Double
+    }
+    struct Phase: Codable {
+        var name: String
+        var timing: Timing
+    }
+    struct Floor: Codable {
+        var generator: String
+        var normals: Int
+        /// 256 streams, row n of the [256 × 9473] buffer from stream n (as the learner draws).
+        var perInstance: Timing
+        /// One stream filling the whole buffer (no per-stream switching).
+        var singleStream: Timing
+        var nsPerNormal: Double
+    }
+
+    var implementation = "neuromod"
+    var date: String
+    var host: String
+    var cores: Int
+    var random: String
+    var blasThreadsAtStart: Int
+    var blasThreads: Int
+    /// Threads drawing the weight probe (ThreeFactorLearner.noiseThreads) and the floor.
+    var noiseThreads: Int
+    var openblasEnvironment: String?
+    var layerSizes: [Int]
+    var batch: Int
+    var parameters: Int
+    var specCheck: String
+    var methods: [MethodResult]
+    var phases: [Phase]
+    var floor: Floor
+    var otherFloors: [Floor]
+    /// median WP update / median per-instance floor (same generator).
+    var wpOverFloor: Double
+    var threeFactorWPOverFloor: Double
+}

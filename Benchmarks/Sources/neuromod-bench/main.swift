@@ -1,0 +1,190 @@
+// neuromod-bench: times one update of each housing method and weight perturbation's noise floor.
+//
+// Not a test: it asserts nothing, it measures. Run it from the package root in a release build:
+//   swift build -c release --product neuromod-bench && .build/release/neuromod-bench --json out.json
+// Benchmarks/run.sh runs it side by side with Benchmarks/numpy_peer.py and the whole housing study.
+
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+/// The noise floor's draw of instances block by block; concurrent blocks write disjoint rows and use
+/// disjoint streams, hence the unchecked Sendable.
+struct FloorJob: @unchecked Sendable {
+    let streams: InstanceStreams
+    let base: UnsafeMutablePointer<Double>
+    let segments: [Int]
+    let parameters: Int
+    let threads: Int
+
+    /// Instances of block `t` (of `threads` contiguous blocks), each from its own stream, layer by
+    /// layer, weights before biases: the learner's calls.
+    func draw(block t: Int) {
+        let batch = housingBatch
+        for n in (t * batch / threads)..<((t + 1) * batch / threads) {
+            var start = n * parameters
+            for width in segments {
+                streams[n].fillGaussian(UnsafeMutableBufferPointer(start: base + start, count: width), sigma: 0.1)
+                start += width
+            }
+        }
+    }
+}
+
+func runBenchmark(_ options: Options) throws {
+    let blasAtStart = BLASThreads.current
+    BLASThreads.set(options.blasThreads)
+    let blasThreads = BLASThreads.current
+    let env = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"]
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    if let path = options.referencePath {
+        try dumpReference(to: path, options: options)
+        return
+    }
+
+    let specCheck = checkAgainstSpec(options.specPath)
+    let (batches, trainRows) = try loadHousingBatches(options)
+    let probeNetwork = try makeHousingNetwork(options)
+    let parameters = probeNetwork.parameterCount
+    print("neuromod-bench: housing network \(probeNetwork.layerSizes.map(String.init).joined(separator: "-")), "
+          + "batch \(housingBatch), \(parameters) parameters, \(batches.count) minibatches of \(trainRows) training rows")
+    print("  \(specCheck)")
+    print("  generator \(options.random.rawValue)\(options.randomFromSpec ? " (the spec's)" : ""); noise threads \(options.noiseThreads); "
+          + "OpenBLAS threads \(blasAtStart) at start → \(blasThreads) "
+          + "(OPENBLAS_NUM_THREADS=\(env ?? "unset")); \(cores) cores; "
+          + "\(options.warmup) warm-up + \(options.repeats) timed calls per measurement")
+
+    func timed(_ body: (Int) throws -> Void) rethrows -> Timing {
+        try measure(warmup: options.warmup, repeats: options.repeats, body)
+    }
+
+    // One update per method; each method trains its own fresh network (same initial weights), cycling
+    // through the minibatches.
+    var methods: [BenchResults.MethodResult] = []
+    print("\n  method   median ms     min ms   (one update, applied)")
+    for method in options.methods {
+        let network = try makeHousingNetwork(options)
+        let update = try makeUpdater(method, network: network, options: options)
+        var losses: [Double] = []
+        let timing = try timed { i in
+            let (x, t) = batches[i % batches.count]
+            losses.append(try update(x, t))
+        }
+        let timedLosses = losses.suffix(options.repeats)
+        methods.append(.init(method: method.rawValue, rule: method.ruleName, learningRate: method.learningRate,
+                             sigma: method.sigma, update: timing, firstLoss: timedLosses.first!,
+                             lastLoss: timedLosses.last!))
+        print("  \(method.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(formatMs(timing.medianMs))   "
+              + "\(formatMs(timing.minMs))   loss \(String(format: "%.4f", timedLosses.first!)) → \(String(format: "%.4f", timedLosses.last!))")
+    }
+
+    // Phases of the updates, timed on their own (public API only).
+    var phases: [BenchResults.Phase] = []
+    do {
+        let network = try makeHousingNetwork(options)
+        let streams = try InstanceStreams(options.random, seed: options.seed, base: Streams.probe, count: housingBatch)
+        let synaptic = SynapticNoise(sigma: 0.1)
+        phases.append(.init(name: "clean forward", timing: timed { i in
+            blackHole(network.forward(batches[i % batches.count].0))
+        }))
+        phases.append(.init(name: "WP: draw 256 × 9473 (SynapticNoise.draw)", timing: timed { _ in
+            synaptic.draw(for: network, batch: housingBatch, streams: streams, threads: options.noiseThreads)
+        }))
+        phases.append(.init(name: "WP: perturbed forward (probe .synapses)", timing: timed { i in
+            blackHole(network.forward(batches[i % batches.count].0, probe: .synapses(synaptic)))
+        }))
+        phases.append(.init(name: "NP: noisy forward (probe .nodes)", timing: timed { i in
+            blackHole(network.forward(batches[i % batches.count].0, probe: .nodes(sigma: 0.1, streams: streams)))
+        }))
+        // The transfer function alone: sigmoid over a [256 × 192] block (the hidden and output widths).
+        var z = Matrix(rows: housingBatch, cols: 192), phi = z
+        try RandomGenerator(options.random, seed: options.seed, stream: 1).fillGaussian(&z.storage)
+        phases.append(.init(name: "sigmoid over 256 × 192 (Activation.apply)", timing: timed { _ in
+            z.storage.withUnsafeBufferPointer { zs in
+                phi.storage.withUnsafeMutableBufferPointer { Activation.sigmoid.apply(zs, width: 192, into: $0) }
+            }
+            blackHole(phi)
+        }))
+        let backprop = Backprop(loss: .meanSquaredError)
+        phases.append(.init(name: "BP: forward + backward (computeGradients)", timing: try timed { i in
+            let (x, t) = batches[i % batches.count]
+            try backprop.computeGradients(network: network, input: x, target: t)
+        }))
+    }
+    print("\n  phase                                          median ms     min ms")
+    for p in phases {
+        print("  \(p.name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(formatMs(p.timing.medianMs))   \(formatMs(p.timing.minMs))")
+    }
+
+    // The noise floor: 256 × 9473 normals from the same generator kind, row n from stream n, in the
+    // learner's order and call sizes (W1, b1, W2, b2, W3, b3), without the learner's bookkeeping.
+    let sizes = probeNetwork.layerSizes
+    var segments: [Int] = []
+    for l in 0..<(sizes.count - 1) { segments += [sizes[l] * sizes[l + 1], sizes[l + 1]] }
+    func floor(_ algorithm: RandomAlgorithm, repeats: Int) throws -> BenchResults.Floor {
+        let streams = try InstanceStreams(algorithm, seed: options.seed, base: Streams.probe, count: housingBatch)
+        let single = try RandomGenerator(algorithm, seed: options.seed, stream: Streams.probe)
+        var buffer = [Double](repeating: 0, count: housingBatch * parameters)
+        let perInstance = measure(warmup: min(options.warmup, 2), repeats: repeats) { _ in
+            buffer.withUnsafeMutableBufferPointer { b in
+                // Instance n from stream n, layer by layer, weights before biases: the learner's calls;
+                // with several noise threads, contiguous blocks of instances drawn concurrently.
+                let job = FloorJob(streams: streams, base: b.baseAddress!, segments: segments, parameters: parameters,
+                                   threads: min(options.noiseThreads, housingBatch))
+                if job.threads == 1 { job.draw(block: 0) } else {
+                    DispatchQueue.concurrentPerform(iterations: job.threads) { job.draw(block: $0) }
+                }
+            }
+            blackHole(buffer)
+        }
+        let singleStream = measure(warmup: min(options.warmup, 2), repeats: repeats) { _ in
+            single.fillGaussian(&buffer, sigma: 0.1)
+            blackHole(buffer)
+        }
+        return .init(generator: algorithm.rawValue, normals: buffer.count, perInstance: perInstance,
+                     singleStream: singleStream, nsPerNormal: perInstance.medianMs * 1e6 / Double(buffer.count))
+    }
+    let mainFloor = try floor(options.random, repeats: options.repeats)
+    var otherFloors: [BenchResults.Floor] = []
+    if options.allFloors {
+        for algorithm in RandomAlgorithm.allCases where algorithm != options.random {
+            otherFloors.append(try floor(algorithm, repeats: min(options.repeats, algorithm == .ranlxd2 ? 3 : 10)))
+        }
+    }
+    print("\n  noise floor (256 × \(parameters) = \(mainFloor.normals) normals, ziggurat)   median ms     min ms   ns/normal")
+    for f in [mainFloor] + otherFloors {
+        print("  \(f.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams                      "
+              + "\(formatMs(f.perInstance.medianMs))   \(formatMs(f.perInstance.minMs))   \(String(format: "%6.2f", f.nsPerNormal))")
+        print("  \(f.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) one stream                       "
+              + "\(formatMs(f.singleStream.medianMs))   \(formatMs(f.singleStream.minMs))")
+    }
+    let wp = methods.first { $0.method == Method.wp.rawValue }?.update.medianMs ?? .nan
+    let tfwp = methods.first { $0.method == Method.threeFactorWP.rawValue }?.update.medianMs ?? .nan
+    let wpOverFloor = wp / mainFloor.perInstance.medianMs
+    let tfwpOverFloor = tfwp / mainFloor.perInstance.medianMs
+    print(String(format: "\n  WP update / noise floor (%@): %.2f   3F-WP / floor: %.2f", options.random.rawValue, wpOverFloor, tfwpOverFloor))
+
+    if let path = options.jsonPath {
+        let date = ISO8601DateFormatter().string(from: Date())
+        let results = BenchResults(
+            date: date, host: ProcessInfo.processInfo.hostName, cores: cores, random: options.random.rawValue,
+            blasThreadsAtStart: blasAtStart, blasThreads: blasThreads, noiseThreads: options.noiseThreads,
+            openblasEnvironment: env,
+            layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
+            methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors,
+            wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(results).write(to: URL(fileURLWithPath: path))
+        print("  wrote \(path)")
+    }
+}
+
+do {
+    try runBenchmark(try Options.parse(Array(CommandLine.arguments.dropFirst())))
+} catch {
+    FileHandle.standardError.write(Data("neuromod-bench: error: \(error)\n".utf8))
+    exit(1)
+}

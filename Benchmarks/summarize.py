@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Merges the JSON of neuromod-bench and numpy_peer.py (one file per round) and the whole-study
+timings into the Markdown report Benchmarks/results/latest.md; prints it. Called by run.sh."""
+import argparse
+import json
+import re
+import statistics
+import time
+
+
+def load(paths):
+    return [json.load(open(p)) for p in paths]
+
+
+def by_method(rounds):
+    """{method: [update timing of each round]}"""
+    out = {}
+    for r in rounds:
+        for m in r["methods"]:
+            out.setdefault(m["method"], []).append(m["update"])
+    return out
+
+
+def by_phase(rounds):
+    out = {}
+    for r in rounds:
+        for p in r["phases"]:
+            out.setdefault(p["name"], []).append(p["timing"])
+    return out
+
+
+def med(timings):
+    """Median over rounds of each round's median; min over rounds of the minima."""
+    return statistics.median(t["medianMs"] for t in timings), min(t["minMs"] for t in timings)
+
+
+def cpu_med(timings):
+    """Median over rounds of each round's median thread-CPU time (None for results without it)."""
+    values = [t.get("cpuMedianMs") for t in timings]
+    values = [v for v in values if isinstance(v, (int, float)) and v == v]
+    return statistics.median(values) if values else None
+
+
+def parse_cpu(path):
+    text = open(path).read()
+    user = float(re.search(r"User time \(seconds\): (\S+)", text).group(1))
+    system = float(re.search(r"System time \(seconds\): (\S+)", text).group(1))
+    return user + system
+
+
+def parse_time_v(path):
+    text = open(path).read()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    seconds = 0.0
+    for part in wall.split(":"):
+        seconds = seconds * 60 + float(part)
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    cpu = re.search(r"Percent of CPU this job got: (\S+)", text).group(1)
+    return seconds, rss_kb, cpu
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--neuromod", nargs="+", required=True)
+    p.add_argument("--numpy", nargs="+", required=True)
+    p.add_argument("--study-time")
+    p.add_argument("--study-summary")
+    p.add_argument("--study-command", default="")
+    p.add_argument("--study-rss", help="'seconds kB' samples of the study's resident set")
+    p.add_argument("--numpy-study")
+    p.add_argument("--numpy-study-time")
+    p.add_argument("--machine", default="")
+    p.add_argument("--load", default="")
+    p.add_argument("--revision", default="", help="what was built (commit)")
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+
+    nm, npy = load(a.neuromod), load(a.numpy)
+    nm0, np0 = nm[0], npy[0]
+    L = []
+    L.append(f"# Neuromod benchmark — {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    L.append("")
+    if a.revision:
+        L.append(f"Built from: {a.revision}.")
+    L.append(f"Machine: {a.machine}; load average (1/5/15 min) {a.load}. "
+             f"Housing network {'-'.join(map(str, nm0['layerSizes']))}, batch {nm0['batch']}, "
+             f"{nm0['parameters']} parameters, float64.")
+    L.append(f"Threads: Neuromod OpenBLAS {nm0['blasThreadsAtStart']} at start → {nm0['blasThreads']}, "
+             f"probe-noise threads {nm0.get('noiseThreads', 1)} "
+             f"(OPENBLAS_NUM_THREADS={nm0.get('openblasEnvironment') or 'unset'}); "
+             f"NumPy {np0['numpy']} ({np0['blas']}) OpenBLAS {np0['blasThreads']}. "
+             f"Everything else single-threaded on both sides.")
+    L.append(f"Generators: Neuromod {nm0['random']} (GSL, ziggurat, 256 per-instance streams); NumPy PCG64 "
+             f"(default_rng, ziggurat). {len(nm)} round(s) alternating the two programs; each figure is the "
+             f"median over rounds of the per-round median of {nm0['methods'][0]['update']['repeats']} timed "
+             f"updates after {nm0['methods'][0]['update']['warmup']} warm-up ones; min is the fastest single update.")
+    L.append(f"Spec check: {nm0['specCheck']}.")
+    L.append("")
+    L.append("## One update (forward pass(es), noise, update, applied)")
+    L.append("")
+    L.append("| method | Neuromod ms/update (min) | NumPy ms/update (min) | ratio NumPy/Neuromod (medians) | ratio of minima "
+             "| Neuromod CPU ms | NumPy CPU ms | ratio of CPU times |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    nmm, npm = by_method(nm), by_method(npy)
+    for method in nmm:
+        (a1, b1), (a2, b2) = med(nmm[method]), med(npm[method])
+        c1, c2 = cpu_med(nmm[method]), cpu_med(npm[method])
+        cpu = f"{c1:.3f} | {c2:.3f} | {c2 / c1:.2f}" if c1 and c2 else "– | – | –"
+        L.append(f"| {method} | {a1:.3f} ({b1:.3f}) | {a2:.3f} ({b2:.3f}) | **{a2 / a1:.2f}** | {b2 / b1:.2f} | {cpu} |")
+    L.append("")
+    L.append("Ratio > 1: Neuromod is faster. Wall times are per update; CPU times are the calling thread's "
+             "(`CLOCK_THREAD_CPUTIME_ID` / `time.thread_time_ns`; OpenBLAS runs single-threaded in that thread), "
+             "which time-slicing by other processes does not inflate. On a shared machine the CPU times and the "
+             "wall minima are the better estimates of the uncontended cost. "
+             + (f"Neuromod drew the weight probe on {nm0['noiseThreads']} threads: its CPU time counts only the "
+                "calling thread's share." if nm0.get("noiseThreads", 1) > 1 else ""))
+    L.append("")
+    L.append("## Weight perturbation against its noise floor")
+    L.append("")
+    nf = med([r["floor"]["perInstance"] for r in nm])
+    nf1 = med([r["floor"]["singleStream"] for r in nm])
+    pf = med([r["floor"]["perInstance"] for r in npy])
+    wp_n, tf_n = med(nmm["WP"])[0], med(nmm["3F-WP"])[0]
+    wp_p, tf_p = med(npm["WP"])[0], med(npm["3F-WP"])[0]
+    normals = nm0["floor"]["normals"]
+    L.append(f"Floor: the time to draw {normals:,} = 256 × {nm0['parameters']} normals alone with the same generator.")
+    L.append("")
+    L.append("| | Neuromod | NumPy |")
+    L.append("|---|---:|---:|")
+    L.append(f"| generator | {nm0['random']}, 256 streams (as the learner) | PCG64, `rng.standard_normal((256, {nm0['parameters']}))` |")
+    L.append(f"| floor ms (min) | {nf[0]:.3f} ({nf[1]:.3f}) | {pf[0]:.3f} ({pf[1]:.3f}) |")
+    L.append(f"| ns per normal | {nf[0] * 1e6 / normals:.2f} | {pf[0] * 1e6 / normals:.2f} |")
+    fc_n = cpu_med([r["floor"]["perInstance"] for r in nm])
+    fc_p = cpu_med([r["floor"]["perInstance"] for r in npy])
+    wc_n, wc_p = cpu_med(nmm["WP"]), cpu_med(npm["WP"])
+    if fc_n and fc_p and wc_n and wc_p:
+        L.append(f"| floor CPU ms | {fc_n:.3f} | {fc_p:.3f} |")
+        L.append(f"| WP update / floor (CPU times) | {wc_n / fc_n:.2f} | {wc_p / fc_p:.2f} |")
+    L.append(f"| WP update / floor (medians) | **{wp_n / nf[0]:.2f}** | **{wp_p / pf[0]:.2f}** |")
+    wpm_n, wpm_p = med(nmm["WP"])[1], med(npm["WP"])[1]
+    L.append(f"| WP update / floor (minima) | {wpm_n / nf[1]:.2f} | {wpm_p / pf[1]:.2f} |")
+    L.append(f"| 3F-WP update / floor | {tf_n / nf[0]:.2f} | {tf_p / pf[0]:.2f} |")
+    L.append(f"| WP update − floor, ms | {wp_n - nf[0]:.3f} | {wp_p - pf[0]:.3f} |")
+    L.append("")
+    L.append(f"Neuromod, one {nm0['random']} stream filling the whole buffer: {nf1[0]:.3f} ms (min {nf1[1]:.3f}).")
+    if nm0.get("otherFloors"):
+        L.append("Other GSL generators (256 streams; fewer repeats, round 1): " + "; ".join(
+            f"{f['generator']} {f['perInstance']['medianMs']:.2f} ms ({f['nsPerNormal']:.2f} ns/normal)"
+            for f in nm0["otherFloors"]) + ".")
+    L.append("")
+    L.append("## Phases (timed on their own)")
+    L.append("")
+    L.append("| phase | Neuromod ms (min) | phase | NumPy ms (min) |")
+    L.append("|---|---:|---|---:|")
+    for (n1, t1), (n2, t2) in zip(by_phase(nm).items(), by_phase(npy).items()):
+        (x1, y1), (x2, y2) = med(t1), med(t2)
+        L.append(f"| {n1} | {x1:.3f} ({y1:.3f}) | {n2} | {x2:.3f} ({y2:.3f}) |")
+    L.append("")
+
+    if a.study_time:
+        wall, rss, cpu = parse_time_v(a.study_time)
+        summary = json.load(open(a.study_summary))["methods"]
+        epochs_note = ""
+        L.append("## Whole housing study")
+        L.append("")
+        cpu_s = parse_cpu(a.study_time)
+        L.append(f"`{a.study_command}` under `/usr/bin/time -v`: wall **{wall:.1f} s**, CPU (user + system) {cpu_s:.1f} s, "
+                 f"peak RSS **{rss / 1024:.1f} MB** ({rss} kB; target < 100 MB: "
+                 f"{'met' if rss < 100 * 1024 else 'NOT met'}), CPU {cpu}.{epochs_note}")
+        L.append("")
+        npy_study = json.load(open(a.numpy_study))["study"] if a.numpy_study else None
+        np_by = {m["method"]: m for m in npy_study["methods"]} if npy_study else {}
+        if a.study_rss:
+            samples = [tuple(map(float, line.split())) for line in open(a.study_rss) if len(line.split()) == 2]
+            if samples:
+                t_peak, kb_peak = max(samples, key=lambda x: x[1])
+                # Methods run one after the other; their walls locate the sampled peak.
+                bounds, acc = [], wall - sum(s["wallSeconds"] for s in summary)
+                for s in summary:
+                    bounds.append((s["method"], acc, acc + s["wallSeconds"]))
+                    acc += s["wallSeconds"]
+                where = next((f"during {m}" for m, lo, hi in bounds if lo <= t_peak <= hi),
+                             "while loading the data" if t_peak < bounds[0][1] else "while writing the results")
+                L.append(f"Resident set sampled every second ({len(samples)} samples): highest {kb_peak / 1024:.1f} MB at "
+                         f"{t_peak:.0f} s of {wall:.0f} s (≈ {where}); per method, highest sample: " + ", ".join(
+                             f"{m} " + (f"{max(ks) / 1024:.1f} MB" if (ks := [k for t_, k in samples if lo <= t_ <= hi]) else "–")
+                             for m, lo, hi in bounds) + ".")
+                L.append("")
+        L.append("| method | updates | Neuromod wall s | Neuromod ms/update | NumPy wall s | NumPy ms/update | ratio NumPy/Neuromod |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        for s in summary:
+            updates = s["updatesPerRun"] * s["runs"]
+            n_ms = 1e3 * s["wallSeconds"] / max(updates, 1)
+            q = np_by.get(s["method"])
+            if q:
+                L.append(f"| {s['method']} | {updates} | {s['wallSeconds']:.2f} | {n_ms:.3f} | {q['wallSeconds']:.2f} | "
+                         f"{q['msPerUpdate']:.3f} | **{q['wallSeconds'] / s['wallSeconds']:.2f}** |")
+            else:
+                L.append(f"| {s['method']} | {updates} | {s['wallSeconds']:.2f} | {n_ms:.3f} | – | – | – |")
+        L.append("")
+        L.append("Per-method walls are the runner's own (training plus, per update, the clean loss pass and, per "
+                 "epoch, the clean losses on the training and test sets); with `--jobs` > 1 runs overlap and "
+                 "ms/update is wall time divided by all updates.")
+        if a.numpy_study_time:
+            w2, r2, c2 = parse_time_v(a.numpy_study_time)
+            L.append(f"NumPy equivalent ({npy_study['runs']} run(s) × {npy_study['epochs']} epoch(s), "
+                     f"{npy_study.get('jobs', 1)} process(es); peak RSS is the largest process's) under "
+                     f"`/usr/bin/time -v`: wall {w2:.1f} s, CPU (user + system) {parse_cpu(a.numpy_study_time):.1f} s, "
+                     f"peak RSS {r2 / 1024:.1f} MB, CPU {c2}. Whole-study ratios NumPy/Neuromod: process walls "
+                     f"**{w2 / wall:.2f}**, CPU times **{parse_cpu(a.numpy_study_time) / cpu_s:.2f}**.")
+        L.append("")
+    text = "\n".join(L) + "\n"
+    open(a.out, "w").write(text)
+    print(text)
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
