@@ -334,11 +334,12 @@ def bench_updates(args, data, out):
     params = init_params(np.random.default_rng([args.seed, 2]))
     rng = np.random.default_rng([args.seed, 5])
     eps = 0.1 * rng.standard_normal((BATCH, P))
-    xi = rng.standard_normal((BATCH, sum(SIZES[1:])))
     z_block = np.random.default_rng([args.seed, 1]).standard_normal((BATCH, 192))
 
     def noisy_forward(x):
+        """NP's noisy pass, its draws included (as Neuromod's forward with a .nodes probe)."""
         offsets = np.cumsum((0,) + SIZES[1:])
+        xi = rng.standard_normal((len(x), offsets[-1]))
         a = x
         for l, ((W, b), kind) in enumerate(zip(params, ACTIVATIONS)):
             a = activate(a @ W.T + b, kind) + 0.1 * xi[:, offsets[l]:offsets[l + 1]]
@@ -353,7 +354,7 @@ def bench_updates(args, data, out):
         (f"WP: draw 256 × {P} (standard_normal, × sigma)", draw),
         ("WP: perturbed forward (einsum over draws)",
          lambda i: perturbed_forward(params, batches[i % len(batches)][0], eps, SIZES, ACTIVATIONS)),
-        ("NP: noisy forward", lambda i: noisy_forward(batches[i % len(batches)][0])),
+        ("NP: noisy forward (with its draws)", lambda i: noisy_forward(batches[i % len(batches)][0])),
         ("sigmoid over 256 × 192 (1/(1+np.exp(-z)))", lambda i: activate(z_block, "sigmoid")),
         ("BP: forward + backward", lambda i: bp_update(params, *batches[i % len(batches)], 0.02)),
     ]

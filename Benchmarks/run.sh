@@ -87,13 +87,16 @@ for product in neuromod-bench neuromod; do
 done
 
 export OPENBLAS_NUM_THREADS=$BLAS OMP_NUM_THREADS=$BLAS
-echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, OpenBLAS threads $BLAS, noise threads $NOISE, Neuromod generator $RANDOM_ALG"
-[[ $REUSE == 1 ]] && { ROUNDS=0; echo "   (reusing $(ls "$RAW"/neuromod-[0-9]*.json | wc -l) earlier round(s))"; }
+if [[ $REUSE == 1 ]]; then
+    echo "== per-update timings: reusing the $(ls "$RAW"/neuromod-[0-9]*.json | wc -l) round(s) of the previous invocation"
+    ROUNDS=0
+else
+    echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, OpenBLAS threads $BLAS, noise threads $NOISE, Neuromod generator $RANDOM_ALG"
+fi
 for ((k = 1; k <= ROUNDS; k++)); do
     echo "-- round $k/$ROUNDS: neuromod-bench"
     .build/release/neuromod-bench --repeats "$REPEATS" --random "$RANDOM_ALG" --blas-threads "$BLAS" \
-        --noise-threads "$NOISE" --spec "$SPEC" \
-        $([[ $k -gt 1 ]] && echo --no-all-floors) --json "$RAW/neuromod-$k.json"
+        --noise-threads "$NOISE" --spec "$SPEC" --json "$RAW/neuromod-$k.json"
     echo "-- round $k/$ROUNDS: numpy_peer.py"
     python3 Benchmarks/numpy_peer.py --repeats "$REPEATS" --threads "$BLAS" --json "$RAW/numpy-$k.json"
 done
@@ -135,7 +138,7 @@ if [[ $STUDY == 1 ]]; then
     cp "$TMP/study/summary.json" "$RAW/neuromod-study-summary.json"
     STUDY_ARGS+=(--study-time "$RAW/neuromod-study-time.txt" --study-summary "$RAW/neuromod-study-summary.json"
                  --study-rss "$RAW/neuromod-study-rss.txt"
-                 --study-command "neuromod run <copy of $SPEC$([[ $EPOCHS != 100 ]] && echo " with epochs: $EPOCHS")> --runs $RUNS --jobs $JOBS --blas-threads $BLAS --out <tmp> --quiet")
+                 --study-command "neuromod run <copy of $SPEC$([[ $EPOCHS != 100 ]] && echo " with epochs: $EPOCHS" || true)> --runs $RUNS --jobs $JOBS --blas-threads $BLAS --out <tmp> --quiet")
     if [[ $NUMPY_STUDY == 1 ]]; then
         echo "== NumPy whole-experiment equivalent: $RUNS run(s) × $EPOCHS epoch(s)"
         /usr/bin/time -v -o "$RAW/numpy-study-time.txt" \

@@ -34,6 +34,11 @@ def med(timings):
     return statistics.median(t["medianMs"] for t in timings), min(t["minMs"] for t in timings)
 
 
+def best(timings):
+    """The best round: the lowest of the per-round medians (the least disturbed round)."""
+    return min(t["medianMs"] for t in timings)
+
+
 def cpu_med(timings):
     """Median over rounds of each round's median thread-CPU time (None for results without it)."""
     values = [t.get("cpuMedianMs") for t in timings]
@@ -98,20 +103,24 @@ def main():
     L.append("")
     L.append("## One update (forward pass(es), noise, update, applied)")
     L.append("")
-    L.append("| method | Neuromod ms/update (min) | NumPy ms/update (min) | ratio NumPy/Neuromod (medians) | ratio of minima "
-             "| Neuromod CPU ms | NumPy CPU ms | ratio of CPU times |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    L.append("| method | Neuromod ms/update: median · best round · min | NumPy ms/update: median · best round · min "
+             "| **ratio NumPy/Neuromod**: medians · best rounds · minima | CPU ms Neuromod · NumPy (ratio) |")
+    L.append("|---|---:|---:|---:|---:|")
     nmm, npm = by_method(nm), by_method(npy)
     for method in nmm:
         (a1, b1), (a2, b2) = med(nmm[method]), med(npm[method])
+        r1, r2 = best(nmm[method]), best(npm[method])
         c1, c2 = cpu_med(nmm[method]), cpu_med(npm[method])
-        cpu = f"{c1:.3f} | {c2:.3f} | {c2 / c1:.2f}" if c1 and c2 else "– | – | –"
-        L.append(f"| {method} | {a1:.3f} ({b1:.3f}) | {a2:.3f} ({b2:.3f}) | **{a2 / a1:.2f}** | {b2 / b1:.2f} | {cpu} |")
+        cpu = f"{c1:.3f} · {c2:.3f} ({c2 / c1:.2f})" if c1 and c2 else "–"
+        L.append(f"| {method} | {a1:.3f} · {r1:.3f} · {b1:.3f} | {a2:.3f} · {r2:.3f} · {b2:.3f} "
+                 f"| {a2 / a1:.2f} · **{r2 / r1:.2f}** · {b2 / b1:.2f} | {cpu} |")
     L.append("")
-    L.append("Ratio > 1: Neuromod is faster. Wall times are per update; CPU times are the calling thread's "
+    L.append("Ratio > 1: Neuromod is faster. *median*: median over rounds of each round's median; *best round*: "
+             "the lowest per-round median; *min*: the fastest single update. CPU ms: the calling thread's CPU time "
              "(`CLOCK_THREAD_CPUTIME_ID` / `time.thread_time_ns`; OpenBLAS runs single-threaded in that thread), "
-             "which time-slicing by other processes does not inflate. On a shared machine the CPU times and the "
-             "wall minima are the better estimates of the uncontended cost. "
+             "median over rounds. On this shared 2-vCPU machine a co-running process slows the code itself (CPU "
+             "time rises with wall time, per-round medians are bimodal), so the best-round medians and the minima "
+             "are the estimates of the undisturbed cost; the medians show what a busy machine gives. "
              + (f"Neuromod drew the weight probe on {nm0['noiseThreads']} threads: its CPU time counts only the "
                 "calling thread's share." if nm0.get("noiseThreads", 1) > 1 else ""))
     L.append("")
@@ -128,33 +137,38 @@ def main():
     L.append("| | Neuromod | NumPy |")
     L.append("|---|---:|---:|")
     L.append(f"| generator | {nm0['random']}, 256 streams (as the learner) | PCG64, `rng.standard_normal((256, {nm0['parameters']}))` |")
-    L.append(f"| floor ms (min) | {nf[0]:.3f} ({nf[1]:.3f}) | {pf[0]:.3f} ({pf[1]:.3f}) |")
-    L.append(f"| ns per normal | {nf[0] * 1e6 / normals:.2f} | {pf[0] * 1e6 / normals:.2f} |")
+    nfb, pfb = best([r["floor"]["perInstance"] for r in nm]), best([r["floor"]["perInstance"] for r in npy])
+    L.append(f"| floor ms: median · best round · min | {nf[0]:.3f} · {nfb:.3f} · {nf[1]:.3f} | {pf[0]:.3f} · {pfb:.3f} · {pf[1]:.3f} |")
+    L.append(f"| ns per normal (best round) | {nfb * 1e6 / normals:.2f} | {pfb * 1e6 / normals:.2f} |")
     fc_n = cpu_med([r["floor"]["perInstance"] for r in nm])
     fc_p = cpu_med([r["floor"]["perInstance"] for r in npy])
     wc_n, wc_p = cpu_med(nmm["WP"]), cpu_med(npm["WP"])
     if fc_n and fc_p and wc_n and wc_p:
         L.append(f"| floor CPU ms | {fc_n:.3f} | {fc_p:.3f} |")
         L.append(f"| WP update / floor (CPU times) | {wc_n / fc_n:.2f} | {wc_p / fc_p:.2f} |")
-    L.append(f"| WP update / floor (medians) | **{wp_n / nf[0]:.2f}** | **{wp_p / pf[0]:.2f}** |")
+    L.append(f"| WP update / floor (best rounds) | **{best(nmm['WP']) / nfb:.2f}** | **{best(npm['WP']) / pfb:.2f}** |")
+    L.append(f"| WP update / floor (medians) | {wp_n / nf[0]:.2f} | {wp_p / pf[0]:.2f} |")
     wpm_n, wpm_p = med(nmm["WP"])[1], med(npm["WP"])[1]
     L.append(f"| WP update / floor (minima) | {wpm_n / nf[1]:.2f} | {wpm_p / pf[1]:.2f} |")
-    L.append(f"| 3F-WP update / floor | {tf_n / nf[0]:.2f} | {tf_p / pf[0]:.2f} |")
-    L.append(f"| WP update − floor, ms | {wp_n - nf[0]:.3f} | {wp_p - pf[0]:.3f} |")
+    L.append(f"| 3F-WP update / floor (best rounds) | {best(nmm['3F-WP']) / nfb:.2f} | {best(npm['3F-WP']) / pfb:.2f} |")
+    L.append(f"| WP update − floor, ms (best rounds) | {best(nmm['WP']) - nfb:.3f} | {best(npm['WP']) - pfb:.3f} |")
     L.append("")
     L.append(f"Neuromod, one {nm0['random']} stream filling the whole buffer: {nf1[0]:.3f} ms (min {nf1[1]:.3f}).")
-    if nm0.get("otherFloors"):
-        L.append("Other GSL generators (256 streams; fewer repeats, round 1): " + "; ".join(
-            f"{f['generator']} {f['perInstance']['medianMs']:.2f} ms ({f['nsPerNormal']:.2f} ns/normal)"
-            for f in nm0["otherFloors"]) + ".")
+    others = {}
+    for r in nm:
+        for f in r.get("otherFloors", []):
+            others.setdefault(f["generator"], []).append(f["perInstance"])
+    if others:
+        L.append("Other GSL generators, same 256-stream floor (best round of 10 repeats; ranlxd2 3): " + "; ".join(
+            f"{g} {best(t):.2f} ms ({best(t) * 1e6 / normals:.2f} ns/normal)" for g, t in others.items()) + ".")
     L.append("")
     L.append("## Phases (timed on their own)")
     L.append("")
-    L.append("| phase | Neuromod ms (min) | phase | NumPy ms (min) |")
+    L.append("| phase | Neuromod ms: best round (min) | phase | NumPy ms: best round (min) |")
     L.append("|---|---:|---|---:|")
     for (n1, t1), (n2, t2) in zip(by_phase(nm).items(), by_phase(npy).items()):
         (x1, y1), (x2, y2) = med(t1), med(t2)
-        L.append(f"| {n1} | {x1:.3f} ({y1:.3f}) | {n2} | {x2:.3f} ({y2:.3f}) |")
+        L.append(f"| {n1} | {best(t1):.3f} ({y1:.3f}) | {n2} | {best(t2):.3f} ({y2:.3f}) |")
     L.append("")
 
     if a.study_time:
