@@ -36,7 +36,8 @@ let package = Package(
         .executableTarget(
             name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
             path: "Benchmarks/Sources/neuromod-bench", swiftSettings: fastMath),
-        .testTarget(name: "NeuromodTests", dependencies: ["Neuromod"]),
+        // CGSL directly: the trace tests check closed forms against GSL quadrature.
+        .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
         .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks"]),
         .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab"]),
     ],

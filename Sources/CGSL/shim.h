@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cblas.h>
+#include <gsl/gsl_integration.h>
 
 static inline const gsl_rng_type *neuromod_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_rng_type *neuromod_rng_taus2(void) { return gsl_rng_taus2; }
