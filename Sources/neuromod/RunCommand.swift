@@ -34,6 +34,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads OpenBLAS may use inside each run (default 1: the matrices here are too small to gain from more).")
     var blasThreads: Int = 1
 
+    @Option(help: "Episodes per run, for specs with an environment (default: the spec's 'training.episodes').")
+    var episodes: Int?
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -42,11 +45,18 @@ struct RunCommand: ParsableCommand {
         if let dataOrder, DataOrder(rawValue: dataOrder) == nil {
             throw ValidationError("--data-order must be 'shared' or 'per-run', got '\(dataOrder)'")
         }
+        if let episodes, episodes <= 0 { throw ValidationError("--episodes must be a positive integer, got \(episodes)") }
         if blasThreads <= 0 { throw ValidationError("--blas-threads must be a positive integer, got \(blasThreads)") }
     }
 
     func run() throws {
         try reportingErrors {
+            if EpisodicSpec.isEpisodic(text: options.text) {
+                if dataOrder != nil { throw CLIError(message: "--data-order applies to specs with a task, not an environment") }
+                BLASThreads.set(blasThreads)
+                return try EpisodicRun.run(options: options, runs: runs, out: out, methods: methods, episodes: episodes, quiet: quiet)
+            }
+            if episodes != nil { throw CLIError(message: "--episodes applies to specs with an environment, not a task") }
             var experiment = try options.load()
             var overrides: [String] = []
             if let runs { experiment.runs = runs; overrides.append("--runs \(runs)") }

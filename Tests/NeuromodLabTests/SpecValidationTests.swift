@@ -94,7 +94,12 @@ import Testing
         let files = FileManager.default.enumerator(atPath: models.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
         #expect(files.count >= 2)
         for file in files {
-            let spec = try ExperimentSpec.load(path: models.appendingPathComponent(file).path,
+            let path = models.appendingPathComponent(file).path
+            if EpisodicSpec.isEpisodic(text: try String(contentsOfFile: path, encoding: .utf8)) {
+                _ = try EpisodicSpec.load(path: path)
+                continue
+            }
+            let spec = try ExperimentSpec.load(path: path,
                                                dataDirectory: root.appendingPathComponent("../shared/data").path)
             _ = try Runner(spec: spec)
         }

@@ -55,7 +55,8 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         case .linear:
             for i in z.indices { out[i] = z[i] }
         case .sigmoid:
-            for i in z.indices { out[i] = 1 / (1 + Foundation.exp(-z[i])) }
+            VectorExp.apply(z, sign: -1, into: out)
+            for i in z.indices { out[i] = 1 / (1 + out[i]) }
         case .tanh:
             for i in z.indices { out[i] = Foundation.tanh(z[i]) }
         case .relu:
@@ -67,12 +68,10 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
             for start in stride(from: 0, to: z.count, by: width) {
                 var peak = -Double.infinity
                 for i in start..<(start + width) { peak = Swift.max(peak, z[i]) }
+                VectorExp.apply(UnsafeBufferPointer(rebasing: z[start..<(start + width)]), shift: -peak,
+                                into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + width)]))
                 var total = 0.0
-                for i in start..<(start + width) {
-                    let e = Foundation.exp(z[i] - peak)
-                    out[i] = e
-                    total += e
-                }
+                for i in start..<(start + width) { total += out[i] }
                 for i in start..<(start + width) { out[i] /= total }
             }
         }

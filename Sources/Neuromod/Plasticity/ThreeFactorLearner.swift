@@ -188,10 +188,10 @@ public final class ThreeFactorLearner {
         }
         for l in 0..<network.depth {
             cleanRates[l].storage.withUnsafeMutableBufferPointer { out in
-                network.rates[l].storage.withUnsafeBufferPointer { out.update(fromContentsOf: $0) }
+                network.rates[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
             }
             cleanPre[l].storage.withUnsafeMutableBufferPointer { out in
-                network.preActivations[l].storage.withUnsafeBufferPointer { out.update(fromContentsOf: $0) }
+                network.preActivations[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
             }
         }
     }

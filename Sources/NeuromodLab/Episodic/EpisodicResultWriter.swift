@@ -1,0 +1,46 @@
+import Foundation
+
+/// Writes an episodic experiment's outputs (each file atomically, see ``ResultWriter``).
+///
+/// | file | contents |
+/// |---|---|
+/// | `episodes.csv` | `method,cell,run,episode,return,steps`: every episode of every run |
+/// | `summary.json` | per method (and grid cell): score of each run (mean return over the last episodes), mean, SD, steps, wall time |
+/// | `grid.csv` | with a grid: `method,delay,trace,mean_score,sd_score,runs` — one row per cell, ready for a heatmap |
+/// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+public enum EpisodicResultWriter {
+    public static func files(for result: EpisodicResult) -> [String] {
+        ["episodes.csv", "summary.json"] + (result.spec.grid == nil ? [] : ["grid.csv"]) + ["spec.yaml"]
+    }
+
+    public static func write(_ result: EpisodicResult, specText: String, to folder: String) throws {
+        var episodes = "method,cell,run,episode,return,steps\n"
+        episodes.reserveCapacity(result.episodes.count * 32)
+        for e in result.episodes {
+            episodes += "\(e.method),\(e.cell),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
+        }
+        var grid = "method,delay,trace,mean_score,sd_score,runs\n"
+        for s in result.summaries {
+            grid += "\(s.method),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)\n"
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let summary = try encoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
+                                                     environment: result.spec.environment.kind.rawValue,
+                                                     methods: result.summaries))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try ResultWriter.atomicWrite(Data(episodes.utf8), to: folder, name: "episodes.csv")
+        try ResultWriter.atomicWrite(summary, to: folder, name: "summary.json")
+        if result.spec.grid != nil { try ResultWriter.atomicWrite(Data(grid.utf8), to: folder, name: "grid.csv") }
+        try ResultWriter.atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+    }
+
+    struct SummaryFile: Codable {
+        var name: String
+        var seed: UInt64
+        var runs: Int
+        var environment: String
+        var methods: [PolicySummary]
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+/// One finished episode of one run.
+public struct EpisodeRecord: Sendable, Equatable {
+    public var method: String
+    /// The grid cell ("" without a grid), e.g. `delay=0.5 trace=exponential(0.2)`.
+    public var cell: String
+    public var run: Int
+    /// Episode index within the run, from 1.
+    public var episode: Int
+    public var episodeReturn: Double
+    public var steps: Int
+}
+
+/// A method's (or a grid cell's) score over runs.
+public struct PolicySummary: Sendable, Codable, Equatable {
+    public var method: String
+    public var rule: String
+    public var cell: String
+    public var delay: Double?
+    public var trace: String
+    /// Mean return over the last `scoreEpisodes` episodes, per run.
+    public var scores: [Double]
+    public var meanScore: Double
+    /// Sample standard deviation of `scores` (0 for one run).
+    public var scoreStandardDeviation: Double
+    public var scoreEpisodes: Int
+    public var episodes: Int
+    /// Environment steps summed over all runs.
+    public var totalSteps: Int
+    /// Wall-clock seconds for all runs (not part of the deterministic outputs).
+    public var wallSeconds: Double
+}
+
+/// Where a long episodic experiment is, reported every tenth of a run's episodes.
+public struct EpisodicProgress: Sendable {
+    /// The method (and grid cell).
+    public var label: String
+    public var configuration: Int
+    public var configurations: Int
+    public var run: Int
+    public var runs: Int
+    public var episode: Int
+    public var episodes: Int
+    /// Mean return over the last (up to `scoreEpisodes`) episodes so far.
+    public var recentReturn: Double
+}
+
+/// Everything an episodic experiment produced.
+public struct EpisodicResult: Sendable {
+    public var spec: EpisodicSpec
+    public var episodes: [EpisodeRecord]
+    public var summaries: [PolicySummary]
+}
+
+/// Trains every method of an episodic spec (in every grid cell) for its runs.
+///
+/// Run r of every method starts from the same initial weights and sees the same sequence of
+/// environment resets; noise and action sampling have their own streams (``StreamPlan``), so the
+/// same spec and seed give the same numbers whatever the number of jobs.
+public struct EpisodicRunner: Sendable {
+    public let spec: EpisodicSpec
+
+    public init(spec: EpisodicSpec) { self.spec = spec }
+
+    /// A configuration to train: a method with, for a grid, the cell's delay and trace.
+    struct Job {
+        var method: PolicyMethod
+        var cell: String
+        var delay: Double?
+        var environmentOptions: [String: String]
+    }
+
+    var jobs: [Job] {
+        guard let grid = spec.grid else {
+            return spec.methods.map { Job(method: $0, cell: "", delay: nil, environmentOptions: spec.environment.options) }
+        }
+        var jobs: [Job] = []
+        for method in spec.methods {
+            for delay in grid.delays {
+                for trace in grid.traces {
+                    var m = method
+                    m.trace = trace
+                    var options = spec.environment.options
+                    options[grid.delayOption] = "\(delay)"
+                    jobs.append(Job(method: m, cell: "delay=\(delay) trace=\(trace)", delay: delay, environmentOptions: options))
+                }
+            }
+        }
+        return jobs
+    }
+
+    /// Runs every configuration; runs of one configuration go side by side on `jobs` threads.
+    public func run(jobs threads: Int = 1, progress: @escaping @Sendable (EpisodicProgress) -> Void = { _ in }) throws -> EpisodicResult {
+        var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = []
+        let all = jobs
+        for (j, job) in all.enumerated() {
+            let started = Date()
+            let label = job.cell.isEmpty ? job.method.name : "\(job.method.name) \(job.cell)"
+            let outcomes = try parallelMap(count: spec.runs, jobs: threads) { r in
+                try train(job, run: r) { episode, returns in
+                    progress(EpisodicProgress(label: label, configuration: j, configurations: all.count, run: r,
+                                              runs: spec.runs, episode: episode, episodes: spec.training.episodes,
+                                              recentReturn: score(returns)))
+                }
+            }
+            for (r, outcome) in outcomes.enumerated() {
+                for (e, value) in outcome.returns.enumerated() {
+                    episodes.append(EpisodeRecord(method: job.method.name, cell: job.cell, run: r, episode: e + 1,
+                                                  episodeReturn: value, steps: outcome.steps[e]))
+                }
+            }
+            let scores = outcomes.map { score($0.returns) }
+            let mean = scores.reduce(0, +) / Double(scores.count)
+            let sd = scores.count > 1
+                ? (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count - 1)).squareRoot() : 0
+            summaries.append(PolicySummary(
+                method: job.method.name, rule: job.method.rule.rawValue, cell: job.cell, delay: job.delay,
+                trace: "\(job.method.trace)", scores: scores, meanScore: mean, scoreStandardDeviation: sd,
+                scoreEpisodes: spec.training.scoreEpisodes, episodes: spec.training.episodes,
+                totalSteps: outcomes.reduce(0) { $0 + $1.steps.reduce(0, +) },
+                wallSeconds: Date().timeIntervalSince(started)))
+        }
+        return EpisodicResult(spec: spec, episodes: episodes, summaries: summaries)
+    }
+
+    func score(_ returns: [Double]) -> Double {
+        let tail = returns.suffix(spec.training.scoreEpisodes)
+        return tail.reduce(0, +) / Double(max(tail.count, 1))
+    }
+
+    struct RunOutcome {
+        var returns: [Double]
+        var steps: [Int]
+    }
+
+    /// One run of one configuration.
+    func train(_ job: Job, run r: Int, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
+        let environment = try spec.environment.kind.make(parameters: job.environmentOptions)
+        let method = job.method
+        let noise = method.rule == .reinforce ? nil : IntrinsicNoise(site: .preActivation, sigma: method.sigma)
+        let populations = spec.hidden.map { Population(size: $0, activation: spec.hiddenActivation, noise: noise) }
+            + [Population(size: environment.actionCount, activation: .softmax, noise: noise)]
+        let network = try Network(
+            inputSize: environment.observationSize, populations: populations, initializer: spec.initializer,
+            rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
+        let learner = try PolicyLearner(
+            network: network, rule: method.rule, learningRate: method.learningRate, trace: method.trace,
+            dt: environment.dt,
+            modulator: Neuromodulator(baseline: method.baseline, normalization: method.normalization),
+            dopamine: DopamineSignal(kinetics: method.dopamine, dt: environment.dt),
+            fanOutScaling: method.fanOutScaling,
+            noise: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: 1),
+            policy: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.actions(run: r)))
+        let resets = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.environment(run: r))
+        var outcome = RunOutcome(returns: [], steps: [])
+        outcome.returns.reserveCapacity(spec.training.episodes)
+        outcome.steps.reserveCapacity(spec.training.episodes)
+        let perStep = spec.training.reward == .step
+        let reportEvery = max(1, spec.training.episodes / 10)
+        for episode in 1...spec.training.episodes {
+            var observation = environment.reset(rng: resets)
+            var total = 0.0, steps = 0
+            while true {
+                let action = learner.act(observation)
+                guard learner.probabilities.allSatisfy(\.isFinite) else {
+                    throw RunError.policyDiverged(method: method.name, run: r, episode: episode, step: steps + 1)
+                }
+                let step = environment.step(action)
+                total += step.reward
+                steps += 1
+                let done = step.terminated || step.truncated
+                if perStep { learner.reinforce(reward: step.reward) } else if done { learner.reinforce(reward: total) }
+                learner.advance()
+                if done { break }
+                observation = step.observation
+            }
+            learner.endEpisode()
+            outcome.returns.append(total)
+            outcome.steps.append(steps)
+            if episode % reportEvery == 0 || episode == spec.training.episodes { onProgress(episode, outcome.returns) }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+extension EpisodicSpec {
+    /// Whether a spec file describes an episodic (environment) experiment rather than a supervised one.
+    public static func isEpisodic(text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix("environment:") }
+    }
+
+    /// Reads and validates an episodic spec; errors name the file, field and line.
+    public static func load(path: String) throws -> EpisodicSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, field: "", message: "spec file not found")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, field: "", message: "spec is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    static func parse(_ text: String, file: String) throws -> EpisodicSpec {
+        let root = try SpecNode.parse(text, file: file)
+        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "environment",
+                                          "network", "training", "methods", "grid"])
+        func required(_ key: String) throws -> SpecNode {
+            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
+            return node
+        }
+        let seed = try required("seed").int()
+        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
+        let environment = try parseEnvironment(required("environment"))
+        let network = try required("network").fields(allowed: ["hidden", "activation", "init"])
+        let hidden = try network["hidden"]?.elements().map { try $0.positiveInt() } ?? [128]
+        let activationName = try network["activation"]?.string() ?? "leaky-relu(0.1)"
+        guard let activation = Activation(name: activationName), activation != .softmax else {
+            throw network["activation"]!.error("expected a hidden activation (linear, sigmoid, tanh, relu, leaky-relu(SLOPE)), got '\(activationName)'")
+        }
+        let methodsNode = try required("methods")
+        let dt = try environment.kind.make(parameters: environment.options).dt
+        let methods = try methodsNode.elements().map { try parseMethod($0, dt: dt) }
+        guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
+        var names = Set<String>()
+        for (m, node) in zip(methods, try methodsNode.elements()) where !names.insert(m.name).inserted {
+            throw node.error("method name '\(m.name)' is used twice")
+        }
+        return EpisodicSpec(
+            file: file,
+            name: try required("name").string(),
+            description: try f["description"]?.string() ?? "",
+            seed: UInt64(seed),
+            runs: try required("runs").positiveInt(),
+            output: try required("output").string(),
+            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
+            environment: environment,
+            hidden: hidden,
+            hiddenActivation: activation,
+            initializer: try network["init"].map { WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))! } ?? .xavierNormal,
+            training: try parseTraining(required("training")),
+            methods: methods,
+            grid: try f["grid"].map { try parseGrid($0, environment: environment, dt: dt) })
+    }
+
+    private static func parseEnvironment(_ node: SpecNode) throws -> EnvironmentSpec {
+        let names = EnvironmentKind.allCases.map(\.rawValue)
+        let raw = try node.fields(allowed: ["name"] + Set(EnvironmentKind.allCases.flatMap(\.optionKeys)).sorted())
+        guard let nameNode = raw["name"] else { throw node.error("required field 'name' is missing (\(names.joined(separator: ", ")))") }
+        let kind = EnvironmentKind(rawValue: try nameNode.choice(names))!
+        let f = try node.fields(allowed: ["name"] + kind.optionKeys)
+        var options: [String: String] = [:]
+        for (key, value) in f where key != "name" { options[key] = try value.string() }
+        do { _ = try kind.make(parameters: options) } catch { throw node.error("\(error)") }
+        return EnvironmentSpec(kind: kind, options: options)
+    }
+
+    private static func parseTraining(_ node: SpecNode) throws -> EpisodicTraining {
+        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes"])
+        guard let episodes = f["episodes"] else { throw node.error("required field 'episodes' is missing") }
+        let count = try episodes.positiveInt()
+        let score = try f["score_episodes"]?.positiveInt() ?? min(100, count)
+        guard score <= count else { throw f["score_episodes"]!.error("expected at most episodes (\(count)), got \(score)") }
+        return EpisodicTraining(
+            episodes: count,
+            reward: try f["reward"].map { EpisodicTraining.RewardTiming(rawValue: try $0.choice(EpisodicTraining.RewardTiming.allCases.map(\.rawValue)))! } ?? .episode,
+            scoreEpisodes: score)
+    }
+
+    private static func parseMethod(_ node: SpecNode, dt: Double) throws -> PolicyMethod {
+        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "sigma", "fan_out_scaling", "trace",
+                                          "baseline_rate", "normalize", "dopamine"])
+        guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        let rule = PolicyRule(rawValue: try ruleNode.choice(PolicyRule.allCases.map(\.rawValue)))!
+        guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+        var sigma = 0.0
+        if rule == .reinforce {
+            if let s = f["sigma"] { throw s.error("'sigma' does not apply to reinforce (it learns from the exact gradient)") }
+        } else {
+            guard let s = f["sigma"] else { throw node.error("required field 'sigma' is missing for \(rule.rawValue)") }
+            sigma = try s.positiveDouble()
+        }
+        // Seed 004: R̄ ← R̄ + γ_avg (R − R̄), γ_avg = 0.66, starting at the first return.
+        var baselineRate = 0.66
+        if let rateNode = f["baseline_rate"] {
+            baselineRate = try rateNode.positiveDouble()
+            guard baselineRate <= 1 else { throw rateNode.error("expected a rate in (0, 1], got \(baselineRate)") }
+        }
+        return PolicyMethod(
+            name: try f["name"]?.string() ?? rule.rawValue,
+            rule: rule,
+            learningRate: try eta.positiveDouble(),
+            sigma: sigma,
+            fanOutScaling: try f["fan_out_scaling"]?.bool() ?? false,
+            trace: try f["trace"].map { try parseTrace($0, dt: dt) } ?? .episodeSum,
+            baseline: .runningAverage(rate: baselineRate),
+            normalization: try f["normalize"].map { Neuromodulator.Normalization(rawValue: try $0.choice(Neuromodulator.Normalization.allCases.map(\.rawValue)))! } ?? .byMagnitude,
+            dopamine: try f["dopamine"].map(parseDopamine) ?? DopamineKinetics())
+    }
+
+    /// `{kernel: immediate | exponential | rise-decay | window | episode-sum, tau, rise, decay, start, end}`.
+    static func parseTrace(_ node: SpecNode, dt: Double) throws -> TraceKernel {
+        let kinds = ["immediate", "exponential", "rise-decay", "window", "episode-sum"]
+        let all = try node.fields(allowed: ["kernel", "tau", "rise", "decay", "start", "end"])
+        guard let kindNode = all["kernel"] else { throw node.error("required field 'kernel' is missing (\(kinds.joined(separator: ", ")))") }
+        let kind = try kindNode.choice(kinds)
+        let needs: [String: [String]] = ["immediate": [], "episode-sum": [], "exponential": ["tau"],
+                                         "rise-decay": ["rise", "decay"], "window": ["start", "end"]]
+        let f = try node.fields(allowed: ["kernel"] + needs[kind]!)
+        func value(_ key: String) throws -> Double {
+            guard let v = f[key] else { throw node.error("required field '\(key)' is missing for a \(kind) trace") }
+            return try v.double()
+        }
+        let kernel: TraceKernel
+        switch kind {
+        case "immediate": kernel = .immediate
+        case "episode-sum": kernel = .episodeSum
+        case "exponential": kernel = .exponential(tau: try value("tau"))
+        case "rise-decay": kernel = .riseDecay(rise: try value("rise"), decay: try value("decay"))
+        default: kernel = .window(start: try value("start"), end: try value("end"))
+        }
+        do { try kernel.validate(dt: dt) } catch { throw node.error("\(error)") }
+        return kernel
+    }
+
+    /// `{delay: seconds, decay: seconds}`; without `decay` dopamine acts as a pulse at its arrival.
+    private static func parseDopamine(_ node: SpecNode) throws -> DopamineKinetics {
+        let f = try node.fields(allowed: ["delay", "decay"])
+        let delay = try f["delay"]?.double() ?? 0
+        guard delay >= 0, delay.isFinite else { throw f["delay"]!.error("expected a delay ≥ 0 s, got \(delay)") }
+        return DopamineKinetics(delay: delay, decay: try f["decay"]?.positiveDouble())
+    }
+
+    /// `grid: {delay_option: delay, delays: [...], traces: [{kernel: ...}, ...]}`.
+    private static func parseGrid(_ node: SpecNode, environment: EnvironmentSpec, dt: Double) throws -> TimingGrid {
+        let f = try node.fields(allowed: ["delay_option", "delays", "traces"])
+        let option = try f["delay_option"]?.string() ?? "delay"
+        guard environment.kind.optionKeys.contains(option) else {
+            throw (f["delay_option"] ?? node).error("\(environment.kind.rawValue) has no option '\(option)' (options: \(environment.kind.optionKeys.joined(separator: ", ")))")
+        }
+        guard let delaysNode = f["delays"], let tracesNode = f["traces"] else {
+            throw node.error("a grid needs 'delays' and 'traces'")
+        }
+        let delays = try delaysNode.elements().map { try $0.double() }
+        let traces = try tracesNode.elements().map { try parseTrace($0, dt: dt) }
+        guard !delays.isEmpty, !traces.isEmpty else { throw node.error("a grid needs at least one delay and one trace") }
+        for delay in delays {
+            var options = environment.options
+            options[option] = "\(delay)"
+            do { _ = try environment.kind.make(parameters: options) } catch { throw delaysNode.error("\(error)") }
+        }
+        return TimingGrid(delayOption: option, delays: delays, traces: traces)
+    }
+}

@@ -1,0 +1,69 @@
+import Neuromod
+import NeuromodTasks
+
+/// A reinforcement-learning experiment: a policy network learns on an environment by a
+/// ``PolicyRule`` with eligibility traces and a dopamine-like broadcast (seed 004's studies, and the
+/// trace-timing studies). A spec is episodic when it has an `environment:` section instead of `task:`.
+public struct EpisodicSpec: Sendable {
+    public var file: String
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var runs: Int
+    public var output: String
+    public var random: RandomAlgorithm
+    public var environment: EnvironmentSpec
+    /// Hidden and output layers; the input size is the environment's observation size and the
+    /// output layer (softmax) has one neuron per action.
+    public var hidden: [Int]
+    public var hiddenActivation: Activation
+    public var initializer: WeightInitializer
+    public var training: EpisodicTraining
+    public var methods: [PolicyMethod]
+    /// Optional grid over environment delay × trace kernel (the timing studies); empty: none.
+    public var grid: TimingGrid?
+}
+
+/// The environment by name, with its options as written (`key: value`).
+public struct EnvironmentSpec: Sendable {
+    public var kind: EnvironmentKind
+    /// Options as written (`key: value` text, checked by the environment when the spec is read).
+    public var options: [String: String]
+}
+
+/// When reward reaches the modulator, how long training lasts and how runs are scored.
+public struct EpisodicTraining: Sendable {
+    public enum RewardTiming: String, Sendable, CaseIterable {
+        /// The episode's return is turned into one RPE at the episode's last step (NRL on CartPole).
+        case episode
+        /// Every step's reward is turned into an RPE at that step (the reaching task).
+        case step
+    }
+
+    public var episodes: Int
+    public var reward: RewardTiming
+    /// A run's score is its mean return over its last `scoreEpisodes` episodes.
+    public var scoreEpisodes: Int
+}
+
+/// A learning method of an episodic spec.
+public struct PolicyMethod: Sendable {
+    public var name: String
+    public var rule: PolicyRule
+    public var learningRate: Double
+    /// Pre-activation noise σ of every layer in the noisy pass (nrl, rmhl).
+    public var sigma: Double
+    public var fanOutScaling: Bool
+    public var trace: TraceKernel
+    public var baseline: Neuromodulator.Baseline
+    public var normalization: Neuromodulator.Normalization
+    public var dopamine: DopamineKinetics
+}
+
+/// Environment delay × trace kernel: every cell is trained for the spec's runs and scored.
+public struct TimingGrid: Sendable {
+    /// The environment option that holds the delay (e.g. `delay`), and its values in seconds.
+    public var delayOption: String
+    public var delays: [Double]
+    public var traces: [TraceKernel]
+}
