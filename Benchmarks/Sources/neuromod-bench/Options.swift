@@ -38,6 +38,7 @@ struct Options {
                           [--blas-threads N] [--noise-threads N] [--json PATH] [--data PATH] [--spec PATH] [--seed S]
                           [--batches K] [--methods BP,WP,3F-WP,3F-NP] [--no-all-floors]
                           [--dump-reference PATH]
+           neuromod-bench traces [options]      (eligibility traces; see neuromod-bench traces --help)
 
     Times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256) and the
     noise floor of weight perturbation (256 × 9473 Gaussian draws from 256 per-instance streams).

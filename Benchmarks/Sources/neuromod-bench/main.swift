@@ -1,4 +1,5 @@
-// neuromod-bench: times one update of each housing method and weight perturbation's noise floor.
+// neuromod-bench: times one update of each housing method and weight perturbation's noise floor;
+// `neuromod-bench traces` times eligibility-trace upkeep instead (Traces.swift).
 //
 // Not a test: it asserts nothing, it measures. Run it from the package root in a release build:
 //   swift build -c release --product neuromod-bench && .build/release/neuromod-bench --json out.json
@@ -183,7 +184,12 @@ func runBenchmark(_ options: Options) throws {
 }
 
 do {
-    try runBenchmark(try Options.parse(Array(CommandLine.arguments.dropFirst())))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "traces" {
+        try runTraceBenchmark(try TraceOptions.parse(Array(arguments.dropFirst())))
+    } else {
+        try runBenchmark(try Options.parse(arguments))
+    }
 } catch {
     FileHandle.standardError.write(Data("neuromod-bench: error: \(error)\n".utf8))
     exit(1)

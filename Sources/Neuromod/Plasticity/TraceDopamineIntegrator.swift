@@ -24,7 +24,7 @@
 /// | `kernel` | s | the trace's filter |
 /// | `dt` | s | step length |
 /// | `dopamineTau` | s | τ_c > 0, `.infinity` for no decay |
-/// | `learningRate` | 1/s per unit c·e | η |
+/// | `learningRate` | weight per (c · e · s) | η: Δw = η ∫ c e ds (default 1) |
 ///
 /// What is local: e (from this synapse's φ). What is broadcast: c (a volume-transmitted concentration).
 public struct TraceDopamineIntegrator: Sendable {
@@ -49,7 +49,7 @@ public struct TraceDopamineIntegrator: Sendable {
     public let dt: Double
     /// Dopamine decay time constant in seconds (`.infinity`: constant between releases).
     public let dopamineTau: Double
-    /// η, the weight change per unit of ∫ c·e ds.
+    /// η, the weight change per unit of ∫ c·e ds (c·e·seconds).
     public let learningRate: Double
     /// The step up to which the weight change has been integrated.
     public private(set) var step = 0

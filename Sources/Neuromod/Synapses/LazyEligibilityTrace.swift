@@ -23,7 +23,8 @@ import Foundation
 /// | `window(start:end:)` | **no**: it needs every past step's φ, not a decaying state; the initializer throws ``TraceError/unsupportedKernel(_:reason:)`` — use ``EligibilityTrace`` | — |
 ///
 /// Parameters: `kernel` (seconds, see ``TraceKernel``), `dt` (seconds), `instances`,
-/// `synapseCount`. Memory: (1 or 2 doubles + 1 Int) per synapse per instance.
+/// `synapseCount`. Memory: 16 bytes per synapse per instance (value, last step), 32 for `riseDecay`
+/// (two components, padded so one synapse is one cache-line access).
 public final class LazyEligibilityTrace {
     /// The filter (not `window`).
     public let kernel: TraceKernel
@@ -34,23 +35,26 @@ public final class LazyEligibilityTrace {
     /// Synapses per instance.
     public let synapseCount: Int
     /// The current step: steps advanced since the trace was made or last reset.
-    public private(set) var step = 0
+    public var step: Int { counters[0] }
     /// Synapse state updates performed so far (one per synapse touched; reads do not count).
-    public private(set) var synapseUpdates = 0
+    public var synapseUpdates: Int { counters[1] }
 
     let resolved: ResolvedKernel
-    /// Slow component (the value itself for single-component kernels), as of `lastStep`.
-    private let slow: UnsafeMutableBufferPointer<Double>
-    /// Fast component of `riseDecay` (empty otherwise), as of `lastStep`.
-    private let fast: UnsafeMutableBufferPointer<Double>
-    /// The step at which each synapse's state was last brought up to date.
-    private let lastStep: UnsafeMutableBufferPointer<Int>
+    /// Per synapse, `stride` bytes apart so that one touch reads and writes one cache line:
+    /// slow component (the value itself for single-component kernels) at byte 0, the step of the last
+    /// update at byte 8, the fast component of `riseDecay` at byte 16. States are as of that step.
+    private let state: UnsafeMutableRawPointer
+    private let stride: Int
+    /// [step, synapseUpdates]: kept behind a pointer so that the per-touch path does not pay for the
+    /// dynamic exclusivity checks of class stored properties.
+    private let counters: UnsafeMutablePointer<Int>
     /// exp(−n·dt·rate) for n < tableSize, per component.
     private let slowTable: UnsafeMutableBufferPointer<Double>
     private let fastTable: UnsafeMutableBufferPointer<Double>
 
     /// Number of exact decay factors kept per component.
     static let tableSize = 2048
+    private static let slowOffset = 0, lastStepOffset = 8, fastOffset = 16
 
     /// Zero traces for `instances × synapseCount` synapses under `kernel` at step `dt` seconds.
     /// - Throws: ``TraceError`` for invalid parameters, or ``TraceError/unsupportedKernel(_:reason:)``
@@ -67,13 +71,11 @@ public final class LazyEligibilityTrace {
         self.dt = dt
         self.instances = instances
         self.synapseCount = synapseCount
-        let total = instances * synapseCount
-        slow = .allocate(capacity: total)
-        slow.initialize(repeating: 0)
-        fast = .allocate(capacity: resolved.hasFastComponent ? total : 0)
-        fast.initialize(repeating: 0)
-        lastStep = .allocate(capacity: total)
-        lastStep.initialize(repeating: 0)
+        stride = resolved.hasFastComponent ? 32 : 16
+        state = .allocate(byteCount: instances * synapseCount * stride, alignment: 64)
+        state.initializeMemory(as: UInt8.self, repeating: 0, count: instances * synapseCount * stride)
+        counters = .allocate(capacity: 2)
+        counters.initialize(repeating: 0, count: 2)
         let decays = resolved.form == .exponential || resolved.form == .riseDecay
         slowTable = .allocate(capacity: decays ? Self.tableSize : 0)
         fastTable = .allocate(capacity: resolved.hasFastComponent ? Self.tableSize : 0)
@@ -86,31 +88,36 @@ public final class LazyEligibilityTrace {
     }
 
     deinit {
-        slow.deallocate()
-        fast.deallocate()
-        lastStep.deallocate()
+        state.deallocate()
+        counters.deallocate()
         slowTable.deallocate()
         fastTable.deallocate()
     }
 
+    /// Bytes held by the per-synapse states.
+    public var memoryBytes: Int { instances * synapseCount * stride }
+
     /// Moves to the next step. Touches no synapse: O(1).
     @inline(__always)
-    public func advance() { step += 1 }
+    public func advance() { counters[0] += 1 }
 
     /// Moves `count` (≥ 0) steps ahead. O(1).
     public func advance(by count: Int) {
         precondition(count >= 0, "a trace only moves forward (asked to move \(count) steps)")
-        step += count
+        counters[0] += count
     }
 
     /// Adds `phi` to one synapse of one instance at the current step, first bringing it up to date.
     @inline(__always)
     public func add(instance: Int, synapse: Int, phi: Double) {
-        let index = self.index(instance, synapse)
-        bringUpToDate(index)
-        slow[index] += phi
-        if resolved.form == .riseDecay { fast[index] += phi }
-        synapseUpdates += 1
+        let synapse = bringUpToDate(index(instance, synapse))
+        synapse.storeBytes(of: synapse.load(fromByteOffset: Self.slowOffset, as: Double.self) + phi,
+                           toByteOffset: Self.slowOffset, as: Double.self)
+        if resolved.form == .riseDecay {
+            synapse.storeBytes(of: synapse.load(fromByteOffset: Self.fastOffset, as: Double.self) + phi,
+                               toByteOffset: Self.fastOffset, as: Double.self)
+        }
+        counters[1] += 1
     }
 
     /// Adds `scale · phi[k]` to synapse `synapses[k]` of instance `instance`, for every k.
@@ -123,13 +130,16 @@ public final class LazyEligibilityTrace {
     /// The trace of one synapse of one instance at the current step, e(t) (decayed on the fly; the
     /// stored state is not changed).
     public func value(instance: Int, synapse: Int) -> Double {
-        let index = self.index(instance, synapse)
-        let n = step - lastStep[index]
+        let synapse = state + index(instance, synapse) * stride
+        let n = step - synapse.load(fromByteOffset: Self.lastStepOffset, as: Int.self)
+        let slow = synapse.load(fromByteOffset: Self.slowOffset, as: Double.self)
         switch resolved.form {
-        case .immediate: return n == 0 ? slow[index] : 0
-        case .episodeSum: return slow[index]
-        case .exponential: return slow[index] * slowRetention(n)
-        case .riseDecay: return resolved.normalization * (slow[index] * slowRetention(n) - fast[index] * fastRetention(n))
+        case .immediate: return n == 0 ? slow : 0
+        case .episodeSum: return slow
+        case .exponential: return slow * slowRetention(n)
+        case .riseDecay:
+            let fast = synapse.load(fromByteOffset: Self.fastOffset, as: Double.self)
+            return resolved.normalization * (slow * slowRetention(n) - fast * fastRetention(n))
         case .window: preconditionFailure("unreachable: window is rejected by init")
         }
     }
@@ -152,32 +162,39 @@ public final class LazyEligibilityTrace {
     }
 
     /// The step at which a synapse's stored state was last brought up to date (0 if never touched).
-    public func lastUpdateStep(instance: Int, synapse: Int) -> Int { lastStep[index(instance, synapse)] }
+    public func lastUpdateStep(instance: Int, synapse: Int) -> Int {
+        (state + index(instance, synapse) * stride).load(fromByteOffset: Self.lastStepOffset, as: Int.self)
+    }
 
     /// Clears every trace and returns to step 0 (the end of an episode for `episodeSum`). O(synapses).
     public func reset() {
-        step = 0
-        synapseUpdates = 0
-        slow.update(repeating: 0)
-        fast.update(repeating: 0)
-        lastStep.update(repeating: 0)
+        counters.update(repeating: 0, count: 2)
+        state.initializeMemory(as: UInt8.self, repeating: 0, count: instances * synapseCount * stride)
     }
 
-    /// Applies the decay of the steps since the synapse's last update and stamps it with the current step.
+    /// Applies the decay of the steps since the synapse's last update, stamps it with the current
+    /// step, and returns the address of its state.
     @inline(__always)
-    private func bringUpToDate(_ index: Int) {
-        let n = step - lastStep[index]
-        guard n > 0 else { return }
-        lastStep[index] = step
+    private func bringUpToDate(_ index: Int) -> UnsafeMutableRawPointer {
+        let synapse = state + index * stride
+        let now = step
+        let n = now - synapse.load(fromByteOffset: Self.lastStepOffset, as: Int.self)
+        guard n > 0 else { return synapse }
+        synapse.storeBytes(of: now, toByteOffset: Self.lastStepOffset, as: Int.self)
+        func decay(_ offset: Int, by factor: Double) {
+            synapse.storeBytes(of: synapse.load(fromByteOffset: offset, as: Double.self) * factor,
+                               toByteOffset: offset, as: Double.self)
+        }
         switch resolved.form {
-        case .immediate: slow[index] = 0
-        case .episodeSum: return
-        case .exponential: slow[index] *= slowRetention(n)
+        case .immediate: synapse.storeBytes(of: 0.0, toByteOffset: Self.slowOffset, as: Double.self)
+        case .episodeSum: break
+        case .exponential: decay(Self.slowOffset, by: slowRetention(n))
         case .riseDecay:
-            slow[index] *= slowRetention(n)
-            fast[index] *= fastRetention(n)
+            decay(Self.slowOffset, by: slowRetention(n))
+            decay(Self.fastOffset, by: fastRetention(n))
         case .window: preconditionFailure("unreachable: window is rejected by init")
         }
+        return synapse
     }
 
     @inline(__always)

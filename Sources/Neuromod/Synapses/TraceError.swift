@@ -20,6 +20,7 @@ public enum TraceError: Error, Equatable, CustomStringConvertible {
     /// A kernel that the requested trace implementation cannot carry.
     case unsupportedKernel(TraceKernel, reason: String)
 
+    /// One line naming the parameter, its unit, the value given and what was expected.
     public var description: String {
         switch self {
         case .invalidTimeStep(let dt):
