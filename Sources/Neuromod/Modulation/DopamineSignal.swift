@@ -74,9 +74,13 @@ public final class DopamineSignal {
 
     /// Drops the concentration and anything pending, after adding the exact remaining integral of the
     /// concentration when the trace only decays from here on (exponential: τ_e; constant: nil).
-    /// With a pulse there is nothing left to integrate.
+    /// The tail starts at the end of the last step, where an exponential trace has decayed by
+    /// e^(−dt/τ_e) from the value it holds. With a pulse there is nothing left to integrate.
     public func flush(traceTau: Double?, _ apply: (Double) -> Void) {
-        if concentration != 0 { apply(concentration * overlap(duration: .infinity, traceTau: traceTau)) }
+        if concentration != 0 {
+            let traceAtStepEnd = traceTau.map { _exp(-dt / $0) } ?? 1
+            apply(concentration * traceAtStepEnd * overlap(duration: .infinity, traceTau: traceTau))
+        }
         concentration = 0
         queue.removeAll()
     }
