@@ -235,6 +235,34 @@ struct CommandLineTests {
 
     // MARK: - Help and options
 
+    /// An environment spec runs through the same `run` command and writes its own files; `--episodes`
+    /// overrides the spec, and `--data-order` (a task option) is refused.
+    @Test func episodicRunWritesEpisodesAndSummary() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let spec = try scratch.write("cartpole.yaml", """
+            name: cli-cartpole
+            seed: 2
+            runs: 2
+            output: out
+            environment: {name: cartpole}
+            network: {hidden: [8]}
+            training: {episodes: 50, score_episodes: 5}
+            methods:
+              - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.001}
+              - {name: REINFORCE-BP, rule: reinforce, learning_rate: 0.01}
+            """)
+        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--episodes", "7", "--quiet"], in: scratch.cwd)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("cli-cartpole: cartpole, 7 episodes, 2 runs, seed 2"))
+        #expect(try scratch.contents("out") == ["episodes.csv", "spec.yaml", "summary.json"])
+        let lines = try String(contentsOfFile: scratch.path("out/episodes.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "method,cell,run,episode,return,steps")
+        #expect(lines.count == 1 + 2 * 2 * 7)
+        let refused = try NeuromodCLI.run(["run", spec, "--data-order", "shared", "--quiet"], in: scratch.cwd)
+        expectOneLineError(refused, containing: ["--data-order applies to specs with a task"])
+    }
+
     @Test func helpListsTheRunSubcommandAndItsOptions() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
