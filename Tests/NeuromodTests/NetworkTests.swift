@@ -97,3 +97,30 @@ import Testing
         #expect(Activation(name: "sigmoidal") == nil)
     }
 }
+
+@Suite struct LeakNoiseTests {
+    /// A leaky linear neuron driven by noise alone has stationary rate variance σ² whatever dt: the
+    /// same τ = 0.1 s at dt = 20 ms (τ = 5 steps) and dt = 2 ms (50 steps), noise on the output or on
+    /// the pre-activation. 256 instances × 3 000 steps after a burn-in of 10 τ; tolerance 6 %.
+    @Test(arguments: [NoiseSite.output, .preActivation])
+    func stationaryNoiseVarianceDoesNotDependOnTheStep(site: NoiseSite) throws {
+        let sigma = 0.5, tau = 0.1
+        for dt in [0.02, 0.002] {
+            let population = Population(size: 1, activation: .linear, leak: tau, dt: dt,
+                                        noise: IntrinsicNoise(site: site, sigma: sigma))
+            let network = try Network(inputSize: 1, populations: [population],
+                                      parameters: [LayerParameters(weights: Matrix([[0]]), bias: [0])])
+            let streams = try InstanceStreams(.taus2, seed: 5, base: 0, count: 256)
+            let input = Matrix(rows: 256, cols: 1)
+            let burnIn = Int(10 * tau / dt)
+            var sum = 0.0, sumSquares = 0.0, count = 0.0
+            for step in 0..<(burnIn + 3_000) {
+                let r = network.forward(input, streams: streams)
+                guard step >= burnIn else { continue }
+                for v in r.storage { sum += v; sumSquares += v * v; count += 1 }
+            }
+            let variance = sumSquares / count - (sum / count) * (sum / count)
+            #expect(abs(variance / (sigma * sigma) - 1) < 0.06, "dt \(dt): variance \(variance), expected \(sigma * sigma)")
+        }
+    }
+}

@@ -48,7 +48,7 @@ public final class Network {
     public private(set) var preActivations: [Matrix]
     /// The last step's rates r_ℓ (including output noise, if any); `rates.last` is the network output.
     public private(set) var rates: [Matrix]
-    /// The noise σξ added at each layer in the last step (zero where the layer is noiseless or no
+    /// The noise added at each layer in the last step: σξ, with σ scaled by ``Population/noiseScale`` in leaky layers (zero where the layer is noiseless or no
     /// streams were given).
     public private(set) var noise: [Matrix]
 
@@ -201,10 +201,11 @@ public final class Network {
             return nil
         }
         let width = populations[l].size, batch = noise[l].rows
+        let sigma = spec.sigma * populations[l].noiseScale
         noise[l].storage.withUnsafeMutableBufferPointer { buffer in
             for n in 0..<batch {
                 streams[n].fillGaussian(UnsafeMutableBufferPointer(rebasing: buffer[(n * width)..<((n + 1) * width)]),
-                                        sigma: spec.sigma)
+                                        sigma: sigma)
             }
         }
         return spec.site

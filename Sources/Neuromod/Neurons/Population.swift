@@ -2,11 +2,16 @@
 ///
 /// Each instance's rate follows
 ///
-///     z = W x + b (+ σ ξ if noise is on the pre-activation)
-///     r ← e^(−1/τ) r + (1 − e^(−1/τ)) φ(z)      (exact exponential Euler over one step)
-///     r ← r (+ σ ξ if noise is on the output)
+///     z = W x + b (+ σ_z ξ if noise is on the pre-activation)
+///     r ← a r + (1 − a) φ(z),  a = e^(−1/τ)   (exact exponential Euler over one step)
+///     r ← r (+ σ_r ξ if noise is on the output)
 ///
-/// with τ = `leakSteps`; with no leak (`leakSteps == nil`) one step is a feedforward pass, r = φ(z).
+/// with τ = `leakSteps`; with no leak (`leakSteps == nil`) one step is a feedforward pass, r = φ(z),
+/// and σ_z = σ_r = σ. With a leak the noise is scaled so that σ is the stationary standard deviation
+/// it gives the rate of a linear neuron, whatever the step: σ_r = σ √(1 − a²) (an Ornstein–Uhlenbeck
+/// process sampled exactly) and σ_z = σ √((1 + a)/(1 − a)). Halving dt (doubling τ in steps) then
+/// leaves the rate's noise variance unchanged. ``init(size:activation:leak:dt:noise:)`` takes τ in
+/// seconds.
 ///
 /// | parameter | unit | default | meaning |
 /// |---|---|---|---|
@@ -25,6 +30,21 @@ public struct Population: Sendable, Equatable {
         self.activation = activation
         self.leakSteps = leakSteps
         self.noise = noise
+    }
+
+    /// A population whose leak time constant is `leak` seconds on a clock of step `dt` seconds.
+    public init(size: Int, activation: Activation, leak: Double, dt: Double, noise: IntrinsicNoise? = nil) {
+        self.init(size: size, activation: activation, leakSteps: leak / dt, noise: noise)
+    }
+
+    /// The factor on σ that keeps the rate's stationary noise variance independent of the step (1 without leak).
+    public var noiseScale: Double {
+        guard let noise, leakSteps != nil else { return 1 }
+        let a = retention
+        switch noise.site {
+        case .output: return (1 - a * a).squareRoot()
+        case .preActivation: return ((1 + a) / (1 - a)).squareRoot()
+        }
     }
 
     /// The fraction of the previous rate kept after one step, e^(−1/τ) (0 with no leak).
