@@ -29,7 +29,7 @@ public final class DopamineSignal {
     public let delaySteps: Int
     /// The concentration c at the start of the next step (0 for pulse kinetics).
     public private(set) var concentration = 0.0
-    private var queue = EventQueue<Double>()
+    private var queue = EventQueue<SimulationEvent>()
     private var step = 0
     private let retention: Double
 
@@ -44,7 +44,7 @@ public final class DopamineSignal {
 
     /// Releases `amount` (an RPE) now; it arrives `delaySteps` steps later (0: at the end of this step).
     public func release(_ amount: Double) {
-        queue.schedule(amount, atStep: step + delaySteps)
+        queue.schedule(.dopamineRelease(instance: 0, amount: amount), atStep: step + delaySteps)
     }
 
     /// Whether released dopamine has yet to arrive.
@@ -55,7 +55,9 @@ public final class DopamineSignal {
     /// is the trace's exponential time constant (nil: the trace is constant within a step).
     public func advance(traceTau: Double?, _ apply: (Double) -> Void) {
         var arriving = 0.0
-        while let event = queue.popNext(dueBy: step) { arriving += event.payload }
+        while let event = queue.popNext(dueBy: step) {
+            if case .dopamineRelease(_, let amount) = event.payload { arriving += amount }
+        }
         if kinetics.decay == nil {
             if arriving != 0 { apply(arriving) }
         } else {
