@@ -46,8 +46,9 @@ public final class PolicyLearner {
     private let policyStream: RandomGenerator
     private let backprop = Backprop(loss: .crossEntropy)
     private var observation: Matrix
-    private var cleanLogits: [Double]
-    private var cleanProbabilities: [Double]
+    /// Logits and probabilities of the pass the action was sampled from (clean, except for RMHL).
+    private var actingLogits: [Double]
+    private var actingProbabilities: [Double]
     private var oneHot: Matrix
 
     /// - Parameters:
@@ -89,13 +90,14 @@ public final class PolicyLearner {
         noiseStreams = noise
         policyStream = policy
         observation = Matrix(rows: 1, cols: network.inputSize)
-        cleanLogits = Array(repeating: 0, count: sizes.last!)
-        cleanProbabilities = cleanLogits
+        actingLogits = Array(repeating: 0, count: sizes.last!)
+        actingProbabilities = actingLogits
         oneHot = Matrix(rows: 1, cols: sizes.last!)
     }
 
-    /// The clean policy π(·|s) of the last ``act(_:)``.
-    public var probabilities: [Double] { cleanProbabilities }
+    /// The policy π(·|s) the last ``act(_:)`` sampled from: the clean pass (`nrl`, `reinforce`) or
+    /// the noisy, acting one (`rmhl`).
+    public var probabilities: [Double] { actingProbabilities }
 
     /// One step: computes the policy for `observation`, samples an action, and adds this step's local
     /// term to every trace (after decaying them by one step).
@@ -107,28 +109,32 @@ public final class PolicyLearner {
         switch rule {
         case .nrl:
             network.forward(self.observation)
-            keepCleanOutput()
-            let action = sample(cleanProbabilities)
+            keepActingOutput()
+            let action = sample(actingProbabilities)
             noisyPass()
             let dp = logProbability(action, logits: network.preActivations.last!.storage) -
-                logProbability(action, logits: cleanLogits)
+                logProbability(action, logits: actingLogits)
             var norm = 0.0
             for l in 0..<network.depth { for v in network.noise[l].storage { norm += v * v } }
             recordNoisyLayers(scale: norm > 0 ? dp / norm : 0)
             return action
         case .rmhl:
             noisyPass()
-            keepCleanOutput()
-            let action = sample(network.output.storage)
+            keepActingOutput()
+            let action = sample(actingProbabilities)
             recordNoisyLayers(scale: 1)
             return action
         case .reinforce:
             network.forward(self.observation)
-            keepCleanOutput()
-            let action = sample(cleanProbabilities)
+            keepActingOutput()
+            let action = sample(actingProbabilities)
             for k in oneHot.storage.indices { oneHot.storage[k] = k == action ? 1 : 0 }
             // ∇ log π(a) = −∇ of the cross-entropy against the one-hot action (batch of one).
-            _ = try? backprop.computeGradients(network: network, input: self.observation, target: oneHot)
+            do {
+                try backprop.computeGradients(network: network, input: self.observation, target: oneHot)
+            } catch {
+                preconditionFailure("the policy was checked for backprop when the learner was made: \(error)")
+            }
             for l in 0..<network.depth {
                 backprop.gradients[l].weights.storage.withUnsafeBufferPointer { g in
                     traces[l].add(instance: 0, phi: g, scale: -1)
@@ -193,9 +199,13 @@ public final class PolicyLearner {
     /// The noisy pass: the populations' pre-activation noise, drawn from the noise stream.
     private func noisyPass() { network.forward(observation, streams: noiseStreams) }
 
-    private func keepCleanOutput() {
-        cleanLogits = network.preActivations.last!.storage
-        cleanProbabilities = network.output.storage
+    /// Copies (not shares, so the next pass does not copy the network's buffers) the output.
+    private func keepActingOutput() {
+        let logits = network.preActivations[network.depth - 1], output = network.output
+        for k in actingLogits.indices {
+            actingLogits[k] = logits.storage[k]
+            actingProbabilities[k] = output.storage[k]
+        }
     }
 
     /// φ_ℓ = scale · ξ_ℓ ⊗ x_{ℓ−1} from the last (noisy) pass.
