@@ -46,13 +46,17 @@ enum EpisodicRun {
         let last = result.spec.training.scoreEpisodes
         var header = ["method"]
         if grid { header += ["delay s", "trace"] }
-        header += ["runs", "mean return, last \(last) episodes", "per run", "steps", "wall s"]
+        header += ["runs", "mean return, last \(last) episodes", "per run"]
+        let threshold = result.spec.training.solvedAt
+        if let threshold { header.append("solved (mean ≥ \(String(format: "%g", threshold))) at episode") }
+        header += ["steps", "wall s"]
         let rows = result.summaries.map { s -> [String] in
             var row = [s.method]
             if grid { row += [s.delay.map { String(format: "%g", $0) } ?? "–", s.trace] }
             row += ["\(s.scores.count)", String(format: "%.4g ± %.2g", s.meanScore, s.scoreStandardDeviation),
-                    s.scores.map { String(format: "%.4g", $0) }.joined(separator: " "), "\(s.totalSteps)",
-                    String(format: "%.1f", s.wallSeconds)]
+                    s.scores.map { String(format: "%.4g", $0) }.joined(separator: " ")]
+            if threshold != nil { row.append(s.solvedAtEpisode.map { $0.map(String.init) ?? "–" }.joined(separator: " ")) }
+            row += ["\(s.totalSteps)", String(format: "%.1f", s.wallSeconds)]
             return row
         }
         return TextTable.render(

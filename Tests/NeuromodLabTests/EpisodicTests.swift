@@ -71,6 +71,15 @@ import Neuromod
         #expect(spec.training.reward == .episode && spec.training.scoreEpisodes == 10)
     }
 
+    /// "Solved" is the first episode whose trailing mean over `score_episodes` reaches `solved_at`.
+    @Test func solvedAtIsTheFirstTrailingMeanAboveTheThreshold() throws {
+        let text = Self.timing.replacingOccurrences(of: "score_episodes: 200", with: "score_episodes: 3, solved_at: 2")
+        let runner = EpisodicRunner(spec: try EpisodicSpec.parse(text, file: "spec.yaml"))
+        #expect(runner.solvedAt([0, 3, 3, 0, 3, 3, 1]) == 3)   // (0+3+3)/3 = 2 at episode 3
+        #expect(runner.solvedAt([5, 0, 0, 0, 3, 3]) == 6)      // only full windows count: 5/1 at episode 1 does not
+        #expect(runner.solvedAt([1, 1, 1, 1]) == nil)
+    }
+
     @Test func badSpecsNameTheFieldAndLine() {
         func edited(_ old: String, _ new: String) -> String { error(Self.timing.replacingOccurrences(of: old, with: new)) }
         #expect(edited("name: cue-delay-reward", "name: pendulum").contains("spec.yaml:5: environment.name"))

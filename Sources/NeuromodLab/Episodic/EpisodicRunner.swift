@@ -27,6 +27,9 @@ public struct PolicySummary: Sendable, Codable, Equatable {
     /// Sample standard deviation of `scores` (0 for one run).
     public var scoreStandardDeviation: Double
     public var scoreEpisodes: Int
+    /// Per run, the first episode at which the mean return over the last `scoreEpisodes` episodes
+    /// reached `training.solved_at` (nil: never, or no threshold set).
+    public var solvedAtEpisode: [Int?]
     public var episodes: Int
     /// Environment steps summed over all runs.
     public var totalSteps: Int
@@ -119,7 +122,8 @@ public struct EpisodicRunner: Sendable {
             summaries.append(PolicySummary(
                 method: job.method.name, rule: job.method.rule.rawValue, cell: job.cell, delay: job.delay,
                 trace: "\(job.method.trace)", scores: scores, meanScore: mean, scoreStandardDeviation: sd,
-                scoreEpisodes: spec.training.scoreEpisodes, episodes: spec.training.episodes,
+                scoreEpisodes: spec.training.scoreEpisodes,
+                solvedAtEpisode: outcomes.map { solvedAt($0.returns) }, episodes: spec.training.episodes,
                 totalSteps: outcomes.reduce(0) { $0 + $1.steps.reduce(0, +) },
                 wallSeconds: Date().timeIntervalSince(started)))
         }
@@ -129,6 +133,19 @@ public struct EpisodicRunner: Sendable {
     func score(_ returns: [Double]) -> Double {
         let tail = returns.suffix(spec.training.scoreEpisodes)
         return tail.reduce(0, +) / Double(max(tail.count, 1))
+    }
+
+    /// The first episode (from 1) whose trailing mean over `scoreEpisodes` episodes reaches `solved_at`.
+    func solvedAt(_ returns: [Double]) -> Int? {
+        guard let threshold = spec.training.solvedAt else { return nil }
+        let window = spec.training.scoreEpisodes
+        var sum = 0.0
+        for (i, value) in returns.enumerated() {
+            sum += value
+            if i >= window { sum -= returns[i - window] }
+            if i >= window - 1, sum / Double(window) >= threshold { return i + 1 }
+        }
+        return nil
     }
 
     struct RunOutcome {

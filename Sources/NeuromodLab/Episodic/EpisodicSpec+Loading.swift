@@ -74,7 +74,7 @@ extension EpisodicSpec {
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> EpisodicTraining {
-        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes"])
+        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes", "solved_at"])
         guard let episodes = f["episodes"] else { throw node.error("required field 'episodes' is missing") }
         let count = try episodes.positiveInt()
         let score = try f["score_episodes"]?.positiveInt() ?? min(100, count)
@@ -82,7 +82,8 @@ extension EpisodicSpec {
         return EpisodicTraining(
             episodes: count,
             reward: try f["reward"].map { EpisodicTraining.RewardTiming(rawValue: try $0.choice(EpisodicTraining.RewardTiming.allCases.map(\.rawValue)))! } ?? .episode,
-            scoreEpisodes: score)
+            scoreEpisodes: score,
+            solvedAt: try f["solved_at"]?.double())
     }
 
     private static func parseMethod(_ node: SpecNode, dt: Double) throws -> PolicyMethod {

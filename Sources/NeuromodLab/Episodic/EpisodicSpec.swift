@@ -44,6 +44,9 @@ public struct EpisodicTraining: Sendable {
     public var reward: RewardTiming
     /// A run's score is its mean return over its last `scoreEpisodes` episodes.
     public var scoreEpisodes: Int
+    /// A run "solves" the task at the first episode where the mean return over the last
+    /// `scoreEpisodes` episodes reaches this (e.g. 475 on CartPole-v1); nil: not tracked.
+    public var solvedAt: Double?
 }
 
 /// A learning method of an episodic spec.
