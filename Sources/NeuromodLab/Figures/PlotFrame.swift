@@ -1,0 +1,106 @@
+/// The rectangle data are drawn in, and the parts every chart shares: title, axes with ticks,
+/// grid lines and axis labels.
+struct PlotFrame {
+    var left: Double
+    var top: Double
+    var width: Double
+    var height: Double
+    var right: Double { left + width }
+    var bottom: Double { top + height }
+
+    /// The pixel x of a point `fraction` (0…1) of the way along the x axis.
+    func x(_ fraction: Double) -> Double { left + fraction * width }
+    /// The pixel y of a point `fraction` (0…1) of the way up the y axis.
+    func y(_ fraction: Double) -> Double { bottom - fraction * height }
+
+    static let axisColor = "#333333"
+    static let gridColor = "#e6e6e6"
+    static let textColor = "#222222"
+
+    /// A rough width in pixels of `text` at `fontSize` (Helvetica averages about 0.6 em).
+    static func textWidth(_ text: String, fontSize: Double = 12) -> Double {
+        Double(text.count) * fontSize * 0.6
+    }
+
+    /// The figure title, centred on `figureWidth`.
+    static func drawTitle(_ svg: inout SVGWriter, _ title: String, figureWidth: Double) {
+        svg.text("text", [
+            ("class", "title"), ("x", px(figureWidth / 2)), ("y", "22"), ("text-anchor", "middle"),
+            ("font-size", "15"), ("font-weight", "bold"), ("fill", textColor),
+        ], title)
+    }
+
+    /// Horizontal grid lines and labelled ticks of a y axis on the left, and its label, rotated.
+    func drawYAxis(_ svg: inout SVGWriter, _ axis: Axis, label: String) {
+        let frame = self
+        svg.group("g", [("class", "y-axis")]) { svg in
+            for tick in axis.ticks {
+                let y = frame.y(axis.fraction(tick.value))
+                if tick.isMajor {
+                    svg.element("line", [
+                        ("x1", px(frame.left)), ("y1", px(y)), ("x2", px(frame.right)), ("y2", px(y)),
+                        ("stroke", PlotFrame.gridColor), ("stroke-width", "1"),
+                    ])
+                }
+                svg.element("line", [
+                    ("x1", px(frame.left - (tick.isMajor ? 5 : 3))), ("y1", px(y)), ("x2", px(frame.left)), ("y2", px(y)),
+                    ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
+                ])
+                if tick.isMajor {
+                    svg.text("text", [
+                        ("class", "tick-label"), ("x", px(frame.left - 8)), ("y", px(y + 4)), ("text-anchor", "end"),
+                        ("fill", PlotFrame.textColor),
+                    ], tick.label)
+                }
+            }
+            svg.element("line", [
+                ("x1", px(frame.left)), ("y1", px(frame.top)), ("x2", px(frame.left)), ("y2", px(frame.bottom)),
+                ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
+            ])
+            let cx = 16.0, cy = frame.top + frame.height / 2
+            svg.text("text", [
+                ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
+                ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
+            ], label)
+        }
+    }
+
+    /// Vertical grid lines and labelled ticks of an x axis at the bottom, and its label.
+    func drawXAxis(_ svg: inout SVGWriter, _ axis: Axis, label: String) {
+        let frame = self
+        svg.group("g", [("class", "x-axis")]) { svg in
+            for tick in axis.ticks {
+                let x = frame.x(axis.fraction(tick.value))
+                if tick.isMajor {
+                    svg.element("line", [
+                        ("x1", px(x)), ("y1", px(frame.top)), ("x2", px(x)), ("y2", px(frame.bottom)),
+                        ("stroke", PlotFrame.gridColor), ("stroke-width", "1"),
+                    ])
+                }
+                svg.element("line", [
+                    ("x1", px(x)), ("y1", px(frame.bottom)), ("x2", px(x)), ("y2", px(frame.bottom + (tick.isMajor ? 5 : 3))),
+                    ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
+                ])
+                if tick.isMajor {
+                    svg.text("text", [
+                        ("class", "tick-label"), ("x", px(x)), ("y", px(frame.bottom + 19)), ("text-anchor", "middle"),
+                        ("fill", PlotFrame.textColor),
+                    ], tick.label)
+                }
+            }
+            frame.drawXAxisLine(&svg)
+            svg.text("text", [
+                ("class", "axis-label"), ("x", px(frame.left + frame.width / 2)), ("y", px(frame.bottom + 42)),
+                ("text-anchor", "middle"), ("font-size", "13"), ("fill", PlotFrame.textColor),
+            ], label)
+        }
+    }
+
+    /// The bottom axis line alone.
+    func drawXAxisLine(_ svg: inout SVGWriter) {
+        svg.element("line", [
+            ("x1", px(left)), ("y1", px(bottom)), ("x2", px(right)), ("y2", px(bottom)),
+            ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
+        ])
+    }
+}
