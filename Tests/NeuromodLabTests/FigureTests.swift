@@ -215,6 +215,62 @@ func figureErrorMessage(_ body: () throws -> String) -> String {
         }.contains("too small"))
     }
 
+    @Test func manyDecadesLabelEveryOther() {
+        let axis = Axis(scale: .log10, dataMin: 1e-12, dataMax: 1, targetTicks: 5)
+        #expect(axis.ticks.filter(\.isMajor).map(\.label) == ["1e-12", "1e-10", "1e-8", "1e-6", "1e-4", "1e-2", "1"])
+        // Few decades: minor ticks at 2…9 × 10ⁿ, unlabelled.
+        #expect(Axis(scale: .log10, dataMin: 1, dataMax: 100).ticks.count == 3 + 2 * 8)
+    }
+
+    @Test func tracesAloneHaveNoLegend() throws {
+        let plot = LinePlot(title: "runs", xLabel: "x", yLabel: "y", series: [
+            Series(name: "run 0", x: [0, 1], y: [1, 2], style: .thinLine),
+            Series(name: "run 1", x: [0, 1], y: [2, 1], style: .thinLine),
+        ])
+        let svg = try plot.svg()
+        let reader = readSVG(svg)
+        #expect(reader.legend.isEmpty)
+        #expect(!svg.contains("class=\"legend\""))
+        #expect(reader.dataSeries == ["run 0", "run 1"])
+    }
+
+    @Test func seriesWithOneNameShareAColour() throws {
+        let svg = try Self.learningCurves.svg()
+        // WP is the first name: every WP path is drawn in the first Okabe–Ito colour, BP in the second.
+        #expect(svg.components(separatedBy: "stroke=\"#0072b2\"").count - 1 == 3 + 1 + 1)  // traces, line, legend
+        #expect(svg.contains("data-series=\"BP\" fill=\"#d55e00\""))
+    }
+
+    @Test func extremeInputsAreRejectedNotDrawn() {
+        #expect(figureErrorMessage {
+            try LinePlot(title: "huge", xLabel: "", yLabel: "", series: [Series(name: "s", x: [0, 1], y: [-1.7e308, 1.7e308])]).svg()
+        }.contains("the y axis cannot show the data: the data run from -1.7e308 to 1.7e308, a span too large to draw"))
+        #expect(figureErrorMessage {
+            try LinePlot(title: "band", xLabel: "", yLabel: "", yScale: .log10, series: [
+                Series(name: "WP", x: [0, 1], y: [0.1, 0.05], band: (lower: [0.05, -0.01], upper: [0.15, 0.11])),
+            ]).svg()
+        } == "figure 'band': the y axis cannot show the data: log10 needs values > 0, but series 'WP band lower' has -0.01 at index 1")
+        let longName = String(repeating: "a very long legend entry ", count: 8)
+        #expect(figureErrorMessage {
+            try LinePlot(title: "narrow", xLabel: "", yLabel: "", series: [Series(name: longName, x: [0], y: [0])], width: 300).svg()
+        }.contains("leaves no room for the data"))
+        #expect(throws: FigureError.invalidScale(figure: "h", axis: "color", reason: "colorRange 1…1 must be finite and not empty")) {
+            try Heatmap(title: "h", xLabel: "", yLabel: "", colorLabel: "", values: [[1]], colorRange: 1...1).svg()
+        }
+    }
+
+    @Test func heatmapCellsCarryTooltipsAndUseColorRange() throws {
+        let map = Heatmap(
+            title: "h", xLabel: "τ", yLabel: "delay", colorLabel: "loss", xTicks: ["a", "b"], values: [[0.5, 2]],
+            colorRange: 0...1)
+        let svg = try map.svg()
+        #expect(svg.contains("<title>delay = 0, τ = b: 2</title>"))
+        // 2 lies above colorRange: clamped to the top of the map; 0.5 is its middle.
+        #expect(svg.contains("fill=\"\(Colormap.viridis(1))\""))
+        #expect(svg.contains("fill=\"\(Colormap.viridis(0.5))\""))
+        #expect(readSVG(svg).tickLabels["colorbar"] == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+    }
+
     @Test func singlePointStillHasAxes() throws {
         let reader = readSVG(try LinePlot(title: "one", xLabel: "x", yLabel: "y", series: [Series(name: "s", x: [3], y: [0])]).svg())
         #expect(reader.tickLabels["x-axis"]?.contains("3") == true)

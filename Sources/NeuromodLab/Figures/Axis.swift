@@ -34,6 +34,16 @@ struct Axis {
         }
     }
 
+    /// Throws unless `hi − lo` is finite and |lo|, |hi| ≤ 1e300: values near ±1.8e308 are finite,
+    /// but their span, or the axis widened to the next nice tick, is not.
+    static func checkSpan(figure: String, axis: String, lo: Double, hi: Double) throws {
+        guard (hi - lo).isFinite, max(abs(lo), abs(hi)) <= 1e300 else {
+            throw FigureError.invalidScale(
+                figure: figure, axis: axis,
+                reason: "the data run from \(NumberFormat.compact(lo)) to \(NumberFormat.compact(hi)), a span too large to draw")
+        }
+    }
+
     /// The step between nice ticks: the smallest of 1, 2, 5 or 10 × 10ⁿ (10ⁿ ≤ span / targetTicks)
     /// that cuts `span` into at most `targetTicks + 1` intervals.
     static func niceStep(span: Double, targetTicks: Int) -> Double {

@@ -62,10 +62,11 @@ public struct BarChart: Sendable {
             }
         }
         let lows = bars.map { $0.value - ($0.error ?? 0) }, highs = bars.map { $0.value + ($0.error ?? 0) }
+        try Axis.checkSpan(figure: title, axis: "y", lo: min(0, lows.min()!), hi: max(0, highs.max()!))
         let yAxis = Axis(
             scale: .linear, dataMin: lows.min()!, dataMax: highs.max()!, targetTicks: max(3, Int(height / 80)),
             includeZero: true)
-        let frame = PlotFrame(left: 72, top: 40, width: width - 72 - 20, height: height - 40 - 56)
+        let frame = try PlotFrame.fitting(figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20)
         let slot = frame.width / Double(bars.count)
         let barWidth = slot * 0.7
         let longest = bars.map { PlotFrame.textWidth($0.label, fontSize: 12) }.max() ?? 0

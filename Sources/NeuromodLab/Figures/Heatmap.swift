@@ -94,6 +94,7 @@ public struct Heatmap: Sendable {
             }
             lo = range.lowerBound; hi = range.upperBound
         }
+        try Axis.checkSpan(figure: title, axis: "color", lo: lo, hi: hi)
         if hi == lo {
             // Every cell equal: one colour (the middle of the map), a colour bar around it.
             let half = lo == 0 ? 1 : abs(lo) * 0.1
@@ -103,11 +104,17 @@ public struct Heatmap: Sendable {
 
         let xNames = xTicks.isEmpty ? (0..<columns).map(String.init) : xTicks
         let yNames = yTicks.isEmpty ? (0..<rows).map(String.init) : yTicks
+        let xName = xLabel.isEmpty ? "column" : xLabel, yName = yLabel.isEmpty ? "row" : yLabel
         let yTickWidth = min(160, (yNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
         let colorBarWidth = 16.0, colorBarSpace = 90.0
         let longestX = xNames.map { PlotFrame.textWidth($0) }.max() ?? 0
         let frame = PlotFrame(
             left: 40 + yTickWidth, top: 40, width: width - 40 - yTickWidth - 20 - colorBarSpace, height: height - 40 - 56)
+        guard frame.width >= 40, frame.height >= 40 else {
+            throw FigureError.shapeMismatch(
+                figure: title,
+                what: "the size \(NumberFormat.compact(width))×\(NumberFormat.compact(height)) leaves no room for the cells once labels and colour bar are drawn; make the figure larger or the labels shorter")
+        }
         let cellWidth = frame.width / Double(columns), cellHeight = frame.height / Double(rows)
         let rotate = longestX > cellWidth - 4
         let fontSize = min(12, max(7, min(cellWidth / 4.5, cellHeight / 2)))
@@ -121,7 +128,7 @@ public struct Heatmap: Sendable {
                     let x = frame.left + Double(c) * cellWidth, y = frame.top + Double(r) * cellHeight
                     let label = v.isNaN ? "NaN" : NumberFormat.compact(v)
                     svg.group("g", [("class", v.isNaN ? "cell missing" : "cell")]) { svg in
-                        svg.text("title", [], "\(yNames[r]), \(xNames[c]): \(label)")
+                        svg.text("title", [], "\(yName) = \(yNames[r]), \(xName) = \(xNames[c]): \(label)")
                         svg.element("rect", [
                             ("x", px(x)), ("y", px(y)), ("width", px(cellWidth)), ("height", px(cellHeight)),
                             ("fill", v.isNaN ? Heatmap.missingColor : Colormap.viridis(t(v))),

@@ -55,6 +55,8 @@ public struct LinePlot: Sendable {
         try validate()
         let xs = series.flatMap(\.x)
         let ys = series.flatMap { s in s.y + (s.band.map { $0.lower + $0.upper } ?? []) }
+        try Axis.checkSpan(figure: title, axis: "x", lo: xs.min()!, hi: xs.max()!)
+        try Axis.checkSpan(figure: title, axis: "y", lo: ys.min()!, hi: ys.max()!)
         let xAxis = Axis(scale: xScale, dataMin: xs.min()!, dataMax: xs.max()!, targetTicks: max(3, Int(width / 110)))
         let yAxis = Axis(scale: yScale, dataMin: ys.min()!, dataMax: ys.max()!, targetTicks: max(3, Int(height / 80)))
 
@@ -71,7 +73,8 @@ public struct LinePlot: Sendable {
         }
         let legendWidth = legendNames.isEmpty
             ? 0 : min(220, 40 + (legendNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
-        let frame = PlotFrame(left: 72, top: 40, width: width - 72 - 20 - legendWidth, height: height - 40 - 56)
+        let frame = try PlotFrame.fitting(
+            figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20 + legendWidth)
         func point(_ x: Double, _ y: Double) -> String {
             "\(px(frame.x(xAxis.fraction(x)))) \(px(frame.y(yAxis.fraction(y))))"
         }
@@ -94,7 +97,7 @@ public struct LinePlot: Sendable {
                 ])
             }
         }
-        let layers: [(SeriesStyle, String)] = [(.thinLine, "traces"), (.line, "lines"), (.points, "points")]
+        let layers: [(SeriesStyle, String)] = [(.thinLine, "traces"), (.line, "lines"), (.points, "markers")]
         for (style, layer) in layers {
             let members = series.filter { $0.style == style }
             if members.isEmpty { continue }

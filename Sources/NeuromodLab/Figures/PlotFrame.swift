@@ -13,6 +13,24 @@ struct PlotFrame {
     /// The pixel y of a point `fraction` (0…1) of the way up the y axis.
     func y(_ fraction: Double) -> Double { bottom - fraction * height }
 
+    /// The plot area of a `width × height` figure: room on the left for the y axis label and the
+    /// widest of `yTicks`, 40 px on top for the title, 56 px below for x tick labels and the x
+    /// axis label, `rightMargin` on the right (e.g. for a legend).
+    /// - Throws: `FigureError.shapeMismatch` when less than 40 × 40 px would be left for the data.
+    static func fitting(
+        figure: String, width: Double, height: Double, yTicks: [Tick], rightMargin: Double
+    ) throws -> PlotFrame {
+        let widest = yTicks.map { textWidth($0.label) }.max() ?? 0
+        let left = max(60, 36 + widest)
+        let frame = PlotFrame(left: left, top: 40, width: width - left - rightMargin, height: height - 40 - 56)
+        guard frame.width >= 40, frame.height >= 40 else {
+            throw FigureError.shapeMismatch(
+                figure: figure,
+                what: "the size \(NumberFormat.compact(width))×\(NumberFormat.compact(height)) leaves no room for the data once axes and legend are drawn; make the figure larger or the labels shorter")
+        }
+        return frame
+    }
+
     static let axisColor = "#333333"
     static let gridColor = "#e6e6e6"
     static let textColor = "#222222"
