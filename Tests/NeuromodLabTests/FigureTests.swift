@@ -322,6 +322,16 @@ func figureErrorMessage(_ body: () throws -> String) -> String {
         #expect(readSVG(try big.svg()).parseError == nil)
     }
 
+    @Test func crowdedHeatmapLabelsAreThinned() throws {
+        // 60 columns on 640 px: about 8 px per column, so every 2nd label (14 px apart, rotated).
+        let map = Heatmap(
+            title: "wide", xLabel: "x", yLabel: "y", colorLabel: "c", xTicks: (0..<60).map { "c\($0)" },
+            values: [(0..<60).map(Double.init)])
+        let labels = try #require(readSVG(try map.svg()).tickLabels["x-axis"])
+        #expect(labels.first == "c0")
+        #expect(labels.count < 60 && labels.count >= 15)
+    }
+
     @Test func heatmapErrors() {
         func map(_ values: [[Double]], xTicks: [String] = []) -> Heatmap {
             Heatmap(title: "sweep", xLabel: "x", yLabel: "y", colorLabel: "c", xTicks: xTicks, values: values)

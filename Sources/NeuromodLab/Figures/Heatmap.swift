@@ -6,6 +6,7 @@
 /// largest (yellow), or over `colorRange` when given; NaN cells (a run that diverged, a
 /// combination not run) are drawn grey and labelled "NaN". All cells sit in one group carrying
 /// `data-series="values"`; each cell has a `<title>` tooltip with its row, column and value.
+/// When cells are too narrow for every tick label, every k-th label is drawn.
 public struct Heatmap: Sendable {
     /// The figure's title, drawn on top and stored in the SVG `<title>`.
     public var title: String
@@ -146,7 +147,9 @@ public struct Heatmap: Sendable {
             }
         }
         svg.group("g", [("class", "y-axis")]) { svg in
-            for (r, name) in yNames.enumerated() {
+            // Every label when rows are at least 14 px apart, otherwise every k-th.
+            let rowStride = max(1, Int((14 / cellHeight).rounded(.up)))
+            for (r, name) in yNames.enumerated() where r % rowStride == 0 {
                 svg.text("text", [
                     ("class", "tick-label"), ("x", px(frame.left - 6)), ("y", px(frame.top + (Double(r) + 0.5) * cellHeight + 4)),
                     ("text-anchor", "end"), ("fill", PlotFrame.textColor),
@@ -159,7 +162,8 @@ public struct Heatmap: Sendable {
             ], yLabel)
         }
         svg.group("g", [("class", "x-axis")]) { svg in
-            for (c, name) in xNames.enumerated() {
+            let columnStride = rotate ? max(1, Int((14 / cellWidth).rounded(.up))) : 1
+            for (c, name) in xNames.enumerated() where c % columnStride == 0 {
                 let x = frame.left + (Double(c) + 0.5) * cellWidth, y = frame.bottom + 18
                 var attributes: [(String, String)] = [
                     ("class", "tick-label"), ("x", px(x)), ("y", px(y)), ("text-anchor", rotate ? "end" : "middle"),

@@ -129,8 +129,10 @@ public struct LinePlot: Sendable {
         if !legendNames.isEmpty {
             let left = frame.right + 16
             svg.group("g", [("class", "legend")]) { svg in
+                // 20 px per entry, closer (down to 13 px) when there are many.
+                let rowHeight = min(20, max(13, (frame.height - 8) / Double(legendNames.count)))
                 for (row, name) in legendNames.enumerated() {
-                    let y = frame.top + 8 + Double(row) * 20
+                    let y = frame.top + 8 + Double(row) * rowHeight
                     let c = Colormap.categorical(colorIndex[name]!)
                     svg.group("g", [("data-legend", name)]) { svg in
                         if legendStyle[name] == .points {
