@@ -1,7 +1,8 @@
 # Neuromod — the two quick-start commands and a few helpers.
 #   make run    install system packages if missing, build in release, run the default model
 #   make test   install system packages if missing, run the test suite
-.PHONY: run test build release clean
+#   make notebooks  run every exportable study and refresh Notebooks-export/ (about 1 h)
+.PHONY: run test build release notebooks clean
 
 MODEL ?= Models/thesis/sinusoid.yaml
 
@@ -19,6 +20,9 @@ build:
 release:
 	bash scripts/setup.sh
 	swift build -c release
+
+notebooks:
+	bash scripts/notebooks.sh
 
 clean:
 	rm -rf .build runs

@@ -4,8 +4,9 @@
 #   libopenblas-dev  the optimized BLAS that GSL's CBLAS calls are bound to
 #   zlib1g-dev       gzip-compressed data files
 #   pkg-config, make
+#   python3-nbformat the reference notebook validator (tests validate exported notebooks with /usr/bin/python3)
 set -euo pipefail
-packages=(libgsl-dev libopenblas-dev zlib1g-dev pkg-config make)
+packages=(libgsl-dev libopenblas-dev zlib1g-dev pkg-config make python3-nbformat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

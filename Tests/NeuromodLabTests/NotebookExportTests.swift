@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import NeuromodLab
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `neuromod export`: a run folder becomes an nbformat-4.5 notebook that the reference validator
+/// (Python `nbformat`, installed by scripts/setup.sh) accepts, whose SVG figures parse as XML and
+/// hold the expected series, with its data beside it.
+@Suite("neuromod export")
+struct NotebookExportTests {
+    /// Runs `neuromod run` on `spec` and `neuromod export` on the result; returns the notebook's JSON.
+    func runAndExport(_ spec: String, in scratch: CLIScratchDirectory) throws -> [String: Any] {
+        let specPath = try scratch.write("study.yaml", spec)
+        let run = try NeuromodCLI.run(["run", specPath, "--out", scratch.path("run"), "--quiet"], in: scratch.cwd)
+        #expect(run.status == 0, "\(run)")
+        let export = try NeuromodCLI.run(["export", scratch.path("run"), "--out", scratch.path("nb/study.ipynb")], in: scratch.cwd)
+        #expect(export.status == 0, "\(export)")
+        let data = try scratch.data("nb/study.ipynb")
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The reference validator accepts the notebook (exit status 0 of `nbformat.validate`).
+    func expectValidNotebook(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0 && output.contains("valid"), "nbformat: \(output)", sourceLocation: sourceLocation)
+    }
+
+    /// The SVG outputs of the notebook, each checked to parse as XML.
+    func svgFigures(_ notebook: [String: Any]) throws -> [String] {
+        let cells = try #require(notebook["cells"] as? [[String: Any]])
+        var figures: [String] = []
+        for cell in cells {
+            for output in cell["outputs"] as? [[String: Any]] ?? [] {
+                let data = try #require(output["data"] as? [String: Any])
+                let svg = try #require(data["image/svg+xml"] as? [String]).joined()
+                let parser = XMLParser(data: Data(svg.utf8))
+                #expect(parser.parse(), "SVG does not parse: \(parser.parserError.map { "\($0)" } ?? "")")
+                figures.append(svg)
+            }
+        }
+        return figures
+    }
+
+    @Test func taskStudyNotebookIsValidWithItsFiguresAndData() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let notebook = try runAndExport(tinySinusoidSpec, in: scratch)
+        try expectValidNotebook(scratch.path("nb/study.ipynb"))
+        #expect(notebook["nbformat"] as? Int == 4 && notebook["nbformat_minor"] as? Int == 5)
+        let figures = try svgFigures(notebook)
+        #expect(figures.count >= 3)
+        #expect(figures[0].contains("data-series=\"BP mean ± SD\""), "the loss figure holds BP's mean curve")
+        #expect(figures[0].contains("data-series=\"BP best run\""), "and its best run")
+        #expect(try scratch.contents("nb/study").sorted() == ["curves.csv", "epochs.csv", "spec.yaml", "summary.json"])
+        let text = String(decoding: try scratch.data("nb/study.ipynb"), as: UTF8.self)
+        #expect(text.contains("pd.read_csv(\\\"study/curves.csv\\\")"), "code cells read the copied data by a relative path")
+        #expect(text.contains("# cli-sinusoid"))
+    }
+
+    @Test func environmentStudyWithAGridHasAHeatmap() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let notebook = try runAndExport("""
+            name: cli-timing
+            description: tiny delay sweep
+            seed: 3
+            runs: 2
+            output: out
+            environment: {name: cue-delay-reward, dt: 0.05, distractors: 1}
+            network: {hidden: [4]}
+            training: {episodes: 20, score_episodes: 5}
+            methods:
+              - {name: NRL, rule: nrl, learning_rate: 1, sigma: 0.01, normalize: none}
+            grid:
+              delays: [0, 0.5]
+              traces: [{kernel: exponential, tau: 0.2}, {kernel: episode-sum}]
+            """, in: scratch)
+        try expectValidNotebook(scratch.path("nb/study.ipynb"))
+        let figures = try svgFigures(notebook)
+        #expect(figures.contains { $0.contains("NRL: score by reward delay and trace") })
+        #expect(try scratch.contents("nb/study").sorted() == ["episode-curves.csv", "grid.csv", "spec.yaml", "summary.json"])
+    }
+
+    @Test func aFolderThatIsNotARunIsOneLineError() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let result = try NeuromodCLI.run(["export", scratch.path("cwd"), "--out", scratch.path("x.ipynb")], in: scratch.cwd)
+        #expect(result.status == 1)
+        #expect(result.stderrLines.count == 1 && result.stderr.contains("not a run folder"), "\(result.stderr)")
+        #expect(!scratch.exists("x.ipynb"))
+    }
+}
