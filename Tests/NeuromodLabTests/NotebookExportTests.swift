@@ -84,7 +84,7 @@ struct NotebookExportTests {
               - {name: NRL, rule: nrl, learning_rate: 1, sigma: 0.01, normalize: none}
             grid:
               delays: [0, 0.5]
-              traces: [{kernel: exponential, tau: 0.2}, {kernel: episode-sum}]
+              traces: [{kernel: exponential, tau: 0.2}, {kernel: rise-decay, rise: 0.05, decay: 0.2}]
             """, in: scratch)
         try expectValidNotebook(scratch.path("nb/study.ipynb"))
         let figures = try svgFigures(notebook)

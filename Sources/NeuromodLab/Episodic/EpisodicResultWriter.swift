@@ -17,7 +17,8 @@ public enum EpisodicResultWriter {
         var episodes = "method,cell,run,episode,return,steps\n"
         episodes.reserveCapacity(result.episodes.count * 32)
         for e in result.episodes {
-            episodes += "\(e.method),\(e.cell),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
+            // A cell names its trace, e.g. riseDecay(rise: 0.1, decay: 0.5): quoted, it may hold commas.
+            episodes += "\(e.method),\(e.cell.isEmpty ? "" : "\"\(e.cell)\""),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
         }
         var grid = "method,delay,trace,mean_score,sd_score,runs\n"
         for s in result.summaries {

@@ -96,7 +96,10 @@ private struct TaskStudyExport {
         var lossSeries: [Series] = [], computeSeries: [Series] = [], varianceSeries: [Series] = []
         for method in order {
             let all = rows(of: method)
-            let picked = NotebookExporter.thinned(all.count).map { all[$0] }.filter { mean[$0] > 0 && mean[$0].isFinite }
+            // A diverged run leaves non-finite means and variances: those updates are not drawn.
+            let picked = NotebookExporter.thinned(all.count).map { all[$0] }
+                .filter { mean[$0] > 0 && mean[$0].isFinite && variance[$0].isFinite && best[$0].isFinite }
+            guard !picked.isEmpty else { continue }
             let sd = picked.map { variance[$0].squareRoot() }
             let lower = zip(picked, sd).map { max(mean[$0] - $1, mean[$0] * 0.05) }
             let upper = zip(picked, sd).map { mean[$0] + $1 }
