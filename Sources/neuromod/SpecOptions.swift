@@ -26,6 +26,9 @@ struct SpecOptions: ParsableArguments {
 
     /// Reads the spec, with `--seed` applied.
     func load() throws -> ExperimentSpec {
+        if EpisodicSpec.isEpisodic(text: text) {
+            throw CLIError(message: "\(spec): an environment spec; only `neuromod run` trains those (sweep and gradcheck need a task spec)")
+        }
         let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data"
         var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
         if let seed { experiment.seed = seed }
