@@ -236,7 +236,7 @@ struct CommandLineTests {
     // MARK: - Help and options
 
     /// An environment spec runs through the same `run` command and writes its own files; `--episodes`
-    /// overrides the spec, and `--data-order` (a task option) is refused.
+    /// overrides the spec; `--data-order` (a task option) and `sweep` are refused.
     @Test func episodicRunWritesEpisodesAndSummary() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
@@ -261,6 +261,8 @@ struct CommandLineTests {
         #expect(lines.count == 1 + 2 * 2 * 7)
         let refused = try NeuromodCLI.run(["run", spec, "--data-order", "shared", "--quiet"], in: scratch.cwd)
         expectOneLineError(refused, containing: ["--data-order applies to specs with a task"])
+        let sweep = try NeuromodCLI.run(["sweep", spec, "--out", scratch.path("sweep")], in: scratch.cwd)
+        expectOneLineError(sweep, containing: ["an environment spec; only `neuromod run` trains those"])
     }
 
     @Test func helpListsTheRunSubcommandAndItsOptions() throws {
