@@ -106,7 +106,7 @@ public struct Heatmap: Sendable {
         let xNames = xTicks.isEmpty ? (0..<columns).map(String.init) : xTicks
         let yNames = yTicks.isEmpty ? (0..<rows).map(String.init) : yTicks
         let xName = xLabel.isEmpty ? "column" : xLabel, yName = yLabel.isEmpty ? "row" : yLabel
-        let yTickWidth = min(160, (yNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
+        let yTickWidth = min(width * 0.4, (yNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
         let colorBarWidth = 16.0, colorBarSpace = 90.0
         let longestX = xNames.map { PlotFrame.textWidth($0) }.max() ?? 0
         let frame = PlotFrame(
