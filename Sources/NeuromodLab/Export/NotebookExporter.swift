@@ -6,8 +6,9 @@ import Foundation
 ///
 /// The notebook refers to its data by a path relative to itself (`<name>/…`); ``Export/dataFiles``
 /// are the files to write there: the run's small files (`summary.json`, `spec.yaml`, `curves.csv`,
-/// `epochs.csv`, `grid.csv`) and, for environment studies, `episode-curves.csv` — mean and SD over
-/// runs of the return in windows of episodes (the full `episodes.csv` can be tens of MB).
+/// `epochs.csv`, `grid.csv`), `timing.csv` reduced to the mean over runs per update, and, for
+/// environment studies, `episode-curves.csv` — mean and SD over runs of the return in windows of
+/// episodes (the full `episodes.csv` and `metrics.csv` can be tens of MB).
 public enum NotebookExporter {
     /// A notebook and the data files it reads, by name relative to `<name>/`.
     public struct Export: Sendable {
@@ -113,6 +114,48 @@ private struct TaskStudyExport {
                 varianceSeries.append(Series(name: method, x: positive.map { steps[$0] }, y: positive.map { variance[$0] }))
             }
         }
+        // Per epoch: every run's clean training loss (thin traces) and the mean ± SD over runs.
+        let epochs = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("epochs.csv"))
+        let epochMethods = try epochs.column("method"), epochRuns = try epochs.column("run")
+        let epochIndex = try epochs.numbers("epoch"), epochTrain = try epochs.numbers("train_loss")
+        var epochSeries: [Series] = []
+        for method in order {
+            let rowsOfMethod = epochMethods.indices.filter { epochMethods[$0] == method && epochTrain[$0].isFinite && epochTrain[$0] > 0 }
+            var byEpoch: [Double: [Double]] = [:]
+            for run in Set(rowsOfMethod.map { epochRuns[$0] }).sorted() {
+                let r = rowsOfMethod.filter { epochRuns[$0] == run }
+                epochSeries.append(Series(name: method, x: r.map { epochIndex[$0] }, y: r.map { epochTrain[$0] }, style: .thinLine))
+                for i in r { byEpoch[epochIndex[i], default: []].append(epochTrain[i]) }
+            }
+            let xs = byEpoch.keys.sorted()
+            guard !xs.isEmpty else { continue }
+            let stats = xs.map { NotebookExporter.meanSD(byEpoch[$0]!) }
+            epochSeries.append(Series(name: method, x: xs, y: stats.map(\.mean),
+                                      band: (lower: stats.map { max($0.mean - $0.sd, $0.mean * 0.05) }, upper: stats.map { $0.mean + $0.sd })))
+        }
+        // Against wall time: the mean loss at each update, placed at the mean time the runs reached it.
+        var wallSeries: [Series] = []
+        let timingPath = (folder as NSString).appendingPathComponent("timing.csv")
+        let hasTiming = FileManager.default.fileExists(atPath: timingPath)
+        var seconds: [String: [Double: (Double, Int)]] = [:]
+        func wallSeconds(_ method: String, _ step: Double) -> Double? {
+            seconds[method]?[step].map { $0.0 / Double($0.1) }
+        }
+        if hasTiming {
+            let timing = try RunFolderCSV(path: timingPath)
+            let tMethods = try timing.column("method"), tSteps = try timing.numbers("step"), tSeconds = try timing.numbers("seconds")
+            for i in tMethods.indices {
+                let old = seconds[tMethods[i], default: [:]][tSteps[i]] ?? (0, 0)
+                seconds[tMethods[i], default: [:]][tSteps[i]] = (old.0 + tSeconds[i], old.1 + 1)
+            }
+            for method in order {
+                let all = rows(of: method)
+                let picked = NotebookExporter.thinned(all.count).map { all[$0] }
+                    .filter { mean[$0] > 0 && mean[$0].isFinite && wallSeconds(method, steps[$0]) != nil }
+                guard !picked.isEmpty else { continue }
+                wallSeries.append(Series(name: method, x: picked.map { wallSeconds(method, steps[$0])! }, y: picked.map { mean[$0] }))
+            }
+        }
         let (title, description) = NotebookExporter.titleAndDescription(specText: specText, fallback: name)
         var notebook = Notebook()
         notebook.markdown("""
@@ -160,6 +203,25 @@ private struct TaskStudyExport {
                 plt.semilogy(c.compute, c.mean_loss, label=method)
             plt.xlabel("forward-pass equivalents"); plt.ylabel("mean loss"); plt.legend(); plt.show()
             """, figures: [NotebookExporter.figure(try computePlot.svg(), "mean loss against compute")])
+        if !wallSeries.isEmpty {
+            let wallPlot = LinePlot(title: "Loss against wall time", xLabel: "seconds since the run started (mean over runs)",
+                                    yLabel: "mean loss", xScale: .linear, yScale: .log10, series: wallSeries)
+            notebook.code("""
+                timing = pd.read_csv("\(name)/timing.csv").groupby(["method", "step"]).seconds.mean().reset_index()
+                for method, c in curves.merge(timing, on=["method", "step"]).groupby("method", sort=False):
+                    plt.semilogy(c.seconds, c.mean_loss, label=method)
+                plt.xlabel("seconds"); plt.ylabel("mean loss"); plt.legend(); plt.show()
+                """, figures: [NotebookExporter.figure(try wallPlot.svg(), "mean loss against wall time")])
+        }
+        if !epochSeries.isEmpty {
+            let epochPlot = LinePlot(title: "Clean training loss per epoch: every run, and mean ± SD", xLabel: "epoch",
+                                     yLabel: "training loss", xScale: .linear, yScale: .log10, series: epochSeries)
+            notebook.code("""
+                for (method, run), e in epochs.groupby(["method", "run"], sort=False):
+                    plt.semilogy(e.epoch, e.train_loss, lw=0.7, label=f"{method} run {run}")
+                plt.xlabel("epoch"); plt.ylabel("training loss"); plt.show()
+                """, figures: [NotebookExporter.figure(try epochPlot.svg(), "training loss per epoch, every run")])
+        }
         if !varianceSeries.isEmpty {
             let variancePlot = LinePlot(title: "Variance of the minibatch loss across runs", xLabel: "update",
                                         yLabel: "variance across runs", xScale: .linear, yScale: .log10, series: varianceSeries)
@@ -185,6 +247,15 @@ private struct TaskStudyExport {
         var files: [String: Data] = ["summary.json": summaryData, "spec.yaml": Data(specText.utf8),
                                      "curves.csv": try NotebookExporter.read(folder, "curves.csv")]
         files["epochs.csv"] = try NotebookExporter.read(folder, "epochs.csv")
+        if hasTiming {
+            // timing.csv has a row per update and run; the notebook keeps the per-update mean over runs.
+            var csv = "method,step,seconds\n"
+            for method in order {
+                let all = rows(of: method)
+                for i in all { if let t = wallSeconds(method, steps[i]) { csv += "\(method),\(Int(steps[i])),\(t)\n" } }
+            }
+            files["timing.csv"] = Data(csv.utf8)
+        }
         return NotebookExporter.Export(notebook: notebook, dataFiles: files)
     }
 }
