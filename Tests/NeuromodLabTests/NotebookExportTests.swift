@@ -68,6 +68,18 @@ struct NotebookExportTests {
         #expect(text.contains("# cli-sinusoid"))
     }
 
+    /// A run that diverged (recorded, not stopped) leaves astronomically large or infinite losses: the
+    /// notebook still exports, drawing only the points a figure can show.
+    @Test func divergedRunsDoNotBreakTheExport() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let spec = tinySinusoidSpec.replacingOccurrences(of: "  threshold: 0.1\n", with: "  threshold: 0.1\n  on_divergence: record\n")
+            + "  - {name: HOT, rule: backprop, learning_rate: 1.0e+6}\n"
+        let notebook = try runAndExport(spec, in: scratch)
+        try expectValidNotebook(scratch.path("nb/study.ipynb"))
+        #expect(try svgFigures(notebook).count >= 4)
+    }
+
     @Test func environmentStudyWithAGridHasAHeatmap() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }

@@ -93,13 +93,15 @@ private struct TaskStudyExport {
         let variance = try curves.numbers("variance_across_runs"), best = try curves.numbers("best_run_loss")
         let order = summary.methods.map(\.method)
         func rows(of method: String) -> [Int] { methods.indices.filter { methods[$0] == method } }
+        // A diverged run leaves non-finite (or astronomically large) means and variances: not drawn.
+        func drawable(_ i: Int) -> Bool {
+            mean[i] > 0 && mean[i] < 1e12 && variance[i].isFinite && variance[i] < 1e24 && best[i].isFinite
+        }
 
         var lossSeries: [Series] = [], computeSeries: [Series] = [], varianceSeries: [Series] = []
         for method in order {
             let all = rows(of: method)
-            // A diverged run leaves non-finite means and variances: those updates are not drawn.
-            let picked = NotebookExporter.thinned(all.count).map { all[$0] }
-                .filter { mean[$0] > 0 && mean[$0].isFinite && variance[$0].isFinite && best[$0].isFinite }
+            let picked = NotebookExporter.thinned(all.count).map { all[$0] }.filter(drawable)
             guard !picked.isEmpty else { continue }
             let sd = picked.map { variance[$0].squareRoot() }
             let lower = zip(picked, sd).map { max(mean[$0] - $1, mean[$0] * 0.05) }
@@ -120,7 +122,7 @@ private struct TaskStudyExport {
         let epochIndex = try epochs.numbers("epoch"), epochTrain = try epochs.numbers("train_loss")
         var epochSeries: [Series] = []
         for method in order {
-            let rowsOfMethod = epochMethods.indices.filter { epochMethods[$0] == method && epochTrain[$0].isFinite && epochTrain[$0] > 0 }
+            let rowsOfMethod = epochMethods.indices.filter { epochMethods[$0] == method && epochTrain[$0] > 0 && epochTrain[$0] < 1e12 }
             var byEpoch: [Double: [Double]] = [:]
             for run in Set(rowsOfMethod.map { epochRuns[$0] }).sorted() {
                 let r = rowsOfMethod.filter { epochRuns[$0] == run }
@@ -151,7 +153,7 @@ private struct TaskStudyExport {
             for method in order {
                 let all = rows(of: method)
                 let picked = NotebookExporter.thinned(all.count).map { all[$0] }
-                    .filter { mean[$0] > 0 && mean[$0].isFinite && wallSeconds(method, steps[$0]) != nil }
+                    .filter { drawable($0) && wallSeconds(method, steps[$0]) != nil }
                 guard !picked.isEmpty else { continue }
                 wallSeries.append(Series(name: method, x: picked.map { wallSeconds(method, steps[$0])! }, y: picked.map { mean[$0] }))
             }
