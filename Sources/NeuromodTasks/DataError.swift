@@ -31,6 +31,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case columnNotFound(path: String, column: String, available: [String])
     /// A column is constant on the data it was fitted on, so it cannot be scaled to unit variance.
     case zeroVariance(path: String, column: String)
+    /// An IDX file (MNIST format) is malformed: bad magic, truncated header or data, trailing bytes,
+    /// or contents that do not fit its companion file. `offset` counts in the decompressed content.
+    case invalidIDX(path: String, offset: Int, problem: String)
 
     public var description: String {
         switch self {
@@ -58,6 +61,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): column '\(column)' not found (columns: \(available.joined(separator: ", ")))"
         case .zeroVariance(let path, let column):
             return "\(path): column '\(column)' has zero variance, cannot standardize"
+        case .invalidIDX(let path, let offset, let problem):
+            return "\(path): invalid IDX file at byte \(offset) (decompressed): \(problem)"
         }
     }
 }
