@@ -41,6 +41,14 @@ public enum NotebookExporter {
         return decoder
     }
 
+    /// The run's `summary.json`, decoded as `T`, and its bytes (copied beside the notebook).
+    static func summary<T: Decodable>(_ folder: String, as type: T.Type) throws -> (T, Data) {
+        let data = try read(folder, "summary.json")
+        do { return (try decoder().decode(T.self, from: data), data) } catch {
+            throw ExportError.badFile((folder as NSString).appendingPathComponent("summary.json"), "\(error)")
+        }
+    }
+
     static func read(_ folder: String, _ file: String) throws -> Data {
         let path = (folder as NSString).appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: path) else { throw ExportError.missingFile(path) }
@@ -82,11 +90,7 @@ private struct TaskStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let summaryData = try NotebookExporter.read(folder, "summary.json")
-        let summary: ResultWriter.SummaryFile
-        do { summary = try NotebookExporter.decoder().decode(ResultWriter.SummaryFile.self, from: summaryData) } catch {
-            throw ExportError.badFile((folder as NSString).appendingPathComponent("summary.json"), "\(error)")
-        }
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: ResultWriter.SummaryFile.self)
         let curves = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("curves.csv"))
         let methods = try curves.column("method"), steps = try curves.numbers("step")
         let compute = try curves.numbers("compute"), mean = try curves.numbers("mean_loss")
@@ -271,11 +275,7 @@ private struct EnvironmentStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let summaryData = try NotebookExporter.read(folder, "summary.json")
-        let summary: EpisodicResultWriter.SummaryFile
-        do { summary = try NotebookExporter.decoder().decode(EpisodicResultWriter.SummaryFile.self, from: summaryData) } catch {
-            throw ExportError.badFile((folder as NSString).appendingPathComponent("summary.json"), "\(error)")
-        }
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: EpisodicResultWriter.SummaryFile.self)
         let episodes = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("episodes.csv"))
         let methods = try episodes.column("method"), cells = try episodes.column("cell")
         let runs = try episodes.numbers("run").map(Int.init), index = try episodes.numbers("episode").map(Int.init)
