@@ -9,12 +9,7 @@ extension ExperimentSpec {
     /// Data paths in the spec are relative to the spec's own folder; a path starting with `$DATA/` is
     /// relative to `dataDirectory` (default `../shared/data`, where larger datasets live).
     public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ExperimentSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(file: path, field: "", message: "spec file not found")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SpecError(file: path, field: "", message: "spec is not UTF-8 text")
-        }
+        let text = try SpecNode.readSpecText(path: path)
         let specFolder = (path as NSString).deletingLastPathComponent
         return try parse(text, file: path, resolveData: { raw in
             if raw.hasPrefix("$DATA/") { return (dataDirectory as NSString).appendingPathComponent(String(raw.dropFirst(6))) }
@@ -37,10 +32,7 @@ extension ExperimentSpec {
         let network = try parseNetwork(required("network"))
         let methods = try required("methods").elements().map(parseMethod)
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
-        var names = Set<String>()
-        for (m, node) in zip(methods, try f["methods"]!.elements()) where !names.insert(m.name).inserted {
-            throw node.error("method name '\(m.name)' is used twice")
-        }
+        try f["methods"]!.requireUniqueNames(methods.map(\.name))
         let sweep = try f["sweep"].map { try parseSweep($0, methods: methods) } ?? []
         return ExperimentSpec(
             file: file,

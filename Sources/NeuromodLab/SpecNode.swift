@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A strict reader over a YAML node: every accessor checks the type, and a mapping read with
@@ -144,6 +145,27 @@ struct SpecNode {
             return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         default:
             return "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
+        }
+    }
+}
+
+extension SpecNode {
+    /// The text of the spec file at `path` (errors: not found, not UTF-8).
+    static func readSpecText(path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, field: "", message: "spec file not found")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, field: "", message: "spec is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Rejects a method list (this node's elements) in which two methods share a name.
+    func requireUniqueNames(_ names: [String]) throws {
+        var seen = Set<String>()
+        for (name, node) in zip(names, try elements()) where !seen.insert(name).inserted {
+            throw node.error("method name '\(name)' is used twice")
         }
     }
 }

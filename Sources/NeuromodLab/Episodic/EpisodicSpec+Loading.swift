@@ -10,12 +10,7 @@ extension EpisodicSpec {
 
     /// Reads and validates an episodic spec; errors name the file, field and line.
     public static func load(path: String) throws -> EpisodicSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(file: path, field: "", message: "spec file not found")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SpecError(file: path, field: "", message: "spec is not UTF-8 text")
-        }
+        let text = try SpecNode.readSpecText(path: path)
         return try parse(text, file: path)
     }
 
@@ -40,10 +35,7 @@ extension EpisodicSpec {
         let dt = try environment.kind.make(parameters: environment.options).dt
         let methods = try methodsNode.elements().map { try parseMethod($0, dt: dt) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
-        var names = Set<String>()
-        for (m, node) in zip(methods, try methodsNode.elements()) where !names.insert(m.name).inserted {
-            throw node.error("method name '\(m.name)' is used twice")
-        }
+        try methodsNode.requireUniqueNames(methods.map(\.name))
         return EpisodicSpec(
             file: file,
             name: try required("name").string(),
