@@ -9,13 +9,18 @@ extension ExperimentSpec {
     /// Data paths in the spec are relative to the spec's own folder; a path starting with `$DATA/` is
     /// relative to `dataDirectory` (default `../shared/data`, where larger datasets live).
     public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ExperimentSpec {
-        let text = try SpecNode.readSpecText(path: path)
-        let specFolder = (path as NSString).deletingLastPathComponent
-        return try parse(text, file: path, resolveData: { raw in
+        try parse(SpecNode.readSpecText(path: path), file: path,
+                  resolveData: dataResolver(specPath: path, dataDirectory: dataDirectory))
+    }
+
+    /// Maps a data path as written in the spec at `specPath` to a path to open (see ``load(path:dataDirectory:)``).
+    static func dataResolver(specPath: String, dataDirectory: String) -> (String) -> String {
+        let specFolder = (specPath as NSString).deletingLastPathComponent
+        return { raw in
             if raw.hasPrefix("$DATA/") { return (dataDirectory as NSString).appendingPathComponent(String(raw.dropFirst(6))) }
             if raw.hasPrefix("/") { return raw }
             return specFolder.isEmpty ? raw : (specFolder as NSString).appendingPathComponent(raw)
-        })
+        }
     }
 
     /// Parses spec text; `resolveData` maps a data path as written to a path to open.

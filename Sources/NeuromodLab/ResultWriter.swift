@@ -36,11 +36,7 @@ public enum ResultWriter {
         for e in result.epochs {
             epochs += "\(e.method),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")\n"
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // Finite losses can still overflow a variance; JSON has no infinity, so such values become strings.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let summary = try encoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed,
+        let summary = try jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed,
                                                      runs: result.spec.runs, methods: result.summaries))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try atomicWrite(Data(metrics.utf8), to: folder, name: "metrics.csv")
@@ -49,6 +45,15 @@ public enum ResultWriter {
         try atomicWrite(Data(timing.utf8), to: folder, name: "timing.csv")
         try atomicWrite(summary, to: folder, name: "summary.json")
         try atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+    }
+
+    /// The encoder of every `summary.json`: sorted keys, and non-finite values as the strings "inf",
+    /// "-inf" and "nan" (finite losses can still overflow a variance, and JSON has no infinity).
+    static var jsonEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
     }
 
     /// Writes `data` to `folder/name` through a temporary file and an atomic rename.

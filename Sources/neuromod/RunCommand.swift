@@ -37,6 +37,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Episodes per run, for specs with an environment (default: the spec's 'training.episodes').")
     var episodes: Int?
 
+    @Option(help: "Epochs, for readout studies (default: the spec's 'readout.epochs').")
+    var epochs: Int?
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -46,11 +49,20 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--data-order must be 'shared' or 'per-run', got '\(dataOrder)'")
         }
         if let episodes, episodes <= 0 { throw ValidationError("--episodes must be a positive integer, got \(episodes)") }
+        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be a positive integer, got \(epochs)") }
         if blasThreads <= 0 { throw ValidationError("--blas-threads must be a positive integer, got \(blasThreads)") }
     }
 
     func run() throws {
         try reportingErrors {
+            if ReadoutSpec.isReadout(text: options.text) {
+                if dataOrder != nil || episodes != nil || methods != nil {
+                    throw CLIError(message: "--data-order, --episodes and --methods do not apply to readout studies")
+                }
+                BLASThreads.set(blasThreads)
+                return try ReadoutRun.run(options: options, runs: runs, out: out, epochs: epochs, quiet: quiet)
+            }
+            if epochs != nil { throw CLIError(message: "--epochs applies to readout studies (specs with a 'readout:' section)") }
             if EpisodicSpec.isEpisodic(text: options.text) {
                 if dataOrder != nil { throw CLIError(message: "--data-order applies to specs with a task, not an environment") }
                 BLASThreads.set(blasThreads)

@@ -24,10 +24,7 @@ public enum EpisodicResultWriter {
         for s in result.summaries {
             grid += "\(s.method),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)\n"
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let summary = try encoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
+        let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
                                                      environment: result.spec.environment.kind.rawValue,
                                                      methods: result.summaries))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

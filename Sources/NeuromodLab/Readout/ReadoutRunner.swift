@@ -1,0 +1,140 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+/// One epoch of one method in one run of a readout study.
+public struct ReadoutEpoch: Sendable, Codable, Equatable {
+    public var method: String
+    public var run: Int
+    public var epoch: Int
+    /// Mean minibatch cross-entropy over the epoch (each before its update).
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var testAccuracy: Double
+}
+
+/// A method's final test accuracy in every run.
+public struct ReadoutSummary: Sendable, Codable, Equatable {
+    public var method: String
+    public var testAccuracy: [Double]
+    public var meanTestAccuracy: Double
+    public var wallSeconds: Double
+}
+
+public struct ReadoutResult: Sendable {
+    public var spec: ReadoutSpec
+    public var epochs: [ReadoutEpoch]
+    public var summaries: [ReadoutSummary]
+    /// Seconds spent computing the fixed hidden layer's activity (all runs).
+    public var cacheSeconds: Double
+}
+
+/// Runs a ``ReadoutSpec``: per run, the fixed hidden layer (stream purpose 2) and the readout's
+/// initial weights are shared by every method, and so is the sample order of each epoch (purpose 3),
+/// so methods are compared on the same draws.
+public struct ReadoutRunner {
+    public let spec: ReadoutSpec
+
+    public init(spec: ReadoutSpec) { self.spec = spec }
+
+    /// Progress after each epoch: (method, run, epoch, test accuracy).
+    public typealias Progress = @Sendable (ReadoutEpoch) -> Void
+
+    public func run(jobs: Int, progress: Progress = { _ in }) throws -> ReadoutResult {
+        let (train, test) = try spec.data.load()
+        let classes = spec.data.classes.count
+        var epochs: [ReadoutEpoch] = [], seconds = [Double](repeating: 0, count: spec.methods.count)
+        var accuracies = [[Double]](repeating: [], count: spec.methods.count)
+        var cacheSeconds = 0.0
+        for run in 0..<spec.runs {
+            let start = Date()
+            let initRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: run))
+            let hiddenLayer = WeightInitializer.kaimingUniform.draw(pre: train.inputs.cols, post: spec.hidden, rng: initRNG)
+            let readoutStart = WeightInitializer.uniform.draw(pre: spec.hidden, post: classes, rng: initRNG)
+            let trainCache = FeatureCache(inputs: train.inputs, layer: hiddenLayer, activation: .relu)
+            let testCache = FeatureCache(inputs: test.inputs, layer: hiddenLayer, activation: .relu)
+            let orderRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run))
+            let orders = (0..<spec.epochs).map { _ in orderRNG.permutation(train.count) }
+            cacheSeconds += Date().timeIntervalSince(start)
+            let perMethod = try parallelMap(count: spec.methods.count, jobs: jobs) { m -> ([ReadoutEpoch], Double) in
+                let started = Date()
+                let method = spec.methods[m]
+                var readout = SoftmaxReadout(parameters: readoutStart, rule: method.rule)
+                var history: [ReadoutEpoch] = []
+                for (e, order) in orders.enumerated() {
+                    var loss = 0.0, batches = 0
+                    for first in stride(from: 0, to: order.count, by: method.batch) {
+                        let rows = order[first..<min(first + method.batch, order.count)]
+                        loss += readout.learn(hidden: trainCache.gatherRows(rows), labels: rows.map { train.labels[$0] })
+                        batches += 1
+                    }
+                    guard readout.parameters.weights.storage.allSatisfy(\.isFinite) else {
+                        throw RunError.diverged(method: method.name, run: run, epoch: e + 1, step: batches, loss: loss / Double(batches),
+                                                hint: "the readout's weights are no longer finite; lower 'rate'")
+                    }
+                    let record = ReadoutEpoch(method: method.name, run: run, epoch: e + 1, trainLoss: loss / Double(batches),
+                                              trainAccuracy: accuracy(readout, trainCache, train.labels),
+                                              testAccuracy: accuracy(readout, testCache, test.labels))
+                    progress(record)
+                    history.append(record)
+                }
+                return (history, Date().timeIntervalSince(started))
+            }
+            for (m, (history, wall)) in perMethod.enumerated() {
+                epochs += history
+                seconds[m] += wall
+                accuracies[m].append(history.last!.testAccuracy)
+            }
+        }
+        let summaries = spec.methods.indices.map { m in
+            ReadoutSummary(method: spec.methods[m].name, testAccuracy: accuracies[m],
+                           meanTestAccuracy: accuracies[m].reduce(0, +) / Double(accuracies[m].count), wallSeconds: seconds[m])
+        }
+        return ReadoutResult(spec: spec, epochs: epochs, summaries: summaries, cacheSeconds: cacheSeconds)
+    }
+
+    /// Fraction of samples whose predicted class is the label, predicted 4 096 rows at a time.
+    private func accuracy(_ readout: SoftmaxReadout, _ cache: FeatureCache, _ labels: [Int]) -> Double {
+        var correct = 0
+        for first in stride(from: 0, to: labels.count, by: 4096) {
+            let rows = first..<min(first + 4096, labels.count)
+            for (n, predicted) in zip(rows, readout.predictions(cache.gatherRows(rows))) where predicted == labels[n] { correct += 1 }
+        }
+        return Double(correct) / Double(max(labels.count, 1))
+    }
+}
+
+/// Writes a readout study's outputs (each file atomically, see ``ResultWriter``).
+///
+/// | file | contents |
+/// |---|---|
+/// | `curves.csv` | `method,run,epoch,train_loss,train_accuracy,test_accuracy` |
+/// | `summary.json` | per method: final test accuracy of each run, their mean, wall time |
+/// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+public enum ReadoutResultWriter {
+    public static let files = ["curves.csv", "summary.json", "spec.yaml"]
+
+    public static func write(_ result: ReadoutResult, specText: String, to folder: String) throws {
+        var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
+        for e in result.epochs {
+            curves += "\(e.method),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
+        }
+        let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
+            name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
+            epochs: result.spec.epochs, cacheSeconds: result.cacheSeconds, methods: result.summaries))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try ResultWriter.atomicWrite(Data(curves.utf8), to: folder, name: "curves.csv")
+        try ResultWriter.atomicWrite(summary, to: folder, name: "summary.json")
+        try ResultWriter.atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+    }
+
+    struct SummaryFile: Codable {
+        var name: String
+        var seed: UInt64
+        var runs: Int
+        var hidden: Int
+        var epochs: Int
+        var cacheSeconds: Double
+        var methods: [ReadoutSummary]
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+
+/// A readout study (seed 003, §3.2): a fixed random hidden layer (Kaiming uniform, ReLU) whose
+/// output is cached once per run, and a softmax readout trained by each method's ``ReadoutRule``.
+/// A spec is a readout study when it has a top-level `readout:` section.
+///
+/// ```yaml
+/// data: {folder: $DATA/mnist}
+/// readout: {hidden: 1000, epochs: 5}
+/// methods:
+///   - {name: DNN, rule: dopaminergic, reading: graded, output_firing: winner, rate: 1, batch: 1}
+///   - {name: SignSGD, rule: sign-sgd, rate: 1.0e-4, batch: 50}
+///   - {name: SGD (Adam), rule: adam, rate: 1.0e-3, batch: 50}
+/// ```
+public struct ReadoutSpec: Sendable {
+    public var file: String
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var runs: Int
+    public var output: String
+    public var random: RandomAlgorithm
+    public var data: ImageDataSpec
+    /// Size of the fixed hidden layer.
+    public var hidden: Int
+    public var epochs: Int
+    public var methods: [ReadoutMethod]
+
+    /// Whether spec text describes a readout study.
+    public static func isReadout(text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix("readout:") }
+    }
+
+    /// Reads and validates a readout spec; data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
+    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ReadoutSpec {
+        try parse(SpecNode.readSpecText(path: path), file: path,
+                  resolveData: ExperimentSpec.dataResolver(specPath: path, dataDirectory: dataDirectory))
+    }
+
+    static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> ReadoutSpec {
+        let root = try SpecNode.parse(text, file: file)
+        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "data", "readout", "methods"])
+        func required(_ key: String) throws -> SpecNode {
+            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
+            return node
+        }
+        let seed = try required("seed").int()
+        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
+        let readout = try required("readout").fields(allowed: ["hidden", "epochs"])
+        guard let hidden = readout["hidden"], let epochs = readout["epochs"] else {
+            throw f["readout"]!.error("required fields are 'hidden' and 'epochs'")
+        }
+        let methodsNode = try required("methods")
+        let methods = try methodsNode.elements().map(ReadoutMethod.parse)
+        guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
+        try methodsNode.requireUniqueNames(methods.map(\.name))
+        return ReadoutSpec(
+            file: file, name: try required("name").string(), description: try f["description"]?.string() ?? "",
+            seed: UInt64(seed), runs: try required("runs").positiveInt(), output: try required("output").string(),
+            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
+            data: try ImageDataSpec.parse(required("data"), resolveData: resolveData),
+            hidden: try hidden.positiveInt(), epochs: try epochs.positiveInt(), methods: methods)
+    }
+}
+
+/// One readout learning method: its rule and minibatch size.
+public struct ReadoutMethod: Sendable, Equatable {
+    public var name: String
+    public var rule: ReadoutRule
+    public var batch: Int
+
+    static func parse(_ node: SpecNode) throws -> ReadoutMethod {
+        let rules = ["dopaminergic", "sign-sgd", "adam"]
+        let common = ["name", "rule", "rate", "batch"]
+        let all = try node.fields(allowed: common + ["reading", "output_firing", "loss_threshold", "firing_threshold"])
+        guard let ruleNode = all["rule"] else { throw node.error("required field 'rule' is missing (\(rules.joined(separator: ", ")))") }
+        let ruleName = try ruleNode.choice(rules)
+        let f = try node.fields(allowed: ruleName == "dopaminergic" ? Array(all.keys) : common)
+        guard let rateNode = f["rate"] else { throw node.error("required field 'rate' is missing") }
+        let rate = try rateNode.positiveDouble()
+        let rule: ReadoutRule
+        switch ruleName {
+        case "dopaminergic":
+            rule = .dopaminergic(DopaminergicRule(
+                reading: DopaminergicReading(rawValue: try f["reading"]?.choice(DopaminergicReading.allCases.map(\.rawValue)) ?? "graded")!,
+                outputFiring: OutputFiring(rawValue: try f["output_firing"]?.choice(OutputFiring.allCases.map(\.rawValue)) ?? "winner")!,
+                lossThreshold: try f["loss_threshold"]?.double() ?? 0.75, rate: rate,
+                firingThreshold: try f["firing_threshold"]?.double() ?? 0))
+        case "sign-sgd": rule = .signSGD(rate: rate)
+        default: rule = .adam(AdamSettings(rate: rate))
+        }
+        return ReadoutMethod(name: try f["name"]?.string() ?? ruleName, rule: rule, batch: try f["batch"]?.positiveInt() ?? 1)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import NeuromodLab
+
+/// `neuromod run` on a readout study (a spec with a `readout:` section).
+enum ReadoutRun {
+    static func run(options: SpecOptions, runs: Int?, out: String?, epochs: Int?, quiet: Bool) throws {
+        var spec = try ReadoutSpec.load(path: options.spec)
+        var overrides: [String] = []
+        if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
+        if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }
+        if let out { spec.output = out; overrides.append("--out \(out)") }
+        if let epochs { spec.epochs = epochs; overrides.append("--epochs \(epochs)") }
+        let started = Date(), lock = NSLock(), totalEpochs = spec.epochs
+        let result = try ReadoutRunner(spec: spec).run(jobs: options.jobCount) { e in
+            guard !quiet else { return }
+            let line = String(format: "%@ run %d epoch %d/%d: train loss %.4f, test accuracy %.2f%% (%.0fs)\n",
+                              e.method, e.run + 1, e.epoch, totalEpochs, e.trainLoss, 100 * e.testAccuracy,
+                              Date().timeIntervalSince(started))
+            lock.lock()
+            FileHandle.standardError.write(Data(line.utf8))
+            lock.unlock()
+        }
+        let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
+        try ReadoutResultWriter.write(result, specText: header + options.text, to: spec.output)
+        let rows = result.summaries.map { s in
+            [s.method, String(format: "%.2f", 100 * s.meanTestAccuracy),
+             s.testAccuracy.map { String(format: "%.2f", 100 * $0) }.joined(separator: " "), String(format: "%.1f", s.wallSeconds)]
+        }
+        print(TextTable.render(
+            title: "\(spec.name): hidden \(spec.hidden), \(spec.epochs) epochs, \(spec.runs) runs, seed \(spec.seed) (hidden layer cached in \(String(format: "%.1f", result.cacheSeconds)) s)",
+            header: ["method", "test accuracy %", "per run", "wall s"], rows: rows))
+        print("wrote \(ReadoutResultWriter.files.joined(separator: ", ")) to \(spec.output)")
+    }
+}
