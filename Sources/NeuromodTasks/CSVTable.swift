@@ -80,8 +80,9 @@ public struct CSVTable: Sendable, Equatable {
 
 private let comma = UInt8(ascii: ",")
 
-/// Yields the non-blank lines of a text with their 1-based line numbers, without line-end bytes.
-private struct LineReader {
+/// Yields the non-blank lines of a text with their 1-based line numbers, without line-end bytes
+/// (also used by ``LabeledPixelCSV``).
+struct LineReader {
     let text: UnsafeBufferPointer<UInt8>
     var position = 0
     var lineNumber = 0
@@ -106,7 +107,7 @@ private struct LineReader {
 }
 
 /// `range` without leading and trailing spaces and tabs.
-private func trimmed(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+func trimmed(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
     func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
     var lower = range.lowerBound, upper = range.upperBound
     while lower < upper && isBlank(text[lower]) { lower += 1 }

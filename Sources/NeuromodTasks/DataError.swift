@@ -1,5 +1,5 @@
-/// Errors raised while reading data files: missing or unreadable files, damaged gzip streams and
-/// malformed numeric CSV tables.
+/// Errors raised while reading data files: missing or unreadable files, damaged gzip streams,
+/// malformed numeric CSV tables, IDX files and labeled-pixel CSV files.
 ///
 /// Every description is one line that starts with the file's path as it was given, so a message
 /// such as `data/x.csv: line 7, column 'MedInc': non-numeric cell "abc"` locates the problem without
@@ -34,6 +34,20 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// An IDX file (MNIST format) is malformed: bad magic, truncated header or data, trailing bytes,
     /// or contents that do not fit its companion file. `offset` counts in the decompressed content.
     case invalidIDX(path: String, offset: Int, problem: String)
+    /// The classes asked of an image classification set are empty, repeated, or outside `allowed`
+    /// (the labels the file can hold); `path` is the file holding the labels.
+    case invalidClasses(path: String, classes: [Int], allowed: ClosedRange<Int>)
+    /// A row of a headerless labeled-pixel CSV file (``LabeledPixelCSV``) has a different number of
+    /// cells than the file's first row.
+    case unevenRow(path: String, line: Int, cells: Int, expected: Int)
+    /// The first row of a headerless labeled-pixel CSV file has a single cell: no pixels before the label.
+    case noPixels(path: String, line: Int)
+    /// A cell of a headerless labeled-pixel CSV file is not a decimal integer; `column` is 1-based.
+    case nonIntegerCell(path: String, line: Int, column: Int, text: String)
+    /// A pixel of a labeled-pixel CSV file lies outside 0…`maxPixel`; `column` is 1-based.
+    case pixelOutOfRange(path: String, line: Int, column: Int, text: String, maxPixel: Int)
+    /// The label (last cell) of a labeled-pixel CSV row lies outside 0…9; `column` is 1-based.
+    case labelOutOfRange(path: String, line: Int, column: Int, text: String)
 
     public var description: String {
         switch self {
@@ -63,6 +77,18 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): column '\(column)' has zero variance, cannot standardize"
         case .invalidIDX(let path, let offset, let problem):
             return "\(path): invalid IDX file at byte \(offset) (decompressed): \(problem)"
+        case .invalidClasses(let path, let classes, let allowed):
+            return "\(path): classes must be distinct values \(allowed.lowerBound)…\(allowed.upperBound), got \(classes)"
+        case .unevenRow(let path, let line, let cells, let expected):
+            return "\(path): line \(line): row has \(cells) cells, the first row has \(expected)"
+        case .noPixels(let path, let line):
+            return "\(path): line \(line): row has 1 cell, need pixels then a label"
+        case .nonIntegerCell(let path, let line, let column, let text):
+            return "\(path): line \(line), column \(column): non-integer cell \"\(text)\""
+        case .pixelOutOfRange(let path, let line, let column, let text, let maxPixel):
+            return "\(path): line \(line), column \(column): pixel \(text) outside 0…\(maxPixel)"
+        case .labelOutOfRange(let path, let line, let column, let text):
+            return "\(path): line \(line), column \(column): label \(text) outside 0…9"
         }
     }
 }

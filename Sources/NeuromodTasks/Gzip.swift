@@ -40,7 +40,9 @@ enum Gzip {
                     fed += n
                 }
                 if produced == output.count {
-                    output.append(contentsOf: repeatElement(0, count: output.count))
+                    // An Array, not repeatElement: appending a Repeated goes element by element in debug
+                    // builds (7 s for MNIST's 47 MB train images, against 0.2 s this way).
+                    output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
                 }
                 let status = output.withUnsafeMutableBufferPointer { target in
                     let room = min(target.count - produced, chunk)

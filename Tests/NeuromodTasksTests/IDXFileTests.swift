@@ -74,4 +74,20 @@ import Testing
             #expect("\(error)".contains("t10k-labels-idx1-ubyte.gz: invalid IDX file at byte 4 (decompressed): 3 labels for the 2 images"))
         }
     }
+
+    /// Class selection (shared with the CSV loader): bad classes name the label file; limit 0 keeps none.
+    @Test func classesAndLimitAreChecked() throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        _ = try scratch.write("t10k-images-idx3-ubyte.gz", gzip(header([3, 1, 2]) + [0, 255, 51, 102, 10, 20]))
+        let labels = try scratch.write("t10k-labels-idx1-ubyte.gz", gzip(header([3]) + [7, 200, 7]))
+        let all = try ImageClassification.load(folder: scratch.url.path, split: .test, classes: [200, 7])
+        #expect(all.targetNames == ["class 7", "class 200"] && all.targets.storage == [1, 0, 0, 1, 1, 0])
+        #expect(all.inputs.storage == [0, 1, 0.2, 0.4, 10.0 / 255, 20.0 / 255])
+        #expect(try ImageClassification.load(folder: scratch.url.path, split: .test, classes: [7], limit: 0).count == 0)
+        #expect(try ImageClassification.load(folder: scratch.url.path, split: .test, classes: [7], limit: 1).inputs.storage == [0, 1])
+        #expect(throws: DataError.invalidClasses(path: labels, classes: [7, 7], allowed: 0...255)) {
+            try ImageClassification.load(folder: scratch.url.path, split: .test, classes: [7, 7])
+        }
+    }
 }
