@@ -40,6 +40,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Epochs, for readout studies (default: the spec's 'readout.epochs').")
     var epochs: Int?
 
+    @Option(help: "Generations, for evolution studies (default: the spec's 'evolution.generations').")
+    var generations: Int?
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -50,11 +53,20 @@ struct RunCommand: ParsableCommand {
         }
         if let episodes, episodes <= 0 { throw ValidationError("--episodes must be a positive integer, got \(episodes)") }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be a positive integer, got \(epochs)") }
+        if let generations, generations <= 0 { throw ValidationError("--generations must be a positive integer, got \(generations)") }
         if blasThreads <= 0 { throw ValidationError("--blas-threads must be a positive integer, got \(blasThreads)") }
     }
 
     func run() throws {
         try reportingErrors {
+            if EvolutionSpec.isEvolution(text: options.text) {
+                if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
+                    throw CLIError(message: "--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
+                }
+                BLASThreads.set(blasThreads)
+                return try EvolutionRun.run(options: options, runs: runs, out: out, generations: generations, quiet: quiet)
+            }
+            if generations != nil { throw CLIError(message: "--generations applies to evolution studies (specs with an 'evolution:' section)") }
             if ReadoutSpec.isReadout(text: options.text) {
                 if dataOrder != nil || episodes != nil || methods != nil {
                     throw CLIError(message: "--data-order, --episodes and --methods do not apply to readout studies")

@@ -2,48 +2,83 @@ import Foundation
 import Neuromod
 import NeuromodTasks
 
-/// The image classification data of a readout or evolution study: MNIST-format IDX files, a class
-/// subset, how many images to keep and how pixels are scaled.
+/// The image classification data of a readout or evolution study: MNIST-format IDX files or a
+/// labeled-pixel CSV file, a class subset, how many images to keep and how pixels are scaled.
 ///
 /// ```yaml
 /// data:
-///   folder: $DATA/mnist        # the four IDX files (MNIST or Fashion-MNIST)
+///   folder: $DATA/mnist        # the four IDX files (MNIST or Fashion-MNIST), or instead:
+///   # file: $DATA/digits.csv.gz, max_pixel: 16, test_fraction: 0.2   (a seeded split)
 ///   classes: [0, 1, 2, 3, 4]   # default: all ten
 ///   train_per_class: 200       # default: every training image
 ///   test_limit: 5000           # default: every test image
 ///   scaling: standardized      # (x/255 − 0.1307)/0.3081, MNIST's statistics; or unit (x/255)
 /// ```
 public struct ImageDataSpec: Sendable, Equatable {
-    public var folder: String
+    public enum Source: Sendable, Equatable {
+        /// A folder with the four IDX files of a training and a test split.
+        case idx(folder: String)
+        /// One CSV file (pixels 0…maxPixel, then the label), split by a seeded shuffle.
+        case csv(path: String, maxPixel: Int, testFraction: Double)
+    }
+
+    public var source: Source
     public var classes: [Int]
     /// Keep the first this-many training images of each class (nil: all).
     public var trainPerClass: Int?
     public var testLimit: Int?
     public var scaling: ImageClassification.PixelScaling
 
-    static let fields = ["folder", "classes", "train_per_class", "test_limit", "scaling"]
-
     static func parse(_ node: SpecNode, resolveData: (String) -> String) throws -> ImageDataSpec {
-        let f = try node.fields(allowed: fields)
-        guard let folderNode = f["folder"] else { throw node.error("required field 'folder' is missing") }
-        let folder = resolveData(try folderNode.string())
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw folderNode.error("data folder not found: \(folder)")
+        let common = ["classes", "train_per_class", "test_limit", "scaling"]
+        let all = try node.fields(allowed: common + ["folder", "file", "max_pixel", "test_fraction"])
+        let source: Source
+        if let folderNode = all["folder"] {
+            _ = try node.fields(allowed: common + ["folder"])
+            let folder = resolveData(try folderNode.string())
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw folderNode.error("data folder not found: \(folder)")
+            }
+            source = .idx(folder: folder)
+        } else if let fileNode = all["file"] {
+            let path = resolveData(try fileNode.string())
+            guard FileManager.default.fileExists(atPath: path) else { throw fileNode.error("data file not found: \(path)") }
+            guard let maxPixelNode = all["max_pixel"] else { throw node.error("required field 'max_pixel' is missing (255 for mnist_5k, 16 for digits)") }
+            let maxPixel = try maxPixelNode.positiveInt()
+            guard maxPixel <= 255 else { throw maxPixelNode.error("expected 1…255, got \(maxPixel)") }
+            let fraction = try all["test_fraction"]?.double() ?? 0.2
+            guard fraction > 0 && fraction < 1 else { throw all["test_fraction"]!.error("expected a fraction in (0, 1), got \(fraction)") }
+            source = .csv(path: path, maxPixel: maxPixel, testFraction: fraction)
+        } else {
+            throw node.error("required field 'folder' (IDX files) or 'file' (a labeled-pixel CSV) is missing")
         }
+        let f = all
         let classes = try f["classes"]?.elements().map { try $0.int() } ?? Array(0...9)
         guard !classes.isEmpty, Set(classes).count == classes.count, classes.allSatisfy({ (0...9).contains($0) }) else {
             throw f["classes"]!.error("expected distinct digits 0…9, got \(classes)")
         }
         let scaling: ImageClassification.PixelScaling =
             try f["scaling"]?.choice(["standardized", "unit"]) == "unit" ? .unit : .standardized(mean: 0.1307, sd: 0.3081)
-        return ImageDataSpec(folder: folder, classes: classes.sorted(), trainPerClass: try f["train_per_class"]?.positiveInt(),
+        return ImageDataSpec(source: source, classes: classes.sorted(), trainPerClass: try f["train_per_class"]?.positiveInt(),
                              testLimit: try f["test_limit"]?.positiveInt(), scaling: scaling)
     }
 
-    /// Loads the training and test images; labels are indices into `classes`.
-    func load() throws -> (train: LabeledImages, test: LabeledImages) {
-        var train = try ImageClassification.load(folder: folder, split: .train, classes: classes, scaling: scaling)
+    /// Loads the training and test images; labels are indices into `classes`. A CSV file is split
+    /// with a shuffle seeded by `seed`.
+    func load(seed: UInt64) throws -> (train: LabeledImages, test: LabeledImages) {
+        var train: Dataset, test: Dataset
+        switch source {
+        case .idx(let folder):
+            train = try ImageClassification.load(folder: folder, split: .train, classes: classes, scaling: scaling)
+            test = try ImageClassification.load(folder: folder, split: .test, classes: classes, limit: testLimit, scaling: scaling)
+        case .csv(let path, let maxPixel, let testFraction):
+            let all = try ImageClassification.loadCSV(path: path, maxPixel: maxPixel, classes: classes, scaling: scaling)
+            let split = try splitTrainTest(all, testFraction: testFraction, seed: seed)
+            train = split.train
+            test = split.test!
+            if let testLimit, testLimit < test.count { test = test.subset(Array(0..<testLimit)) }
+        }
         if let perClass = trainPerClass {
             var kept: [Int] = [], seen = [Int](repeating: 0, count: classes.count)
             for (n, label) in LabeledImages.labels(of: train).enumerated() where seen[label] < perClass {
@@ -52,7 +87,6 @@ public struct ImageDataSpec: Sendable, Equatable {
             }
             train = train.subset(kept)
         }
-        let test = try ImageClassification.load(folder: folder, split: .test, classes: classes, limit: testLimit, scaling: scaling)
         return (LabeledImages(train), LabeledImages(test))
     }
 }

@@ -41,7 +41,7 @@ public struct ReadoutRunner {
     public typealias Progress = @Sendable (ReadoutEpoch) -> Void
 
     public func run(jobs: Int, progress: Progress = { _ in }) throws -> ReadoutResult {
-        let (train, test) = try spec.data.load()
+        let (train, test) = try spec.data.load(seed: spec.seed)
         let classes = spec.data.classes.count
         var epochs: [ReadoutEpoch] = [], seconds = [Double](repeating: 0, count: spec.methods.count)
         var accuracies = [[Double]](repeating: [], count: spec.methods.count)
