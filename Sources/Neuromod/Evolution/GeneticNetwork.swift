@@ -66,7 +66,9 @@ public struct GeneticNetwork: Sendable {
     public static func hiddenActivity(_ inputs: Matrix, weights: Matrix) -> Matrix {
         var h = Matrix(rows: inputs.rows, cols: weights.rows)
         Matrix.gemm(inputs, weights, transB: .transposed, into: &h)
-        for k in h.storage.indices where h.storage[k] < 0 { h.storage[k] = 0 }
+        h.storage.withUnsafeMutableBufferPointer { p in
+            for k in p.indices where p[k] < 0 { p[k] = 0 }
+        }
         return h
     }
 

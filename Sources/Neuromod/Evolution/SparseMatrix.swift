@@ -75,12 +75,14 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiply(genotype x: [UInt8], into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == cols && y.count == rows, "genotype or output has the wrong length")
         x.withUnsafeBufferPointer { x in
-            values.withUnsafeBufferPointer { v in
-                columns.withUnsafeBufferPointer { c in
-                    for r in 0..<rows {
-                        var total = 0.0
-                        for k in rowStart[r]..<rowStart[r + 1] { total += v[k] * Double(x[Int(c[k])]) }
-                        y[r] = total
+            rowStart.withUnsafeBufferPointer { start in
+                values.withUnsafeBufferPointer { v in
+                    columns.withUnsafeBufferPointer { c in
+                        for r in 0..<rows {
+                            var total = 0.0
+                            for k in start[r]..<start[r + 1] where x[Int(c[k])] != 0 { total += v[k] }
+                            y[r] = total
+                        }
                     }
                 }
             }
