@@ -4,7 +4,7 @@ import NeuromodLab
 /// `neuromod run` on an evolution study (a spec with an `evolution:` section).
 enum EvolutionRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, generations: Int?, quiet: Bool) throws {
-        var spec = try EvolutionSpec.load(path: options.spec)
+        var spec = try EvolutionSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }

@@ -4,7 +4,7 @@ import NeuromodLab
 /// `neuromod run` on a readout study (a spec with a `readout:` section).
 enum ReadoutRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, epochs: Int?, quiet: Bool) throws {
-        var spec = try ReadoutSpec.load(path: options.spec)
+        var spec = try ReadoutSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }

@@ -24,12 +24,17 @@ struct SpecOptions: ParsableArguments {
     /// Concurrent jobs to use.
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
+    /// Where `$DATA/` paths point: `--data-dir`, else $NEUROMOD_DATA, else ../shared/data.
+    var dataDirectory: String { dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data" }
+
     /// Reads the spec, with `--seed` applied.
     func load() throws -> ExperimentSpec {
         if EpisodicSpec.isEpisodic(text: text) {
             throw CLIError(message: "\(spec): an environment spec; only `neuromod run` trains those (sweep and gradcheck need a task spec)")
         }
-        let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data"
+        if ReadoutSpec.isReadout(text: text) || EvolutionSpec.isEvolution(text: text) {
+            throw CLIError(message: "\(spec): a readout or evolution study; only `neuromod run` runs those (sweep and gradcheck need a task spec)")
+        }
         var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
         if let seed { experiment.seed = seed }
         return experiment

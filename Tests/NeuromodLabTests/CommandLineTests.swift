@@ -265,6 +265,54 @@ struct CommandLineTests {
         expectOneLineError(sweep, containing: ["an environment spec; only `neuromod run` trains those"])
     }
 
+    /// Readout and evolution studies run through `run` with `$DATA/` resolved by `--data-dir`;
+    /// `--epochs` and `--generations` override their specs, and options of other kinds are refused.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
+    func readoutAndEvolutionStudiesRun() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let data = (SeedThreeStudyTests.digits as NSString).deletingLastPathComponent
+        let readout = try scratch.write("readout.yaml", """
+            name: cli-readout
+            seed: 1
+            runs: 1
+            output: out
+            data: {file: $DATA/digits.csv.gz, max_pixel: 16}
+            readout: {hidden: 50, epochs: 9}
+            methods:
+              - {name: DNN, rule: dopaminergic, rate: 1}
+            """)
+        let result = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("out"), "--epochs", "2", "--quiet"],
+                                         in: scratch.cwd)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("cli-readout: hidden 50, 2 epochs, 1 runs, seed 1"), "\(result.stdout)")
+        #expect(try scratch.contents("out") == ["curves.csv", "spec.yaml", "summary.json"])
+        let curves = try String(contentsOfFile: scratch.path("out/curves.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(curves.count == 3 && curves[0] == "method,run,epoch,train_loss,train_accuracy,test_accuracy")
+        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd),
+                           containing: ["--generations applies to evolution studies"])
+        expectOneLineError(try NeuromodCLI.run(["sweep", readout, "--data-dir", data], in: scratch.cwd),
+                           containing: ["a readout or evolution study; only `neuromod run` runs those"])
+
+        let evolution = try scratch.write("evolution.yaml", """
+            name: cli-evolution
+            seed: 1
+            runs: 1
+            output: out
+            data: {file: $DATA/digits.csv.gz, max_pixel: 16, classes: [0, 1]}
+            evolution: {hidden: 8, input_density: 0.5, genes: [50], gene_density: 0.05, population: 6,
+                        generations: 50, selection: 1}
+            """)
+        let evolved = try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--out", scratch.path("evo"), "--generations", "4", "--quiet"],
+                                          in: scratch.cwd)
+        #expect(evolved.status == 0, "\(evolved)")
+        #expect(evolved.stdout.contains("cli-evolution: classes 0,1, hidden 8, population 6, 4 generations, seed 1"), "\(evolved.stdout)")
+        let generations = try String(contentsOfFile: scratch.path("evo/generations.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(generations.count == 2, "evaluated at the last generation: \(generations)")
+        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--epochs", "3"], in: scratch.cwd),
+                           containing: ["--data-order, --episodes, --methods and --epochs do not apply to evolution studies"])
+    }
+
     @Test func helpListsTheRunSubcommandAndItsOptions() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
