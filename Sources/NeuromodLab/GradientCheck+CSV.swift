@@ -19,7 +19,7 @@ extension GradientCheckReport {
                           "\(r.samples)", "\(r.cosine)", "\(r.relativeBias)", "\(r.biasHalfWidth)",
                           "\(r.biasIntervalContainsZero)", "\(r.normalizedVariance)",
                           r.layerCosine.map { "\($0)" }.joined(separator: ";"), "\(r.expectedScale)", r.note]
-            text += fields.map(Self.csvField).joined(separator: ",") + "\n"
+            text += fields.map(ResultWriter.csvField).joined(separator: ",") + "\n"
         }
         return text
     }
@@ -29,10 +29,5 @@ extension GradientCheckReport {
         let data = Data(csv.utf8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try ResultWriter.atomicWrite(data, to: folder, name: Self.csvFile)
-    }
-
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -25,16 +25,16 @@ public enum ResultWriter {
         var timing = "method,run,step,seconds\n"
         metrics.reserveCapacity(result.steps.count * 40)
         for s in result.steps {
-            metrics += "\(s.method),\(s.run),\(s.epoch),\(s.step),\(Double(s.step) * fpe[s.method]!),\(s.loss),\(s.ruleLoss)\n"
-            timing += "\(s.method),\(s.run),\(s.step),\(s.seconds)\n"
+            metrics += "\(csvField(s.method)),\(s.run),\(s.epoch),\(s.step),\(Double(s.step) * fpe[s.method]!),\(s.loss),\(s.ruleLoss)\n"
+            timing += "\(csvField(s.method)),\(s.run),\(s.step),\(s.seconds)\n"
         }
         var curves = "method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs\n"
         for c in result.curves {
-            curves += "\(c.method),\(c.step),\(c.epoch),\(c.compute),\(c.meanLoss),\(c.varianceAcrossRuns),\(c.bestRunLoss),\(c.runs)\n"
+            curves += "\(csvField(c.method)),\(c.step),\(c.epoch),\(c.compute),\(c.meanLoss),\(c.varianceAcrossRuns),\(c.bestRunLoss),\(c.runs)\n"
         }
         var epochs = "method,run,epoch,train_loss,test_loss\n"
         for e in result.epochs {
-            epochs += "\(e.method),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")\n"
+            epochs += "\(csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")\n"
         }
         let summary = try jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed,
                                                      runs: result.spec.runs, methods: result.summaries))
@@ -45,6 +45,13 @@ public enum ResultWriter {
         try atomicWrite(Data(timing.utf8), to: folder, name: "timing.csv")
         try atomicWrite(summary, to: folder, name: "summary.json")
         try atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+    }
+
+    /// A CSV field as written: quoted (RFC 4180) when it holds a comma, quote or line end, so that
+    /// method names such as "batch 50, 1e-2" stay one field.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The encoder of every `summary.json`: sorted keys, and non-finite values as the strings "inf",

@@ -104,6 +104,48 @@ struct NotebookExportTests {
         #expect(try scratch.contents("nb/study").sorted() == ["episode-curves.csv", "grid.csv", "spec.yaml", "summary.json"])
     }
 
+    /// Readout and evolution studies (seed 003) export their own figures; a method name with a comma
+    /// stays one CSV field.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
+    func seedThreeStudiesExportTheirFigures() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let readout = try runAndExport("""
+            name: cli-readout
+            seed: 1
+            runs: 2
+            output: out
+            data: {file: \(SeedThreeStudyTests.digits), max_pixel: 16}
+            readout: {hidden: 30, epochs: 3}
+            methods:
+              - {name: DNN, rule: dopaminergic, rate: 1}
+              - {name: "SignSGD, batch 5", rule: sign-sgd, rate: 1.0e-3, batch: 5}
+            """, in: scratch)
+        try expectValidNotebook(scratch.path("nb/study.ipynb"))
+        let figures = try svgFigures(readout)
+        #expect(figures.count == 2 && figures[0].contains("data-series=\"SignSGD, batch 5\""))
+        let curves = try String(contentsOfFile: scratch.path("nb/study/curves.csv"), encoding: .utf8)
+        #expect(curves.contains("\n\"SignSGD, batch 5\",1,3,"))
+
+        let second = try CLIScratchDirectory()
+        defer { second.remove() }
+        let evolution = try runAndExport("""
+            name: cli-evolution
+            seed: 1
+            runs: 1
+            output: out
+            data: {file: \(SeedThreeStudyTests.digits), max_pixel: 16, classes: [0, 1]}
+            evolution: {hidden: 8, input_density: 0.5, genes: [20, 40], gene_density: 0.05, population: 6,
+                        generations: 4, selection: 1, evaluate_every: 2}
+            sign_sgd: {rate: 1.0e-2, batch: 5, iterations: 3}
+            """, in: second)
+        try expectValidNotebook(second.path("nb/study.ipynb"))
+        let evolutionFigures = try svgFigures(evolution)
+        #expect(evolutionFigures.count == 3, "accuracy and fixation per generation, accuracy against genes")
+        #expect(evolutionFigures[2].contains("data-series=\"NNE + SignSGD\""))
+        #expect(try second.contents("nb/study").sorted() == ["generations.csv", "spec.yaml", "summary.json"])
+    }
+
     @Test func aFolderThatIsNotARunIsOneLineError() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }

@@ -18,11 +18,11 @@ public enum EpisodicResultWriter {
         episodes.reserveCapacity(result.episodes.count * 32)
         for e in result.episodes {
             // A cell names its trace, e.g. riseDecay(rise: 0.1, decay: 0.5): quoted, it may hold commas.
-            episodes += "\(e.method),\(e.cell.isEmpty ? "" : "\"\(e.cell)\""),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
+            episodes += "\(ResultWriter.csvField(e.method)),\(e.cell.isEmpty ? "" : "\"\(e.cell)\""),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
         }
         var grid = "method,delay,trace,mean_score,sd_score,runs\n"
         for s in result.summaries {
-            grid += "\(s.method),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)\n"
+            grid += "\(ResultWriter.csvField(s.method)),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)\n"
         }
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
                                                      environment: result.spec.environment.kind.rawValue,

@@ -6,8 +6,8 @@ import Foundation
 ///
 /// The notebook refers to its data by a path relative to itself (`<name>/…`); ``Export/dataFiles``
 /// are the files to write there: the run's small files (`summary.json`, `spec.yaml`, `curves.csv`,
-/// `epochs.csv`, `grid.csv`), `timing.csv` reduced to the mean over runs per update, and, for
-/// environment studies, `episode-curves.csv` — mean and SD over runs of the return in windows of
+/// `epochs.csv`, `grid.csv`, a readout study's `curves.csv`, an evolution study's `generations.csv`),
+/// `timing.csv` reduced to the mean over runs per update, and, for environment studies, `episode-curves.csv` — mean and SD over runs of the return in windows of
 /// episodes (the full `episodes.csv` and `metrics.csv` can be tens of MB).
 public enum NotebookExporter {
     /// A notebook and the data files it reads, by name relative to `<name>/`.
@@ -23,7 +23,15 @@ public enum NotebookExporter {
         let path = { (file: String) in (runFolder as NSString).appendingPathComponent(file) }
         let exists = { (file: String) in FileManager.default.fileExists(atPath: path(file)) }
         guard exists("summary.json") else { throw ExportError.notARunFolder(runFolder) }
-        if exists("curves.csv") { return try TaskStudyExport(folder: runFolder, name: name).build() }
+        if exists("generations.csv") { return try EvolutionStudyExport(folder: runFolder, name: name).build() }
+        if exists("curves.csv") {
+            // A readout study's curves are per epoch and carry accuracies; a task study's per update.
+            let header = String(decoding: try read(runFolder, "curves.csv").prefix(80), as: UTF8.self)
+            if header.hasPrefix("method,run,epoch,train_loss,train_accuracy") {
+                return try ReadoutStudyExport(folder: runFolder, name: name).build()
+            }
+            return try TaskStudyExport(folder: runFolder, name: name).build()
+        }
         if exists("episodes.csv") { return try EnvironmentStudyExport(folder: runFolder, name: name).build() }
         throw ExportError.notARunFolder(runFolder)
     }

@@ -117,7 +117,7 @@ public enum ReadoutResultWriter {
     public static func write(_ result: ReadoutResult, specText: String, to folder: String) throws {
         var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
         for e in result.epochs {
-            curves += "\(e.method),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
+            curves += "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
         }
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
             name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
