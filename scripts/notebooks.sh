@@ -2,7 +2,7 @@
 # Runs every exportable study in Models/ and refreshes Notebooks-export/ (`make notebooks`).
 #   scripts/notebooks.sh              run every study below, export each, write the index
 #   REUSE=1 scripts/notebooks.sh      reuse run folders already in $RUNS (default runs/notebooks)
-# The whole set takes about 1 h on 2 cores, most of it the housing study (45 min).
+# The whole set takes about 3 h on 2 cores: the housing study 45 min, the seed 003 studies about 2 h.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-runs/notebooks}
@@ -17,6 +17,12 @@ STUDIES=(
   "nrl-acrobot|Models/nrl/acrobot.yaml|Seed 004: the same three rules on Acrobot-v1"
   "nrl-reaching|Models/nrl/reaching.yaml|Seed 004: the same three rules on 1-D reaching with immediate reward"
   "delay-sweep|Models/timing/delay-sweep.yaml|Trace timing: reward delay × trace kernel on the cue–delay–reward task, as heatmaps"
+  "dopamine-readings|Models/dopamine/readings.yaml|Seed 003 §3.2: the four readings of dopaminergic plasticity × two meanings of output firing, MNIST, h = 1 000"
+  "dopamine-mnist-h1000|Models/dopamine/mnist-h1000.yaml|Seed 003 Table 2 at full scale: DNN, SignSGD and SGD (Adam) on MNIST, h = 1 000, 500 epochs"
+  "signsgd-rates|Models/dopamine/signsgd-rates.yaml|SignSGD's step and minibatch size over 500 epochs"
+  "dopamine-mnist-h5000|Models/dopamine/mnist-h5000.yaml|Seed 003 Table 2 with h = 5 000"
+  "nne-mnist-0-4-genes|Models/evolution/mnist-0-4-genes.yaml|Seed 003 §3.1: neural net evolution on MNIST 0–4 for 250, 1 000 and 4 000 genes, NNE + SignSGD (Figures 2–3, scaled down)"
+  "nne-mnist-0-9|Models/evolution/mnist-0-9.yaml|Seed 003 §3.1: neural net evolution and NNE + SignSGD on MNIST 0–9"
 )
 
 bash scripts/setup.sh
