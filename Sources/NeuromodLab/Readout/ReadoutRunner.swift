@@ -53,15 +53,16 @@ public struct ReadoutRunner {
             let readoutStart = WeightInitializer.uniform.draw(pre: spec.hidden, post: classes, rng: initRNG)
             let trainCache = FeatureCache(inputs: train.inputs, layer: hiddenLayer, activation: .relu)
             let testCache = FeatureCache(inputs: test.inputs, layer: hiddenLayer, activation: .relu)
-            let orderRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run))
-            let orders = (0..<spec.epochs).map { _ in orderRNG.permutation(train.count) }
             cacheSeconds += Date().timeIntervalSince(start)
             let perMethod = try parallelMap(count: spec.methods.count, jobs: jobs) { m -> ([ReadoutEpoch], Double) in
                 let started = Date()
                 let method = spec.methods[m]
                 var readout = SoftmaxReadout(parameters: readoutStart, rule: method.rule)
                 var history: [ReadoutEpoch] = []
-                for (e, order) in orders.enumerated() {
+                // Every method draws the same sequence of orders from its own copy of the stream.
+                let orderRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run))
+                for e in 0..<spec.epochs {
+                    let order = orderRNG.permutation(train.count)
                     var loss = 0.0, batches = 0
                     for first in stride(from: 0, to: order.count, by: method.batch) {
                         let rows = order[first..<min(first + method.batch, order.count)]
