@@ -39,6 +39,7 @@ struct Options {
                           [--batches K] [--methods BP,WP,3F-WP,3F-NP] [--no-all-floors]
                           [--dump-reference PATH]
            neuromod-bench traces [options]      (eligibility traces; see neuromod-bench traces --help)
+           neuromod-bench nne [--genes N] [--images N] [--hidden N] [--repeats N]   (NNE at seed 003's scale)
 
     Times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256) and the
     noise floor of weight perturbation (256 × 9473 Gaussian draws from 256 per-instance streams).

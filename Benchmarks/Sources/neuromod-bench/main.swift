@@ -1,5 +1,6 @@
 // neuromod-bench: times one update of each housing method and weight perturbation's noise floor;
-// `neuromod-bench traces` times eligibility-trace upkeep instead (Traces.swift).
+// `neuromod-bench traces` times eligibility-trace upkeep instead (Traces.swift), `neuromod-bench nne`
+// one genotype of neural net evolution at seed 003's full scale (Evolution.swift).
 //
 // Not a test: it asserts nothing, it measures. Run it from the package root in a release build:
 //   swift build -c release --product neuromod-bench && .build/release/neuromod-bench --json out.json
@@ -187,6 +188,8 @@ do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "traces" {
         try runTraceBenchmark(try TraceOptions.parse(Array(arguments.dropFirst())))
+    } else if arguments.first == "nne" {
+        try runEvolutionBenchmark(Array(arguments.dropFirst()))
     } else {
         try runBenchmark(try Options.parse(arguments))
     }
