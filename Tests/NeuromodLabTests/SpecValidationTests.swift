@@ -95,12 +95,21 @@ import Testing
         #expect(files.count >= 2)
         for file in files {
             let path = models.appendingPathComponent(file).path
-            if EpisodicSpec.isEpisodic(text: try String(contentsOfFile: path, encoding: .utf8)) {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let data = root.appendingPathComponent("../shared/data").path
+            if EpisodicSpec.isEpisodic(text: text) {
                 _ = try EpisodicSpec.load(path: path)
                 continue
             }
-            let spec = try ExperimentSpec.load(path: path,
-                                               dataDirectory: root.appendingPathComponent("../shared/data").path)
+            if ReadoutSpec.isReadout(text: text) {
+                _ = try ReadoutSpec.load(path: path, dataDirectory: data)
+                continue
+            }
+            if EvolutionSpec.isEvolution(text: text) {
+                _ = try EvolutionSpec.load(path: path, dataDirectory: data)
+                continue
+            }
+            let spec = try ExperimentSpec.load(path: path, dataDirectory: data)
             _ = try Runner(spec: spec)
         }
     }
