@@ -49,6 +49,23 @@ import Testing
         #expect(few.count == 3 && few.targets.storage == [1, 1, 1])
     }
 
+    /// Fashion-MNIST has the same layout: first labels, 1 000 test images per class, test mean/255
+    /// 0.286849 and sd/255 0.352444 (README).
+    @Test func fashionMNISTMatchesThePublishedFacts() throws {
+        let folder = packageRoot.appendingPathComponent("../shared/data/fashion-mnist").standardized.path
+        let train = try IDXFile.read(path: folder + "/train-labels-idx1-ubyte.gz")
+        #expect(train.dimensions == [60_000] && Array(train.values.prefix(10)) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+        let test = try ImageClassification.load(folder: folder, split: .test)
+        #expect(test.count == 10_000 && test.inputs.cols == 784)
+        var perClass = [Double](repeating: 0, count: 10)
+        test.targets.addColumnSums(scaledBy: 1, into: &perClass)
+        #expect(perClass == [Double](repeating: 1000, count: 10))
+        let n = Double(test.inputs.storage.count)
+        let mean = test.inputs.storage.reduce(0, +) / n
+        let sd = (test.inputs.storage.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        #expect(abs(mean - 0.286849) < 5e-7 && abs(sd - 0.352444) < 5e-7)
+    }
+
     @Test func damagedFilesNameTheByteOffset() throws {
         let scratch = try TemporaryDirectory()
         defer { scratch.remove() }
