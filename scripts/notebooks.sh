@@ -22,6 +22,7 @@ STUDIES=(
   "signsgd-rates|Models/dopamine/signsgd-rates.yaml|SignSGD's step and minibatch size over 500 epochs"
   "dopamine-mnist-h5000|Models/dopamine/mnist-h5000.yaml|Seed 003 Table 2 with h = 5 000"
   "nne-mnist-0-4-genes|Models/evolution/mnist-0-4-genes.yaml|Seed 003 §3.1: neural net evolution on MNIST 0–4 for 250, 1 000 and 4 000 genes, NNE + SignSGD (Figures 2–3, scaled down)"
+  "nne-mnist-0-4-genes-long|Models/evolution/mnist-0-4-genes-long.yaml|Seed 003 §3.1: 1 000 against 4 000 genes on MNIST 0–4 over 2 500 generations"
   "nne-mnist-0-9|Models/evolution/mnist-0-9.yaml|Seed 003 §3.1: neural net evolution and NNE + SignSGD on MNIST 0–9"
 )
 
