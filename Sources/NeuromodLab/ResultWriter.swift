@@ -63,6 +63,13 @@ public enum ResultWriter {
         return encoder
     }
 
+    /// Creates `folder` and writes each named file into it atomically, in order. Callers encode every
+    /// file first, so a failure to encode leaves no folder behind.
+    static func writeAll(_ files: [(name: String, data: Data)], to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for file in files { try atomicWrite(file.data, to: folder, name: file.name) }
+    }
+
     /// Writes `data` to `folder/name` through a temporary file and an atomic rename.
     public static func atomicWrite(_ data: Data, to folder: String, name: String) throws {
         let final = URL(fileURLWithPath: folder).appendingPathComponent(name)

@@ -150,6 +150,12 @@ struct SpecNode {
 }
 
 extension SpecNode {
+    /// Whether spec text has a top-level section `key` (a line starting `key:`); tells the spec
+    /// kinds apart before parsing.
+    static func declaresSection(_ key: String, in text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix("\(key):") }
+    }
+
     /// The text of the spec file at `path` (errors: not found, not UTF-8).
     static func readSpecText(path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -27,11 +27,9 @@ public enum EpisodicResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
                                                      environment: result.spec.environment.kind.rawValue,
                                                      methods: result.summaries))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try ResultWriter.atomicWrite(Data(episodes.utf8), to: folder, name: "episodes.csv")
-        try ResultWriter.atomicWrite(summary, to: folder, name: "summary.json")
-        if result.spec.grid != nil { try ResultWriter.atomicWrite(Data(grid.utf8), to: folder, name: "grid.csv") }
-        try ResultWriter.atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+        try ResultWriter.writeAll([("episodes.csv", Data(episodes.utf8)), ("summary.json", summary)]
+                                  + (result.spec.grid == nil ? [] : [("grid.csv", Data(grid.utf8))])
+                                  + [("spec.yaml", Data(specText.utf8))], to: folder)
     }
 
     struct SummaryFile: Codable {

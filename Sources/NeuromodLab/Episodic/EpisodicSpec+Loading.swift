@@ -5,7 +5,7 @@ import NeuromodTasks
 extension EpisodicSpec {
     /// Whether a spec file describes an episodic (environment) experiment rather than a supervised one.
     public static func isEpisodic(text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.hasPrefix("environment:") }
+        SpecNode.declaresSection("environment", in: text)
     }
 
     /// Reads and validates an episodic spec; errors name the file, field and line.

@@ -124,10 +124,8 @@ public enum EvolutionResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
             name: s.name, seed: s.seed, runs: s.runs, hidden: s.hidden, population: s.population, generations: s.generations,
             geneDensity: s.geneDensity, selection: s.selection, results: result.summaries))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try ResultWriter.atomicWrite(Data(csv.utf8), to: folder, name: "generations.csv")
-        try ResultWriter.atomicWrite(summary, to: folder, name: "summary.json")
-        try ResultWriter.atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+        try ResultWriter.writeAll([("generations.csv", Data(csv.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))],
+                                  to: folder)
     }
 
     struct SummaryFile: Codable {

@@ -47,7 +47,7 @@ public struct EvolutionSpec: Sendable {
 
     /// Whether spec text describes an evolution study.
     public static func isEvolution(text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.hasPrefix("evolution:") }
+        SpecNode.declaresSection("evolution", in: text)
     }
 
     /// Reads and validates an evolution spec; data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
@@ -58,43 +58,36 @@ public struct EvolutionSpec: Sendable {
 
     static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> EvolutionSpec {
         let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "data", "evolution", "sign_sgd"])
-        func required(_ node: SpecNode?, _ key: String, in fields: [String: SpecNode]) throws -> SpecNode {
-            guard let value = fields[key] else {
-                throw node?.error("required field '\(key)' is missing") ?? SpecError(file: file, field: key, message: "required field is missing")
-            }
-            return value
-        }
-        let seed = try required(nil, "seed", in: f).int()
-        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
-        let evolutionNode = try required(nil, "evolution", in: f)
+        let f = try root.fields(allowed: StudyHeader.keys + ["data", "evolution", "sign_sgd"])
+        let header = try StudyHeader(f, file: file)
+        let evolutionNode = try f.required("evolution", file: file)
         let e = try evolutionNode.fields(allowed: ["hidden", "input_density", "genes", "gene_density", "population",
                                                    "generations", "selection", "evaluate_every"])
+        func required(_ key: String) throws -> SpecNode { try e.required(key, file: file, in: evolutionNode) }
         func probability(_ key: String) throws -> Double {
-            let node = try required(evolutionNode, key, in: e), value = try node.double()
+            let node = try required(key), value = try node.double()
             guard value > 0 && value <= 1 else { throw node.error("expected a probability in (0, 1], got \(value)") }
             return value
         }
-        let genesNode = try required(evolutionNode, "genes", in: e)
+        let genesNode = try required("genes")
         let genes = try genesNode.elements().map { try $0.positiveInt() }
         guard !genes.isEmpty else { throw genesNode.error("list at least one number of genes") }
-        let generations = try required(evolutionNode, "generations", in: e).positiveInt()
+        let generations = try required("generations").positiveInt()
         var phase: SignSGDPhase?
         if let node = f["sign_sgd"] {
             let s = try node.fields(allowed: ["rate", "batch", "iterations"])
-            phase = SignSGDPhase(rate: try required(node, "rate", in: s).positiveDouble(),
+            phase = SignSGDPhase(rate: try s.required("rate", file: file, in: node).positiveDouble(),
                                  batch: try s["batch"]?.positiveInt() ?? 50,
-                                 iterations: try required(node, "iterations", in: s).positiveInt())
+                                 iterations: try s.required("iterations", file: file, in: node).positiveInt())
         }
         return EvolutionSpec(
-            file: file, name: try required(nil, "name", in: f).string(), description: try f["description"]?.string() ?? "",
-            seed: UInt64(seed), runs: try required(nil, "runs", in: f).positiveInt(), output: try required(nil, "output", in: f).string(),
-            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
-            data: try ImageDataSpec.parse(required(nil, "data", in: f), resolveData: resolveData),
-            hidden: try required(evolutionNode, "hidden", in: e).positiveInt(), inputDensity: try probability("input_density"),
+            file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
+            output: header.output, random: header.random,
+            data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
+            hidden: try required("hidden").positiveInt(), inputDensity: try probability("input_density"),
             genes: genes, geneDensity: try probability("gene_density"),
-            population: try required(evolutionNode, "population", in: e).positiveInt(), generations: generations,
-            selection: try required(evolutionNode, "selection", in: e).positiveDouble(),
+            population: try required("population").positiveInt(), generations: generations,
+            selection: try required("selection").positiveDouble(),
             evaluateEvery: min(try e["evaluate_every"]?.positiveInt() ?? max(1, generations / 10), generations),
             signSGD: phase)
     }

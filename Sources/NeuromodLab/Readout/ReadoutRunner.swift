@@ -123,10 +123,8 @@ public enum ReadoutResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
             name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
             epochs: result.spec.epochs, cacheSeconds: result.cacheSeconds, methods: result.summaries))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try ResultWriter.atomicWrite(Data(curves.utf8), to: folder, name: "curves.csv")
-        try ResultWriter.atomicWrite(summary, to: folder, name: "summary.json")
-        try ResultWriter.atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+        try ResultWriter.writeAll([("curves.csv", Data(curves.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))],
+                                  to: folder)
     }
 
     struct SummaryFile: Codable {

@@ -30,7 +30,7 @@ public struct ReadoutSpec: Sendable {
 
     /// Whether spec text describes a readout study.
     public static func isReadout(text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.hasPrefix("readout:") }
+        SpecNode.declaresSection("readout", in: text)
     }
 
     /// Reads and validates a readout spec; data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
@@ -41,27 +41,20 @@ public struct ReadoutSpec: Sendable {
 
     static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> ReadoutSpec {
         let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "data", "readout", "methods"])
-        func required(_ key: String) throws -> SpecNode {
-            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
-            return node
-        }
-        let seed = try required("seed").int()
-        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
-        let readout = try required("readout").fields(allowed: ["hidden", "epochs"])
-        guard let hidden = readout["hidden"], let epochs = readout["epochs"] else {
-            throw f["readout"]!.error("required fields are 'hidden' and 'epochs'")
-        }
-        let methodsNode = try required("methods")
+        let f = try root.fields(allowed: StudyHeader.keys + ["data", "readout", "methods"])
+        let header = try StudyHeader(f, file: file)
+        let readoutNode = try f.required("readout", file: file)
+        let readout = try readoutNode.fields(allowed: ["hidden", "epochs"])
+        let methodsNode = try f.required("methods", file: file)
         let methods = try methodsNode.elements().map(ReadoutMethod.parse)
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
         return ReadoutSpec(
-            file: file, name: try required("name").string(), description: try f["description"]?.string() ?? "",
-            seed: UInt64(seed), runs: try required("runs").positiveInt(), output: try required("output").string(),
-            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
-            data: try ImageDataSpec.parse(required("data"), resolveData: resolveData),
-            hidden: try hidden.positiveInt(), epochs: try epochs.positiveInt(), methods: methods)
+            file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
+            output: header.output, random: header.random,
+            data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
+            hidden: try readout.required("hidden", file: file, in: readoutNode).positiveInt(),
+            epochs: try readout.required("epochs", file: file, in: readoutNode).positiveInt(), methods: methods)
     }
 }
 
