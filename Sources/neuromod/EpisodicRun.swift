@@ -16,11 +16,7 @@ enum EpisodicRun {
             overrides.append("--episodes \(episodes)")
         }
         if let methods {
-            let wanted = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let known = spec.methods.map(\.name)
-            if let unknown = wanted.first(where: { !known.contains($0) }) {
-                throw CLIError(message: "--methods: '\(unknown)' is not a method of \(options.spec) (methods: \(known.joined(separator: ", ")))")
-            }
+            let wanted = try selectedMethods(methods, known: spec.methods.map(\.name), spec: options.spec)
             spec.methods = spec.methods.filter { wanted.contains($0.name) }
             overrides.append("--methods \(methods)")
         }

@@ -3,13 +3,20 @@ import NeuromodLab
 
 /// `neuromod run` on a readout study (a spec with a `readout:` section).
 enum ReadoutRun {
-    static func run(options: SpecOptions, runs: Int?, out: String?, epochs: Int?, quiet: Bool) throws {
+    static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, epochs: Int?, quiet: Bool) throws {
         var spec = try ReadoutSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }
         if let out { spec.output = out; overrides.append("--out \(out)") }
         if let epochs { spec.epochs = epochs; overrides.append("--epochs \(epochs)") }
+        if let methods {
+            // Per run, every method sees the same fixed layer, first weights and image orders, so a
+            // method run alone gives the numbers it gives beside the others.
+            let wanted = try selectedMethods(methods, known: spec.methods.map(\.name), spec: options.spec)
+            spec.methods = spec.methods.filter { wanted.contains($0.name) }
+            overrides.append("--methods \(methods)")
+        }
         let started = Date(), lock = NSLock(), totalEpochs = spec.epochs
         let result = try ReadoutRunner(spec: spec).run(jobs: options.jobCount) { e in
             guard !quiet else { return }

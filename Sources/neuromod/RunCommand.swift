@@ -68,11 +68,11 @@ struct RunCommand: ParsableCommand {
             }
             if generations != nil { throw CLIError(message: "--generations applies to evolution studies (specs with an 'evolution:' section)") }
             if ReadoutSpec.isReadout(text: options.text) {
-                if dataOrder != nil || episodes != nil || methods != nil {
-                    throw CLIError(message: "--data-order, --episodes and --methods do not apply to readout studies")
+                if dataOrder != nil || episodes != nil {
+                    throw CLIError(message: "--data-order and --episodes do not apply to readout studies")
                 }
                 BLASThreads.set(blasThreads)
-                return try ReadoutRun.run(options: options, runs: runs, out: out, epochs: epochs, quiet: quiet)
+                return try ReadoutRun.run(options: options, runs: runs, out: out, methods: methods, epochs: epochs, quiet: quiet)
             }
             if epochs != nil { throw CLIError(message: "--epochs applies to readout studies (specs with a 'readout:' section)") }
             if EpisodicSpec.isEpisodic(text: options.text) {
@@ -87,11 +87,7 @@ struct RunCommand: ParsableCommand {
             if let seed = options.seed { overrides.append("--seed \(seed)") }
             if let out { experiment.output = out; overrides.append("--out \(out)") }
             if let methods {
-                let wanted = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                let known = experiment.methods.map(\.name)
-                if let unknown = wanted.first(where: { !known.contains($0) }) {
-                    throw CLIError(message: "--methods: '\(unknown)' is not a method of \(options.spec) (methods: \(known.joined(separator: ", ")))")
-                }
+                let wanted = try selectedMethods(methods, known: experiment.methods.map(\.name), spec: options.spec)
                 experiment.methods = experiment.methods.filter { wanted.contains($0.name) }
                 overrides.append("--methods \(methods)")
             }

@@ -45,6 +45,15 @@ struct SpecOptions: ParsableArguments {
 }
 
 /// An error printed as one line "Error: …" with exit code 1.
+/// The method names `--methods` lists (comma-separated), checked against the spec's `known` names.
+func selectedMethods(_ list: String, known: [String], spec: String) throws -> [String] {
+    let wanted = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    if let unknown = wanted.first(where: { !known.contains($0) }) {
+        throw CLIError(message: "--methods: '\(unknown)' is not a method of \(spec) (methods: \(known.joined(separator: ", ")))")
+    }
+    return wanted
+}
+
 struct CLIError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }

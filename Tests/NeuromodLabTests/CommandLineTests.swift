@@ -266,7 +266,8 @@ struct CommandLineTests {
     }
 
     /// Readout and evolution studies run through `run` with `$DATA/` resolved by `--data-dir`;
-    /// `--epochs` and `--generations` override their specs, and options of other kinds are refused.
+    /// `--epochs` and `--generations` override their specs, `--methods` is checked, and options of
+    /// other kinds are refused.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
     func readoutAndEvolutionStudiesRun() throws {
         let scratch = try CLIScratchDirectory()
@@ -291,6 +292,8 @@ struct CommandLineTests {
         #expect(curves.count == 3 && curves[0] == "method,run,epoch,train_loss,train_accuracy,test_accuracy")
         expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd),
                            containing: ["--generations applies to evolution studies"])
+        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--methods", "Nope"], in: scratch.cwd),
+                           containing: ["--methods: 'Nope' is not a method of \(readout) (methods: DNN)"])
         expectOneLineError(try NeuromodCLI.run(["sweep", readout, "--data-dir", data], in: scratch.cwd),
                            containing: ["a readout or evolution study; only `neuromod run` runs those"])
 
