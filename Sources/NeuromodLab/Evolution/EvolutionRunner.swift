@@ -34,8 +34,8 @@ public struct EvolutionResult: Sendable {
 }
 
 /// Runs an ``EvolutionSpec``. Streams: the network and the first allele frequencies come from
-/// purpose 2 (one stream per number of genes), genotype slot k of a population draws from its own
-/// stream of purpose 8, and SignSGD's genotype and minibatches from purpose 3. Genotypes are
+/// purpose 2 (one stream per entry of `genes`, chosen by its position in the list), genotype slot k
+/// of a population draws from its own stream of purpose 8, and SignSGD's genotype and minibatches from purpose 3. Genotypes are
 /// evaluated in parallel; results do not depend on the number of jobs.
 public struct EvolutionRunner {
     public let spec: EvolutionSpec
