@@ -53,15 +53,14 @@ public struct ImageDataSpec: Sendable, Equatable {
         } else {
             throw node.error("required field 'folder' (IDX files) or 'file' (a labeled-pixel CSV) is missing")
         }
-        let f = all
-        let classes = try f["classes"]?.elements().map { try $0.int() } ?? Array(0...9)
+        let classes = try all["classes"]?.elements().map { try $0.int() } ?? Array(0...9)
         guard !classes.isEmpty, Set(classes).count == classes.count, classes.allSatisfy({ (0...9).contains($0) }) else {
-            throw f["classes"]!.error("expected distinct digits 0…9, got \(classes)")
+            throw all["classes"]!.error("expected distinct digits 0…9, got \(classes)")
         }
         let scaling: ImageClassification.PixelScaling =
-            try f["scaling"]?.choice(["standardized", "unit"]) == "unit" ? .unit : .standardized(mean: 0.1307, sd: 0.3081)
-        return ImageDataSpec(source: source, classes: classes.sorted(), trainPerClass: try f["train_per_class"]?.positiveInt(),
-                             testLimit: try f["test_limit"]?.positiveInt(), scaling: scaling)
+            try all["scaling"]?.choice(["standardized", "unit"]) == "unit" ? .unit : .standardized(mean: 0.1307, sd: 0.3081)
+        return ImageDataSpec(source: source, classes: classes.sorted(), trainPerClass: try all["train_per_class"]?.positiveInt(),
+                             testLimit: try all["test_limit"]?.positiveInt(), scaling: scaling)
     }
 
     /// Loads the training and test images; labels are indices into `classes`. A CSV file is split
