@@ -1,5 +1,24 @@
 import Neuromod
 
+/// A study spec told apart by one top-level section (`readout:`, `evolution:`), read the same way:
+/// data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
+public protocol SectionSpec {
+    /// The top-level key that marks this kind of spec.
+    static var section: String { get }
+    static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> Self
+}
+
+extension SectionSpec {
+    /// Whether spec text describes this kind of study.
+    public static func describes(text: String) -> Bool { SpecNode.declaresSection(section, in: text) }
+
+    /// Reads and validates a spec file of this kind.
+    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> Self {
+        try parse(SpecNode.readSpecText(path: path), file: path,
+                  resolveData: ExperimentSpec.dataResolver(specPath: path, dataDirectory: dataDirectory))
+    }
+}
+
 /// The fields a readout or evolution study starts with: `name`, `description`, `seed`, `runs`,
 /// `output` and `random`.
 struct StudyHeader {

@@ -59,7 +59,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if EvolutionSpec.isEvolution(text: options.text) {
+            if EvolutionSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
                     throw CLIError(message: "--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
                 }
@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
                 return try EvolutionRun.run(options: options, runs: runs, out: out, generations: generations, quiet: quiet)
             }
             if generations != nil { throw CLIError(message: "--generations applies to evolution studies (specs with an 'evolution:' section)") }
-            if ReadoutSpec.isReadout(text: options.text) {
+            if ReadoutSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil {
                     throw CLIError(message: "--data-order and --episodes do not apply to readout studies")
                 }

@@ -32,7 +32,7 @@ struct SpecOptions: ParsableArguments {
         if EpisodicSpec.isEpisodic(text: text) {
             throw CLIError(message: "\(spec): an environment spec; only `neuromod run` trains those (sweep and gradcheck need a task spec)")
         }
-        if ReadoutSpec.isReadout(text: text) || EvolutionSpec.isEvolution(text: text) {
+        if ReadoutSpec.describes(text: text) || EvolutionSpec.describes(text: text) {
             throw CLIError(message: "\(spec): a readout or evolution study; only `neuromod run` runs those (sweep and gradcheck need a task spec)")
         }
         var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)

@@ -101,11 +101,11 @@ import Testing
                 _ = try EpisodicSpec.load(path: path)
                 continue
             }
-            if ReadoutSpec.isReadout(text: text) {
+            if ReadoutSpec.describes(text: text) {
                 _ = try ReadoutSpec.load(path: path, dataDirectory: data)
                 continue
             }
-            if EvolutionSpec.isEvolution(text: text) {
+            if EvolutionSpec.describes(text: text) {
                 _ = try EvolutionSpec.load(path: path, dataDirectory: data)
                 continue
             }

@@ -19,7 +19,7 @@ import Neuromod
 ///   evaluate_every: 25     # generations between test-set evaluations
 /// sign_sgd: {rate: 1.0e-3, batch: 50, iterations: 300}   # optional: NNE + SignSGD
 /// ```
-public struct EvolutionSpec: Sendable {
+public struct EvolutionSpec: Sendable, SectionSpec {
     public var file: String
     public var name: String
     public var description: String
@@ -45,18 +45,9 @@ public struct EvolutionSpec: Sendable {
         public var iterations: Int
     }
 
-    /// Whether spec text describes an evolution study.
-    public static func isEvolution(text: String) -> Bool {
-        SpecNode.declaresSection("evolution", in: text)
-    }
+    public static let section = "evolution"
 
-    /// Reads and validates an evolution spec; data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
-    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> EvolutionSpec {
-        try parse(SpecNode.readSpecText(path: path), file: path,
-                  resolveData: ExperimentSpec.dataResolver(specPath: path, dataDirectory: dataDirectory))
-    }
-
-    static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> EvolutionSpec {
+    public static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> EvolutionSpec {
         let root = try SpecNode.parse(text, file: file)
         let f = try root.fields(allowed: StudyHeader.keys + ["data", "evolution", "sign_sgd"])
         let header = try StudyHeader(f, file: file)

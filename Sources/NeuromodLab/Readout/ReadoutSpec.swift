@@ -14,7 +14,7 @@ import NeuromodTasks
 ///   - {name: SignSGD, rule: sign-sgd, rate: 1.0e-4, batch: 50}
 ///   - {name: SGD (Adam), rule: adam, rate: 1.0e-3, batch: 50}
 /// ```
-public struct ReadoutSpec: Sendable {
+public struct ReadoutSpec: Sendable, SectionSpec {
     public var file: String
     public var name: String
     public var description: String
@@ -28,18 +28,9 @@ public struct ReadoutSpec: Sendable {
     public var epochs: Int
     public var methods: [ReadoutMethod]
 
-    /// Whether spec text describes a readout study.
-    public static func isReadout(text: String) -> Bool {
-        SpecNode.declaresSection("readout", in: text)
-    }
+    public static let section = "readout"
 
-    /// Reads and validates a readout spec; data paths resolve as in ``ExperimentSpec/load(path:dataDirectory:)``.
-    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ReadoutSpec {
-        try parse(SpecNode.readSpecText(path: path), file: path,
-                  resolveData: ExperimentSpec.dataResolver(specPath: path, dataDirectory: dataDirectory))
-    }
-
-    static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> ReadoutSpec {
+    public static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> ReadoutSpec {
         let root = try SpecNode.parse(text, file: file)
         let f = try root.fields(allowed: StudyHeader.keys + ["data", "readout", "methods"])
         let header = try StudyHeader(f, file: file)
