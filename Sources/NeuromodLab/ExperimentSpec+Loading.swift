@@ -72,7 +72,7 @@ extension ExperimentSpec {
             if case .backprop = method.rule, let sigma = g["sigma"] {
                 throw sigma.error("backprop has no sigma to sweep")
             }
-            let sigma: Double? = { if case .threeFactor(let rule) = method.rule { return rule.sigma } else { return nil } }()
+            let sigma: Double? = { if case .local(let rule) = method.rule { return rule.sigma } else { return nil } }()
             return MethodGrid(method: name, learningRates: try values("learning_rate") ?? [method.rule.learningRate],
                               sigmas: try values("sigma") ?? sigma.map { [$0] } ?? [])
         }
@@ -167,9 +167,8 @@ extension ExperimentSpec {
             onDivergence: try f["on_divergence"].map { DivergencePolicy(rawValue: try $0.choice(DivergencePolicy.allCases.map(\.rawValue)))! } ?? .stop)
     }
 
-    /// Rule names in specs.
-    static let ruleNames = ["backprop", "weight-perturbation", "three-factor-wp", "three-factor-np", "spsa",
-                            "evolution-strategies"]
+    /// Rule names in specs: backprop and every preset of ``RulePresets``.
+    static var ruleNames: [String] { ["backprop"] + RulePresets.all.map(\.name) }
 
     private static func parseMethod(_ node: SpecNode) throws -> MethodSpec {
         let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss", "sigma", "variant", "baseline",
@@ -180,38 +179,41 @@ extension ExperimentSpec {
         let learningRate = try eta.positiveDouble()
         let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
         let name = try f["name"]?.string() ?? ruleName
-        if ruleName == "backprop" {
+        guard let preset = RulePresets.named(ruleName) else {
             for key in ["sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
                 throw f[key]!.error("'\(key)' does not apply to backprop")
             }
             return MethodSpec(name: name, rule: .backprop(learningRate: learningRate, loss: loss))
         }
         guard let sigmaNode = f["sigma"] else { throw node.error("required field 'sigma' is missing for \(ruleName)") }
-        let preset: ThreeFactorRule.Preset
-        switch ruleName {
-        case "weight-perturbation": preset = .weightPerturbation
-        case "three-factor-wp":
-            let variant = try f["variant"].map { HebbianVariant(rawValue: try $0.choice(HebbianVariant.allCases.map(\.rawValue)))! }
-            preset = .threeFactorWeightPerturbation(variant ?? ThreeFactorRule.defaultHebbianVariant)
-        case "three-factor-np": preset = .threeFactorNodePerturbation
-        case "spsa": preset = .antitheticSPSA
-        default: preset = .evolutionStrategies
+        var variant: String?
+        if let v = f["variant"] {
+            guard !preset.variants.isEmpty else {
+                let owners = RulePresets.all.filter { !$0.variants.isEmpty }.map(\.name).joined(separator: ", ")
+                throw v.error("'variant' applies only to \(owners)")
+            }
+            variant = try v.choice(preset.variants)
         }
-        if ruleName != "three-factor-wp", let v = f["variant"] { throw v.error("'variant' applies only to three-factor-wp") }
-        var baseline = Neuromodulator.Baseline.batchMean
+        if !preset.choosesBaseline, let b = f["baseline"] {
+            throw b.error("\(ruleName) uses its antithetic pair as the baseline")
+        }
+        let baseline = try parseBaseline(f)
+        let parameters = RulePresets.Parameters(learningRate: learningRate, sigma: try sigmaNode.positiveDouble(),
+                                                baseline: baseline, loss: loss, variant: variant)
+        return MethodSpec(name: name, rule: .local(preset.make(parameters)))
+    }
+
+    /// `baseline` (batch-mean, the default, or running-average with `baseline_rate` in (0, 1]).
+    static func parseBaseline(_ f: [String: SpecNode]) throws -> Modulation.Baseline {
         switch try f["baseline"]?.choice(["batch-mean", "running-average"]) ?? "batch-mean" {
         case "running-average":
             guard let rate = f["baseline_rate"] else { throw f["baseline"]!.error("running-average needs 'baseline_rate'") }
             let r = try rate.positiveDouble()
             guard r <= 1 else { throw rate.error("expected a rate in (0, 1], got \(r)") }
-            baseline = .runningAverage(rate: r)
+            return .runningAverage(rate: r)
         default:
             if let rate = f["baseline_rate"] { throw rate.error("'baseline_rate' needs baseline: running-average") }
+            return .batchMean
         }
-        if preset == .antitheticSPSA, f["baseline"] != nil {
-            throw f["baseline"]!.error("spsa uses its antithetic pair as the baseline")
-        }
-        return MethodSpec(name: name, rule: .threeFactor(ThreeFactorRule(
-            preset, learningRate: learningRate, sigma: try sigmaNode.positiveDouble(), baseline: baseline, loss: loss)))
     }
 }

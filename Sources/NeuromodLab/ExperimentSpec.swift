@@ -96,34 +96,34 @@ public struct MethodSpec: Sendable {
 public enum LearningRule: Sendable, Equatable {
     /// SGD on the exact gradient (the non-local reference).
     case backprop(learningRate: Double, loss: Loss)
-    /// A local perturbation rule in three-factor form (weight/node perturbation, SPSA, ES).
-    case threeFactor(ThreeFactorRule)
+    /// A local rule in three-factor form: a preset (weight/node perturbation, SPSA, ES) or declared.
+    case local(PlasticityRule)
 
     public var learningRate: Double {
         switch self {
         case .backprop(let eta, _): return eta
-        case .threeFactor(let rule): return rule.learningRate
+        case .local(let rule): return rule.learningRate
         }
     }
 
     public var loss: Loss {
         switch self {
         case .backprop(_, let loss): return loss
-        case .threeFactor(let rule): return rule.loss
+        case .local(let rule): return rule.loss
         }
     }
 
     /// Whether the rule perturbs every weight per instance (and so stores batch × parameters draws).
     public var probesWeights: Bool {
-        guard case .threeFactor(let rule) = self else { return false }
-        return rule.preset != .threeFactorNodePerturbation
+        guard case .local(let rule) = self, case .synapses = rule.probe else { return false }
+        return true
     }
 
     /// Forward-pass equivalents per instance and update (thesis §3: BP 2, WP 1.5, 3F-WP 1.75, NP 1.6).
     public var forwardPassEquivalents: Double {
         switch self {
         case .backprop: return 2
-        case .threeFactor(let rule): return rule.forwardPassEquivalents
+        case .local(let rule): return rule.forwardPassEquivalents
         }
     }
 }

@@ -79,8 +79,8 @@ public enum GradientCheck {
         let rows = options.sameSample ? Array(repeating: 0, count: batch) : Array(0..<batch)
         let input = train.inputs.gatherRows(rows), target = train.targets.gatherRows(rows)
 
-        let methods = spec.methods.compactMap { method -> (MethodSpec, ThreeFactorRule)? in
-            if case .threeFactor(let rule) = method.rule { return (method, rule) }
+        let methods = spec.methods.compactMap { method -> (MethodSpec, PlasticityRule)? in
+            if case .local(let rule) = method.rule { return (method, rule) }
             return nil
         }
         let widths = options.widthFactors, ks = options.samples
@@ -92,11 +92,11 @@ public enum GradientCheck {
             let populations = scaledPopulations(spec.network, widthFactor: factor)
             var notes: [String] = []
             var measuredRule = rule
-            if case .runningAverage(let rate) = rule.baseline {
-                measuredRule.baseline = .batchMean
+            if case .runningAverage(let rate) = rule.modulator.baseline {
+                measuredRule.modulator.baseline = .batchMean
                 notes.append("baseline running-average (rate \(rate)) replaced by batch-mean")
             }
-            if case .threeFactorWeightPerturbation = rule.preset {
+            if rule.name.hasPrefix("three-factor-wp") {
                 notes.append("compared with the weight-perturbation expectation σ∇L")
             }
             if spec.network.layers.contains(where: { ($0.population.noise?.sigma ?? 0) > 0 }) {
@@ -135,7 +135,7 @@ public enum GradientCheck {
     }
 
     private static func validate(spec: ExperimentSpec, options: Options) throws {
-        guard spec.methods.contains(where: { if case .threeFactor = $0.rule { return true } else { return false } }) else {
+        guard spec.methods.contains(where: { if case .local = $0.rule { return true } else { return false } }) else {
             throw GradientCheckError.noPerturbationMethod(file: spec.file)
         }
         guard !options.samples.isEmpty else { throw GradientCheckError.invalidOption("no sample counts (K) given") }

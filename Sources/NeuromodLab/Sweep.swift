@@ -38,12 +38,12 @@ public struct Sweep: Sendable {
                 switch base.rule {
                 case .backprop(_, let loss):
                     return [MethodSpec(name: "\(grid.method) η=\(eta)", rule: .backprop(learningRate: eta, loss: loss))]
-                case .threeFactor(let rule):
+                case .local(let rule):
                     return grid.sigmas.map { sigma in
                         var r = rule
                         r.learningRate = eta
                         r.sigma = sigma
-                        return MethodSpec(name: "\(grid.method) η=\(eta) σ=\(sigma)", rule: .threeFactor(r))
+                        return MethodSpec(name: "\(grid.method) η=\(eta) σ=\(sigma)", rule: .local(r))
                     }
                 }
             }
@@ -64,7 +64,7 @@ public struct Sweep: Sendable {
                 let stable = summary.finalTrainLoss.enumerated().filter { !summary.diverged[$0.offset] }.map(\.element)
                 let mean = stable.isEmpty ? Double.nan : stable.reduce(0, +) / Double(stable.count)
                 let sd = stable.count < 2 ? 0 : (stable.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(stable.count - 1)).squareRoot()
-                let sigma: Double? = { if case .threeFactor(let r) = method.rule { return r.sigma } else { return nil } }()
+                let sigma: Double? = { if case .local(let r) = method.rule { return r.sigma } else { return nil } }()
                 return SweepRow(method: grid.method, learningRate: method.rule.learningRate, sigma: sigma,
                                 runs: summary.runs, diverged: summary.diverged.filter { $0 }.count,
                                 meanFinalLoss: mean, sdFinalLoss: sd,

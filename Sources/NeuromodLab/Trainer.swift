@@ -21,12 +21,12 @@ struct BackpropTrainer: Trainer {
     }
 }
 
-/// A local perturbation rule (weight/node perturbation, SPSA, ES).
-struct PerturbationTrainer: Trainer {
-    let learner: ThreeFactorLearner
+/// A local rule run by the engine.
+struct LocalRuleTrainer: Trainer {
+    let engine: PlasticityEngine
 
     func update(input: Matrix, target: Matrix) throws -> Double {
-        try learner.step(input: input, target: target)
+        try engine.step(input: input, target: target)
     }
 }
 
@@ -35,14 +35,7 @@ extension LearningRule {
     var name: String {
         switch self {
         case .backprop: return "backprop"
-        case .threeFactor(let rule):
-            switch rule.preset {
-            case .weightPerturbation: return "weight-perturbation"
-            case .threeFactorWeightPerturbation(let variant): return "three-factor-wp(\(variant.rawValue))"
-            case .threeFactorNodePerturbation: return "three-factor-np"
-            case .antitheticSPSA: return "spsa"
-            case .evolutionStrategies: return "evolution-strategies"
-            }
+        case .local(let rule): return rule.name
         }
     }
 
@@ -50,7 +43,7 @@ extension LearningRule {
     var divergenceHint: String {
         switch self {
         case .backprop: return "the learning rate \(learningRate) may be too large for this task"
-        case .threeFactor(let rule):
+        case .local(let rule):
             return "the learning rate \(learningRate) or sigma \(rule.sigma) may be too large for this task"
         }
     }
@@ -61,10 +54,10 @@ extension LearningRule {
         switch self {
         case .backprop(let eta, let loss):
             return BackpropTrainer(network: network, backprop: Backprop(loss: loss), learningRate: eta, streams: intrinsic)
-        case .threeFactor(let rule):
-            let learner = try ThreeFactorLearner(rule: rule, network: network, probeStreams: probe, intrinsicStreams: intrinsic)
-            learner.noiseThreads = noiseThreads
-            return PerturbationTrainer(learner: learner)
+        case .local(let rule):
+            let engine = try PlasticityEngine(rule: rule, network: network, probeStreams: probe, intrinsicStreams: intrinsic)
+            engine.noiseThreads = noiseThreads
+            return LocalRuleTrainer(engine: engine)
         }
     }
 }

@@ -21,9 +21,9 @@ import Testing
         return (network, input, target)
     }
 
-    static func measure(_ preset: ThreeFactorRule.Preset, sigma: Double = 0.01, samples: Int = 3000) throws -> EstimatorStatistics {
+    static func measure(_ preset: Preset, sigma: Double = 0.01, samples: Int = 3000) throws -> EstimatorStatistics {
         let (network, input, target) = try setup()
-        return try EstimatorCheck.measure(rule: ThreeFactorRule(preset, learningRate: 0.1, sigma: sigma),
+        return try EstimatorCheck.measure(rule: preset.rule(learningRate: 0.1, sigma: sigma),
                                           network: network, input: input, target: target, samples: samples,
                                           probeStreams: InstanceStreams(.gfsr4, seed: 5, base: 0, count: input.rows))
     }
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func spsaAndEvolutionStrategiesAreUnbiased() throws {
-        for preset in [ThreeFactorRule.Preset.antitheticSPSA, .evolutionStrategies] {
+        for preset in [Preset.antitheticSPSA, .evolutionStrategies] {
             let stats = try Self.measure(preset)
             #expect(stats.cosine > 0.99, "\(preset): cosine \(stats.cosine)")
             #expect(stats.biasIntervalContainsZero, "\(preset): relative bias \(stats.relativeBias) ± \(stats.biasHalfWidth)")

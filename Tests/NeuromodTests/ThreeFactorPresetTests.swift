@@ -29,17 +29,17 @@ import Testing
         return (h, y)
     }
 
-    func learner(_ preset: ThreeFactorRule.Preset, eta: Double = 0.7, sigma: Double = 0.2) throws -> (ThreeFactorLearner, Network) {
+    func learner(_ preset: Preset, eta: Double = 0.7, sigma: Double = 0.2) throws -> (PlasticityEngine, Network) {
         let network = try Self.network()
         let streams = try InstanceStreams(.mt19937, seed: 99, base: 0, count: 4)
-        let learner = try ThreeFactorLearner(rule: ThreeFactorRule(preset, learningRate: eta, sigma: sigma),
+        let learner = try PlasticityEngine(rule: preset.rule(learningRate: eta, sigma: sigma),
                                              network: network, probeStreams: streams)
         try learner.computeUpdate(input: Matrix(Self.x), target: Matrix(Self.t.map { [$0] }))
         return (learner, network)
     }
 
     /// The per-sample perturbed weights W + ε⁽ⁿ⁾ and the centered rewards A⁽ⁿ⁾ of Algorithms 1–2.
-    func perturbedPasses(_ learner: ThreeFactorLearner, sign: Double = 1)
+    func perturbedPasses(_ learner: PlasticityEngine, sign: Double = 1)
         -> (eps: [(w1: [[Double]], b1: [Double], w2: [[Double]], b2: [Double])], out: [(hidden: [Double], y: Double)]) {
         let s = learner.synaptic!
         var eps: [(w1: [[Double]], b1: [Double], w2: [[Double]], b2: [Double])] = []
@@ -175,8 +175,8 @@ import Testing
     @Test func stepAppliesTheUpdateAndRunningBaselineStartsAtTheFirstBatch() throws {
         let network = try Self.network()
         let before = network.parameters
-        let learner = try ThreeFactorLearner(
-            rule: ThreeFactorRule(.weightPerturbation, learningRate: 0.5, sigma: 0.1, baseline: .runningAverage(rate: 0.5)),
+        let learner = try PlasticityEngine(
+            rule: .weightPerturbation(learningRate: 0.5, sigma: 0.1, baseline: .runningAverage(rate: 0.5)),
             network: network, probeStreams: InstanceStreams(.taus2, seed: 1, base: 0, count: 4))
         let loss = try learner.step(input: Matrix(Self.x), target: Matrix(Self.t.map { [$0] }))
         #expect(abs(loss - learner.instanceLosses.reduce(0, +) / 4) < 1e-15)
@@ -184,19 +184,19 @@ import Testing
         for l in 0..<2 { expected[l].add(learner.updates[l], scaledBy: 1) }
         #expect(network.parameters == expected)
         let meanReward = -learner.instanceLosses.reduce(0, +) / 4
-        #expect(abs(learner.modulator.average! - meanReward) < 1e-15)
+        #expect(abs(learner.neuromodulator!.average! - meanReward) < 1e-15)
     }
 
     @Test func invalidRulesAreRejected() throws {
         let streams = try InstanceStreams(.taus2, seed: 1, base: 0, count: 4)
         #expect(throws: NetworkError.self) {
-            try ThreeFactorLearner(rule: ThreeFactorRule(.weightPerturbation, learningRate: 0.1, sigma: 0),
+            try PlasticityEngine(rule: .weightPerturbation(learningRate: 0.1, sigma: 0),
                                    network: Self.network(), probeStreams: streams)
         }
         let softmax = try Network(inputSize: 2, populations: [Population(size: 2, activation: .softmax)],
                                   initializer: .uniform, rng: RandomGenerator(seed: 1))
         #expect(throws: NetworkError.self) {
-            try ThreeFactorLearner(rule: ThreeFactorRule(.threeFactorNodePerturbation, learningRate: 0.1, sigma: 0.1),
+            try PlasticityEngine(rule: .nodePerturbation(learningRate: 0.1, sigma: 0.1),
                                    network: softmax, probeStreams: streams)
         }
     }

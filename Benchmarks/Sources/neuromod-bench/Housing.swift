@@ -24,20 +24,18 @@ enum Method: String, CaseIterable, Codable {
     var rule: LearningRule {
         switch self {
         case .bp: return .backprop(learningRate: learningRate, loss: .meanSquaredError)
-        case .wp: return .threeFactor(ThreeFactorRule(.weightPerturbation, learningRate: learningRate, sigma: 0.1))
-        case .threeFactorWP:
-            return .threeFactor(ThreeFactorRule(.threeFactorWeightPerturbation(.outputUnit), learningRate: learningRate, sigma: 0.1))
-        case .threeFactorNP:
-            return .threeFactor(ThreeFactorRule(.threeFactorNodePerturbation, learningRate: learningRate, sigma: 0.1))
+        case .wp: return .local(.weightPerturbation(learningRate: learningRate, sigma: 0.1))
+        case .threeFactorWP: return .local(.threeFactorWeightPerturbation(.outputUnit, learningRate: learningRate, sigma: 0.1))
+        case .threeFactorNP: return .local(.nodePerturbation(learningRate: learningRate, sigma: 0.1))
         }
     }
 
     var ruleName: String {
         switch self {
         case .bp: return "Backprop.sgdStep"
-        case .wp: return "ThreeFactorLearner(.weightPerturbation)"
-        case .threeFactorWP: return "ThreeFactorLearner(.threeFactorWeightPerturbation(.outputUnit))"
-        case .threeFactorNP: return "ThreeFactorLearner(.threeFactorNodePerturbation)"
+        case .wp: return "PlasticityEngine(.weightPerturbation)"
+        case .threeFactorWP: return "PlasticityEngine(.threeFactorWeightPerturbation(.outputUnit))"
+        case .threeFactorNP: return "PlasticityEngine(.nodePerturbation)"
         }
     }
 }
@@ -88,10 +86,10 @@ func makeUpdater(_ method: Method, network: Network, options: Options, batch: In
     case .backprop(let eta, let loss):
         let backprop = Backprop(loss: loss)
         return { x, t in try backprop.sgdStep(network: network, input: x, target: t, learningRate: eta) }
-    case .threeFactor(let rule):
+    case .local(let rule):
         // As the study's runner: per-instance probe streams and (unused, the layers are noiseless)
         // intrinsic streams.
-        let learner = try ThreeFactorLearner(
+        let learner = try PlasticityEngine(
             rule: rule, network: network,
             probeStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.probe, count: batch),
             intrinsicStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.intrinsic, count: batch))

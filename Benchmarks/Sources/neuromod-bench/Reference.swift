@@ -54,8 +54,8 @@ func dumpReference(to path: String, options: Options) throws {
             dW = bp.gradients.map { $0.weights.storage.map { -eta * $0 } }
             db = bp.gradients.map { $0.bias.map { -eta * $0 } }
             losses = bp.instanceLosses
-        case .threeFactor(let rule):
-            let learner = try ThreeFactorLearner(
+        case .local(let rule):
+            let learner = try PlasticityEngine(
                 rule: rule, network: network,
                 probeStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.probe, count: batch))
             try learner.computeUpdate(input: input, target: target)

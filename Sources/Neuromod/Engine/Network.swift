@@ -19,8 +19,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A learning rule's perturbation of one forward pass.
-public enum Probe {
+/// A learning rule's perturbation of one forward pass (what a ``Probe`` draws, applied).
+public enum PassPerturbation {
     /// Every weight and bias perturbed per instance by the stored draws (weight perturbation).
     case synapses(SynapticNoise)
     /// N(0, σ²) added to every neuron's rate after its transfer function, per instance, from the
@@ -134,7 +134,7 @@ public final class Network {
     /// same call without streams is the clean pass of the same weights. A `probe` adds a learning
     /// rule's own perturbation on top: per-instance synaptic noise, or noise on every neuron's output.
     @discardableResult
-    public func forward(_ input: Matrix, streams: InstanceStreams? = nil, probe: Probe? = nil) -> Matrix {
+    public func forward(_ input: Matrix, streams: InstanceStreams? = nil, probe: PassPerturbation? = nil) -> Matrix {
         precondition(input.cols == inputSize, "input has \(input.cols) columns, network expects \(inputSize)")
         let batch = input.rows
         if let streams { precondition(streams.count >= batch, "need one stream per instance (\(batch))") }

@@ -125,6 +125,16 @@ extension Matrix {
         }
     }
 
+    /// self ← self ⊙ other (same shape).
+    public mutating func multiplyElementwise(by other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "multiplyElementwise: shape mismatch")
+        storage.withUnsafeMutableBufferPointer { y in
+            other.storage.withUnsafeBufferPointer { x in
+                for i in y.indices { y[i] *= x[i] }
+            }
+        }
+    }
+
     /// Adds `vector` (length `cols`) to every row.
     public mutating func addRowVector(_ vector: [Double]) {
         precondition(vector.count == cols, "addRowVector: length mismatch")

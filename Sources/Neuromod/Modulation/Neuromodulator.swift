@@ -5,6 +5,7 @@
 ///     M⁽ⁿ⁾ = (R⁽ⁿ⁾ − R̄) / |R⁽ⁿ⁾|            with `normalization = .byMagnitude` (seed 004's NRL form)
 ///
 /// Baselines:
+/// - `none`: R̄ = 0.
 /// - `batchMean`: R̄ = (1/B) Σ_n R⁽ⁿ⁾ over the current batch (thesis Algorithms 1–3).
 /// - `runningAverage(rate)`: R̄ is an exponential average of past rewards (batch means for a batch),
 ///   R̄ ← R̄ + rate·(R − R̄), starting at the first reward; the RPE uses R̄ from before the update,
@@ -15,6 +16,8 @@
 /// ``DopamineSignal``'s job; several projections or learners may read one modulator.
 public final class Neuromodulator {
     public enum Baseline: Sendable, Equatable {
+        /// R̄ = 0: the reward itself is broadcast.
+        case none
         case batchMean
         case runningAverage(rate: Double)
     }
@@ -56,6 +59,8 @@ public final class Neuromodulator {
     /// The baseline to compare `mean` with; advances the running average past it.
     private func reference(updatingWith mean: Double) -> Double {
         switch baseline {
+        case .none:
+            return 0
         case .batchMean:
             return mean
         case .runningAverage(let rate):

@@ -29,31 +29,46 @@ public struct EstimatorStatistics: Sendable, Equatable {
 }
 
 public enum EstimatorCheck {
-    /// c such that E[ΔW] = −η c ∇L to first order in σ (for 3F-WP, the weight-perturbation value it
-    /// is measured against; the thesis argues that rule is biased).
-    public static func expectedScale(of rule: ThreeFactorRule, batch: Int) -> Double {
-        let baselineShrink = rule.baseline == .batchMean ? Double(batch - 1) / Double(batch) : 1
-        switch rule.preset {
-        case .weightPerturbation, .threeFactorWeightPerturbation: return rule.sigma * baselineShrink
-        case .threeFactorNodePerturbation, .evolutionStrategies: return baselineShrink
-        case .antitheticSPSA: return 1
+    /// c such that E[ΔW] = −η c ∇L to first order in σ, from the rule's declaration: a term linear
+    /// in the probe's noise and divided by σ^k estimates σ^(2−k) ∇L (weight perturbation, k = 1:
+    /// σ∇L; node perturbation, SPSA and ES, k = 2: ∇L); a batch-mean baseline that includes the
+    /// instance shrinks it by (B − 1)/B. A rule without a probe is compared with −η∇L. (For 3F-WP,
+    /// the weight-perturbation value it is measured against; the thesis argues that rule is biased.)
+    /// - Throws: when the products divide by different powers of σ (no single expectation).
+    public static func expectedScale(of rule: PlasticityRule, batch: Int) throws -> Double {
+        let baselineShrink = rule.modulator.baseline == .batchMean ? Double(batch - 1) / Double(batch) : 1
+        if rule.probe == .none { return 1 }
+        let powers = rule.terms.reduce(into: Set<Int>()) { $0.formUnion($1.sigmaPowers) }
+        guard powers.count == 1, let k = powers.first else {
+            throw NetworkError.unsupported("rule '\(rule.name)': its products divide by different powers of sigma (\(powers.sorted())); no single expected scale")
+        }
+        switch k {
+        case 1: return rule.sigma * baselineShrink
+        case 2: return baselineShrink
+        default: return Foundation.pow(rule.sigma, Double(2 - k)) * baselineShrink
         }
     }
 
     /// Draws `samples` updates of `rule` for `network` on one batch and compares them with the exact
-    /// gradient. The network's parameters are not changed.
-    public static func measure(rule: ThreeFactorRule, network: Network, input: Matrix, target: Matrix,
-                               samples: Int, probeStreams: InstanceStreams) throws -> EstimatorStatistics {
+    /// gradient. The network's parameters are not changed. With `intrinsicStreams` the populations'
+    /// own noise is on in every pass the rule makes (the bias a noisy device sees); the reference
+    /// gradient is always the noiseless network's.
+    public static func measure(rule: PlasticityRule, network: Network, input: Matrix, target: Matrix,
+                               samples: Int, probeStreams: InstanceStreams,
+                               intrinsicStreams: InstanceStreams? = nil) throws -> EstimatorStatistics {
         precondition(samples >= 2, "need at least 2 samples for a variance")
-        guard rule.baseline == .batchMean || rule.preset == .antitheticSPSA else {
-            throw NetworkError.unsupported("estimator checks need a stateless baseline (batch-mean)")
+        if case .runningAverage = rule.modulator.baseline {
+            throw NetworkError.unsupported("estimator checks need a stateless baseline (batch-mean, none or antithetic)")
         }
         let backprop = Backprop(loss: rule.loss)
         try backprop.computeGradients(network: network, input: input, target: target)
-        let scale = -rule.learningRate * expectedScale(of: rule, batch: input.rows)
+        let eta: Double
+        if case .sgd(let rate) = rule.optimizer { eta = rate } else { eta = 1 }
+        let scale = -eta * (try expectedScale(of: rule, batch: input.rows))
         let expected = flatten(backprop.gradients).map { $0 * scale }
         let layerRanges = ranges(of: backprop.gradients)
-        let learner = try ThreeFactorLearner(rule: rule, network: network, probeStreams: probeStreams)
+        let learner = try PlasticityEngine(rule: rule, network: network, probeStreams: probeStreams,
+                                           intrinsicStreams: intrinsicStreams)
         var sum = [Double](repeating: 0, count: expected.count), sumSquares = sum
         var projections: [Double] = []
         let norm2 = expected.reduce(0) { $0 + $1 * $1 }
@@ -81,7 +96,7 @@ public enum EstimatorCheck {
             biasHalfWidth: 1.96 * (projectionVariance / k).squareRoot(),
             normalizedVariance: varianceSum / norm2,
             layerCosine: layerRanges.map { cosine(Array(mean[$0]), Array(expected[$0])) },
-            expectedScale: scale / -rule.learningRate)
+            expectedScale: scale / -eta)
     }
 
     static func flatten(_ parameters: [LayerParameters]) -> [Double] {

@@ -1,0 +1,200 @@
+import CGSL
+
+/// The factor values a step's terms read, `[instances × neurons]` per (population, signal),
+/// computed at most once per step and kept across steps (no reallocation at a fixed batch size).
+struct SignalCache {
+    struct Key: Hashable {
+        var population: Int  // −1: the input
+        var signal: LocalTerm.Signal
+        var absolute: Bool
+    }
+    private var values: [Key: Matrix] = [:]
+    private var fresh: Set<Key> = []
+
+    mutating func invalidate() { fresh.removeAll(keepingCapacity: true) }
+
+    mutating func value(_ key: Key, rows: Int, cols: Int, fill: (inout Matrix) -> Void) -> Matrix {
+        if fresh.contains(key), let m = values[key] { return m }
+        var m = values.removeValue(forKey: key) ?? Matrix(rows: rows, cols: cols)
+        if m.rows != rows { m = Matrix(rows: rows, cols: cols) }
+        fill(&m)
+        values[key] = m
+        fresh.insert(key)
+        return m
+    }
+}
+
+extension PlasticityEngine {
+    /// Adds α Σ_n M⁽ⁿ⁾ φ⁽ⁿ⁾ of one product into ``updates``[l] (overwriting when `first`). Three
+    /// shapes, chosen from the factors:
+    /// - φ = ε: one GEMV per projection, (ε `[B × P]`)ᵀ M;
+    /// - φ = (pre factors)_i · (post factors)_j: one GEMM, (M ⊙ post)ᵀ pre; biases take the
+    ///   column sums times the always-on unit's pre factor;
+    /// - anything else (ε with pre or post factors): one fused pass over the stored draws.
+    func accumulate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
+        let noiseCount = product.factors.filter { $0 == .synapticNoise }.count
+        if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty {
+            let synaptic = synaptic!
+            gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
+            gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].bias)
+        } else if noiseCount == 0 {
+            outerProductUpdate(product, layer: l, input: input, alpha: alpha, first: first)
+        } else {
+            fusedUpdate(product, layer: l, input: input, alpha: alpha, first: first, noiseCount: noiseCount)
+        }
+    }
+
+    /// ΔW += α (M ⊙ Π post)ᵀ (Π pre); Δb += α·b₀ Σ_n (M ⊙ Π post).
+    private func outerProductUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
+        var d = takeScratch(l, rows: input.rows)
+        modulatedPost(product.post, layer: l, input: input, into: &d)
+        let pre = factorProduct(product.pre, population: l - 1, input: input)
+        Matrix.gemm(d, pre, transA: .transposed, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights)
+        if first { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
+        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        if b0 != 0 { d.addColumnSums(scaledBy: alpha * b0, into: &updates[l].bias) }
+        postScratch[l] = d
+    }
+
+    /// Projection l's `[B × post]` buffer, taken out of the engine so it can be written while the
+    /// engine is read (put it back with `postScratch[l] = …`).
+    private func takeScratch(_ l: Int, rows: Int) -> Matrix {
+        if postScratch.count != network.depth { postScratch = Array(repeating: Matrix(rows: 0, cols: 0), count: network.depth) }
+        var d = Matrix(rows: 0, cols: 0)
+        swap(&d, &postScratch[l])
+        if d.rows != rows || d.cols != network.populations[l].size { d = Matrix(rows: rows, cols: network.populations[l].size) }
+        return d
+    }
+
+    /// ΔW_ji += Σ_n (α M⁽ⁿ⁾ Π post_j) · Π pre_i · ε_ji (the ε factors of instance n), in one pass.
+    private func fusedUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool,
+                             noiseCount: Int) {
+        let synaptic = synaptic!
+        var c = takeScratch(l, rows: input.rows)
+        modulatedPost(product.post, layer: l, input: input, alpha: alpha, into: &c)
+        defer { postScratch[l] = c }
+        let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: l - 1, input: input)
+        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        let batch = input.rows, postSize = updates[l].weights.rows, preSize = updates[l].weights.cols
+        var dw: [Double] = [], db: [Double] = []
+        swap(&dw, &updates[l].weights.storage)
+        swap(&db, &updates[l].bias)
+        synaptic.weights[l].storage.withUnsafeBufferPointer { e in
+            synaptic.biases[l].storage.withUnsafeBufferPointer { eb in
+                c.storage.withUnsafeBufferPointer { cp in
+                    dw.withUnsafeMutableBufferPointer { w in
+                        db.withUnsafeMutableBufferPointer { b in
+                            if first { w.update(repeating: 0); b.update(repeating: 0) }
+                            func power(_ v: Double) -> Double { var p = v; for _ in 1..<noiseCount { p *= v }; return p }
+                            for n in 0..<batch {
+                                for j in 0..<postSize {
+                                    let cj = cp[n * postSize + j]
+                                    if b0 != 0 {
+                                        let e0 = eb[n * postSize + j]
+                                        b[j] += (b0 == 1 ? cj : cj * b0) * (noiseCount == 1 ? e0 : power(e0))
+                                    }
+                                    let row = n * postSize * preSize + j * preSize
+                                    if let x {
+                                        x.storage.withUnsafeBufferPointer { xp in
+                                            let xrow = n * preSize
+                                            if noiseCount == 1 {
+                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * e[row + i] }
+                                            } else {
+                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
+                                            }
+                                        }
+                                    } else {
+                                        for i in 0..<preSize { w[j * preSize + i] += cj * power(e[row + i]) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        swap(&dw, &updates[l].weights.storage)
+        swap(&db, &updates[l].bias)
+    }
+
+    /// `[B × post]`: (α·)M⁽ⁿ⁾ times the post factors, multiplied left to right.
+    private func modulatedPost(_ factors: [LocalTerm.NeuronFactor], layer l: Int, input: Matrix, alpha: Double? = nil,
+                               into d: inout Matrix) {
+        let width = network.populations[l].size, batch = input.rows
+        let values = factors.map { signal($0, population: l, input: input) }
+        d.storage.withUnsafeMutableBufferPointer { out in
+            for n in 0..<batch {
+                let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                for k in (n * width)..<((n + 1) * width) { out[k] = m }
+            }
+            for v in values { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
+        }
+    }
+
+    /// `[B × neurons]`: the product of `factors` of `population` (−1: the input); all ones if none.
+    private func factorProduct(_ factors: [LocalTerm.NeuronFactor], population: Int, input: Matrix) -> Matrix {
+        let width = population < 0 ? input.cols : network.populations[population].size
+        if factors.count == 1 { return signal(factors[0], population: population, input: input) }
+        var out = Matrix(rows: input.rows, cols: width, value: 1)
+        for f in factors { out.multiplyElementwise(by: signal(f, population: population, input: input)) }
+        return out
+    }
+
+    /// One factor's values for `population` (−1: the input, read as linear neurons without noise).
+    func signal(_ factor: LocalTerm.NeuronFactor, population p: Int, input: Matrix) -> Matrix {
+        if !factor.absolute, factor.signal == .rate { return p < 0 ? input : network.rates[p] }
+        if !factor.absolute, factor.signal == .cleanRate { return p < 0 ? input : cleanRates[p] }
+        let width = p < 0 ? input.cols : network.populations[p].size
+        let key = SignalCache.Key(population: p, signal: factor.signal, absolute: factor.absolute)
+        return signals.value(key, rows: input.rows, cols: width) { m in
+            fill(&m, signal: factor.signal, population: p, input: input)
+            if factor.absolute { for k in m.storage.indices { m.storage[k] = abs(m.storage[k]) } }
+        }
+    }
+
+    private func fill(_ m: inout Matrix, signal: LocalTerm.Signal, population p: Int, input: Matrix) {
+        let count = m.storage.count
+        func rates(clean: Bool) -> Matrix { p < 0 ? input : clean ? cleanRates[p] : network.rates[p] }
+        switch signal {
+        case .rate, .cleanRate: m.storage = rates(clean: signal == .cleanRate).storage
+        case .derivative, .cleanDerivative:
+            guard p >= 0 else { m.storage = Array(repeating: 1, count: count); return }
+            let clean = signal == .cleanDerivative
+            let a = rates(clean: clean), z = clean ? cleanPre[p] : network.preActivations[p]
+            let activation = network.populations[p].activation
+            for k in 0..<count { m.storage[k] = activation.derivative(output: a.storage[k], preActivation: z.storage[k])! }
+        case .noise:
+            guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
+            if case .nodes = rule.probe { m.storage = network.probeNoise[p].storage } else { m.storage = network.noise[p].storage }
+        case .difference:
+            guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
+            for k in 0..<count { m.storage[k] = network.rates[p].storage[k] - cleanRates[p].storage[k] }
+        case .fired:
+            let a = rates(clean: false)
+            for k in 0..<count { m.storage[k] = a.storage[k] > 0 ? 1 : 0 }
+        case .error:
+            for k in 0..<count { m.storage[k] = network.output.storage[k] - currentTarget.storage[k] }
+        }
+    }
+
+    /// A factor's value at the always-on unit that feeds a bias.
+    static func alwaysOnValue(_ f: LocalTerm.NeuronFactor) -> Double {
+        switch f.signal {
+        case .rate, .cleanRate, .fired: return 1
+        case .derivative, .cleanDerivative, .noise, .difference, .error: return 0
+        }
+    }
+
+    /// out ← α Aᵀ v + β out for A `[B × P]`, v of length B.
+    func gemvTransposed(_ a: Matrix, _ v: [Double], alpha: Double, beta: Double, into out: inout [Double]) {
+        precondition(a.rows == v.count && a.cols == out.count)
+        a.storage.withUnsafeBufferPointer { pa in
+            v.withUnsafeBufferPointer { pv in
+                out.withUnsafeMutableBufferPointer { po in
+                    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.cols), alpha,
+                                pa.baseAddress, Int32(a.cols), pv.baseAddress, 1, beta, po.baseAddress, 1)
+                }
+            }
+        }
+    }
+}

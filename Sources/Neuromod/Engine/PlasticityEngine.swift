@@ -1,0 +1,212 @@
+/// Runs any ``PlasticityRule`` on a network: the one step loop every local rule goes through.
+///
+/// One ``step(input:target:)`` per minibatch (instances are the batch's samples):
+/// 1. the device sets the weights the passes read;
+/// 2. passes: a clean pass when the probe or a term needs one, then the probed pass (an antithetic
+///    probe runs +ε and −ε), each instance drawing from its own streams;
+/// 3. the modulator turns per-instance rewards R = −L into M⁽ⁿ⁾ (baseline, normalization, gate);
+/// 4. every projection evaluates its local term and forms U = (1/B) Σ_n M⁽ⁿ⁾ φ⁽ⁿ⁾ in bulk — one
+///    GEMV (φ = ε), one GEMM (φ factorizes into pre × post), or one fused pass (3F-WP);
+/// 5. the optimizer turns U into a change and the device writes it; monitors see the step.
+///
+/// The arithmetic of each path is that of the rules' earlier engines, so the presets give the same
+/// numbers bit for bit. Deterministic: instance n draws only from stream n, whatever the threads.
+public final class PlasticityEngine {
+    public let rule: PlasticityRule
+    public let network: Network
+    /// Streams of the rule's probe (instance n uses stream n).
+    public let probeStreams: InstanceStreams
+    /// Streams of the populations' intrinsic noise (nil: intrinsic noise off).
+    public let intrinsicStreams: InstanceStreams?
+    /// The read and write paths to the weights.
+    public var device: SynapseDevice = IdealSynapses()
+    /// Threads that draw a synaptic probe (the numbers do not depend on it).
+    public var noiseThreads = 1
+    /// Called after every step with what the step computed.
+    public var monitors: [(StepRecord) -> Void] = []
+
+    /// Per projection, the change of the last step: η·U for SGD, U for SignSGD and Adam (their step
+    /// transforms it when it is applied).
+    public internal(set) var updates: [LayerParameters]
+    /// L⁽ⁿ⁾ of the last probed pass (antithetic: the mean of the two passes).
+    public private(set) var instanceLosses: [Double] = []
+    /// M⁽ⁿ⁾ of the last step.
+    public private(set) var modulation: [Double] = []
+    /// The synaptic probe's draws of the last step (nil unless the probe is synaptic).
+    public let synaptic: SynapticNoise?
+
+    /// Per projection, its local term (nil: not plastic under this rule).
+    let terms: [LocalTerm?]
+    let neuromodulator: Neuromodulator?
+    var minusLosses: [Double] = []
+    var cleanRates: [Matrix] = []
+    var cleanPre: [Matrix] = []
+    var signals = SignalCache()
+    /// Per projection, a `[B × post]` buffer for M times the postsynaptic factors.
+    var postScratch: [Matrix] = []
+    /// The target of the step being computed (for `post_error`).
+    var currentTarget = Matrix(rows: 0, cols: 0)
+    var optimizerState: OptimizerState
+
+    /// What one step computed, for monitors.
+    public struct StepRecord {
+        public var losses: [Double]
+        public var modulation: [Double]
+        public var updates: [LayerParameters]
+    }
+
+    /// Binds `rule` to `network`.
+    /// - Throws: ``NetworkError/unsupported(_:)`` in one line when a part of the rule cannot run on
+    ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …).
+    public init(rule: PlasticityRule, network: Network, probeStreams: InstanceStreams,
+                intrinsicStreams: InstanceStreams? = nil) throws {
+        terms = try RuleValidation.terms(of: rule, on: network, intrinsic: intrinsicStreams != nil)
+        self.rule = rule
+        self.network = network
+        self.probeStreams = probeStreams
+        self.intrinsicStreams = intrinsicStreams
+        neuromodulator = rule.modulator.makeNeuromodulator()
+        let sizes = network.layerSizes
+        updates = (0..<network.depth).map { LayerParameters(pre: sizes[$0], post: sizes[$0 + 1]) }
+        if case .synapses(let distribution, let sigma, _) = rule.probe {
+            synaptic = SynapticNoise(sigma: sigma, distribution: distribution)
+        } else {
+            synaptic = nil
+        }
+        optimizerState = OptimizerState(shapes: updates)
+    }
+
+    /// Computes the update for one minibatch and applies it; returns the mean loss of the probed pass.
+    @discardableResult
+    public func step(input: Matrix, target: Matrix) throws -> Double {
+        let loss = try computeUpdate(input: input, target: target)
+        apply()
+        if !monitors.isEmpty {
+            let record = StepRecord(losses: instanceLosses, modulation: modulation, updates: updates)
+            for monitor in monitors { monitor(record) }
+        }
+        return loss
+    }
+
+    /// Computes ``updates`` for one minibatch without applying them; returns the mean probed loss.
+    @discardableResult
+    public func computeUpdate(input: Matrix, target: Matrix) throws -> Double {
+        let batch = input.rows
+        try probeStreams.ensure(count: batch)
+        try intrinsicStreams?.ensure(count: batch)
+        device.prepareRead(network)
+        currentTarget = target
+        runPasses(input: input, target: target)
+        modulate(output: network.output, target: target)
+        let scale = 1 / Double(batch)
+        let eta: Double
+        if case .sgd(let rate) = rule.optimizer { eta = rate } else { eta = 1 }
+        signals.invalidate()
+        for l in 0..<network.depth {
+            guard let term = terms[l] else { continue }
+            for (p, product) in term.products.enumerated() {
+                let alpha = (eta * scale * product.coefficient) / sigmaPower(product.sigmaPower)
+                accumulate(product, layer: l, input: input, alpha: alpha, first: p == 0)
+            }
+            network.connectivity[l].apply(to: &updates[l].weights)
+        }
+        return instanceLosses.reduce(0, +) * scale
+    }
+
+    /// σ^k (k may be negative: σ multiplies), computed as the rules' earlier engines did (σ·σ).
+    private func sigmaPower(_ k: Int) -> Double {
+        let sigma = rule.sigma
+        var value = 1.0
+        for _ in 0..<abs(k) { value = value == 1 ? sigma : value * sigma }
+        return k >= 0 ? value : 1 / value
+    }
+
+    /// The clean and probed passes; leaves the probed pass in the network and its losses in
+    /// ``instanceLosses``.
+    private func runPasses(input: Matrix, target: Matrix) {
+        let batch = input.rows
+        let needsClean = terms.contains { $0?.needsCleanPass ?? false }
+        switch rule.probe {
+        case .none:
+            if needsClean { network.forward(input, streams: intrinsicStreams); keepCleanPass() }
+            network.forward(input, streams: intrinsicStreams)
+        case .synapses(_, _, let antithetic):
+            let synaptic = synaptic!
+            synaptic.draw(for: network, batch: batch, streams: probeStreams, threads: noiseThreads)
+            if needsClean { network.forward(input, streams: intrinsicStreams); keepCleanPass() }
+            synaptic.sign = 1
+            network.forward(input, streams: intrinsicStreams, probe: .synapses(synaptic))
+            if antithetic {
+                // The + pass's losses, then the − pass (its terms see only ε, so its rates may overwrite).
+                rule.loss.evaluate(output: network.output, target: target, perInstance: &instanceLosses)
+                synaptic.sign = -1
+                rule.loss.evaluate(output: network.forward(input, streams: intrinsicStreams, probe: .synapses(synaptic)),
+                                   target: target, perInstance: &minusLosses)
+                return
+            }
+        case .nodes(let sigma):
+            network.forward(input, streams: intrinsicStreams)
+            keepCleanPass()
+            network.forward(input, streams: intrinsicStreams, probe: .nodes(sigma: sigma, streams: probeStreams))
+        case .intrinsic:
+            network.forward(input)
+            keepCleanPass()
+            network.forward(input, streams: intrinsicStreams)
+        }
+        rule.loss.evaluate(output: network.output, target: target, perInstance: &instanceLosses)
+    }
+
+    /// M⁽ⁿ⁾ from the probed pass's losses (and, antithetic, the other pass's).
+    private func modulate(output: Matrix, target: Matrix) {
+        let batch = instanceLosses.count
+        if let neuromodulator {
+            neuromodulator.broadcast(losses: instanceLosses, into: &modulation)
+        } else {
+            // M = (R⁺ − R⁻)/2 = (L⁻ − L⁺)/2; the reported loss is the mean of both passes.
+            if modulation.count != batch { modulation = Array(repeating: 0, count: batch) }
+            for n in 0..<batch {
+                modulation[n] = (minusLosses[n] - instanceLosses[n]) / 2
+                instanceLosses[n] = (instanceLosses[n] + minusLosses[n]) / 2
+            }
+        }
+        if rule.modulator.gate == .misclassified {
+            for n in 0..<batch where Self.argmax(output, row: n) == Self.argmax(target, row: n) { modulation[n] = 0 }
+        }
+    }
+
+    static func argmax(_ m: Matrix, row n: Int) -> Int {
+        var best = 0
+        for j in 1..<max(m.cols, 1) where m[n, j] > m[n, best] { best = j }
+        return best
+    }
+
+    /// Copies the clean pass's rates and pre-activations (the probed pass overwrites the network's).
+    private func keepCleanPass() {
+        if cleanRates.count != network.depth || cleanRates.first?.rows != network.rates.first?.rows {
+            cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }
+            cleanPre = cleanRates
+        }
+        for l in 0..<network.depth {
+            cleanRates[l].storage.withUnsafeMutableBufferPointer { out in
+                network.rates[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
+            }
+            cleanPre[l].storage.withUnsafeMutableBufferPointer { out in
+                network.preActivations[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
+            }
+        }
+    }
+
+    /// Applies ``updates`` through the optimizer and the device's write path.
+    private func apply() {
+        let plain = rule.update == .additive && { if case .sgd = rule.optimizer { return true } else { return false } }()
+        for l in 0..<network.depth where terms[l] != nil {
+            if plain {
+                device.write(updates[l], projection: l, into: &network.parameters[l])
+                continue
+            }
+            optimizerState.transform(updates[l], projection: l, optimizer: rule.optimizer)
+            if rule.update == .multiplicative { optimizerState.multiply(projection: l, by: network.parameters[l]) }
+            device.write(optimizerState.changes[l], projection: l, into: &network.parameters[l])
+        }
+    }
+}

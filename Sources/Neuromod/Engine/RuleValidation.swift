@@ -1,0 +1,77 @@
+/// Checks that every part of a ``PlasticityRule`` can run on a network before anything runs, and
+/// picks each projection's term. Messages are one line naming the rule, the projection and the
+/// factor, and what is allowed instead.
+enum RuleValidation {
+    static func terms(of rule: PlasticityRule, on network: Network, intrinsic: Bool) throws -> [LocalTerm?] {
+        func refuse(_ why: String) -> NetworkError { .unsupported("rule '\(rule.name)': \(why)") }
+        let sigma = rule.sigma
+        if rule.probe != .none, !(sigma > 0 && sigma.isFinite) {
+            throw refuse("the probe's sigma must be a positive number, got \(sigma)")
+        }
+        guard rule.learningRate > 0, rule.learningRate.isFinite else {
+            throw refuse("the learning rate must be a positive number, got \(rule.learningRate)")
+        }
+        guard network.populations.allSatisfy({ $0.leakSteps == nil }) else {
+            throw refuse("the step updates once per feedforward pass: populations must not leak")
+        }
+        guard rule.trace == .immediate else {
+            throw refuse("trace \(rule.trace): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments")
+        }
+        var antithetic = false
+        if case .synapses(_, _, let a) = rule.probe { antithetic = a }
+        if antithetic != (rule.modulator.baseline == .antithetic) {
+            throw refuse("an antithetic probe and the antithetic baseline go together (baseline: antithetic ⇔ probe antithetic)")
+        }
+        if case .intrinsic = rule.probe {
+            guard intrinsic, network.populations.contains(where: { ($0.noise?.sigma ?? 0) > 0 }) else {
+                throw refuse("probe 'intrinsic' learns from the populations' own noise: give a population noise σ > 0")
+            }
+        }
+        if rule.modulator.gate == .misclassified, network.populations.last!.size < 2 {
+            throw refuse("gate 'misclassified' needs an output of at least two classes")
+        }
+        let last = network.depth - 1
+        let terms = network.populations.enumerated().map { l, population in
+            rule.term(intoOutput: l == last, activation: population.activation)
+        }
+        guard terms.contains(where: { $0 != nil }) else { throw refuse("no local term applies to any projection") }
+        for (l, term) in terms.enumerated() {
+            guard let term else { continue }
+            let site = "projection \(l + 1) (into layer \(l + 1), \(network.populations[l].activation))"
+            for product in term.products {
+                for factor in product.factors {
+                    try check(factor, site: site, layer: l, last: last, network: network, probe: rule.probe,
+                              antithetic: antithetic, refuse: refuse)
+                }
+            }
+        }
+        return terms
+    }
+
+    private static func check(_ factor: LocalTerm.Factor, site: String, layer l: Int, last: Int, network: Network,
+                              probe: Probe, antithetic: Bool, refuse: (String) -> NetworkError) throws {
+        let name = LocalTerm.name(factor)
+        switch factor {
+        case .synapticNoise:
+            guard case .synapses = probe else { throw refuse("\(site): 'eps' needs a synaptic probe (probe: synapses)") }
+        case .pre(let f), .post(let f):
+            let isPost: Bool = { if case .post = factor { return true } else { return false } }()
+            if antithetic { throw refuse("\(site): '\(name)': an antithetic pair's terms may read only eps and constants") }
+            let population = isPost ? l : l - 1  // −1: the input
+            switch f.signal {
+            case .noise:
+                switch probe {
+                case .nodes, .intrinsic: break
+                default: throw refuse("\(site): '\(name)' needs noise at the neurons (probe: nodes or intrinsic)")
+                }
+            case .derivative, .cleanDerivative:
+                if population >= 0, network.populations[population].activation == .softmax {
+                    throw refuse("\(site): '\(name)': softmax has no elementwise derivative")
+                }
+            case .error:
+                guard isPost, l == last else { throw refuse("\(site): 'post_error' exists only on projections into the output") }
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// The local term φ_ij of a three-factor rule: what synapse i → j computes from what it can see,
+/// written as a sum of products (Lava's form, `dw = "u0 * t * y2"`).
+///
+///     φ_ij = Σ_p c_p · σ^(−k_p) · Π (factors of product p)
+///
+/// Every factor is one of the ``Factor`` vocabulary: a presynaptic or postsynaptic ``Signal`` of
+/// neuron i or j in one instance, the probe's draw at the synapse (`eps`), or a constant. Nothing
+/// downstream of neuron j is visible, except the output error on projections into the output.
+///
+/// Text form (``init(parsing:)``; the inverse is ``description``):
+///
+///     term    := product (('+' | '-') product)*
+///     product := factor (('*' | '/') factor)*      (only numbers and sigma may divide)
+///     factor  := NUMBER | 'sigma' ['^' INT] | NAME | 'abs(' NAME ')'
+///
+/// | name | side | value |
+/// |---|---|---|
+/// | `pre`, `post` | i, j | rate of the pass the rule learns from (the probed pass) |
+/// | `pre_clean`, `post_clean` | i, j | rate of the clean pass (no probe) |
+/// | `pre_deriv`, `post_deriv` | i, j | g = φ′ at the probed pass (`_clean`: at the clean pass) |
+/// | `pre_noise`, `post_noise` | i, j | the noise the probe added at the neuron (σξ) |
+/// | `pre_diff`, `post_diff` | i, j | probed rate − clean rate |
+/// | `pre_fired`, `post_fired` | i, j | 1 if the probed rate is above 0, else 0 |
+/// | `post_error` | j | output − target (projections into the output population only) |
+/// | `eps` | ij | the synaptic probe's draw ε_ij (N(0, σ²) or ±σ) |
+/// | `sigma` | — | the probe's scale σ |
+///
+/// The input layer is read as linear neurons without noise; a bias is a synapse from a unit whose
+/// rate is always 1 (its `deriv`, `noise` and `diff` are 0, `fired` is 1).
+public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
+    public var products: [Product]
+
+    public init(_ products: [Product]) { self.products = products }
+
+    /// One product c · σ^(−k) · Π factors.
+    public struct Product: Sendable, Equatable {
+        /// c, the numeric coefficient (signs included).
+        public var coefficient: Double
+        /// k: the product is divided by σ^k.
+        public var sigmaPower: Int
+        /// The factors, in the order they are multiplied.
+        public var factors: [Factor]
+
+        public init(coefficient: Double = 1, sigmaPower: Int = 0, factors: [Factor]) {
+            self.coefficient = coefficient
+            self.sigmaPower = sigmaPower
+            self.factors = factors
+        }
+
+        /// Presynaptic factors, in order.
+        public var pre: [NeuronFactor] { factors.compactMap { if case .pre(let f) = $0 { return f } else { return nil } } }
+        /// Postsynaptic factors, in order.
+        public var post: [NeuronFactor] { factors.compactMap { if case .post(let f) = $0 { return f } else { return nil } } }
+        /// Whether the product holds the synaptic probe's draw.
+        public var usesSynapticNoise: Bool { factors.contains(.synapticNoise) }
+    }
+
+    /// One factor of a product.
+    public enum Factor: Sendable, Equatable {
+        case pre(NeuronFactor)
+        case post(NeuronFactor)
+        /// ε_ij, the synaptic probe's draw.
+        case synapticNoise
+    }
+
+    /// A neuron's signal, optionally through |·|.
+    public struct NeuronFactor: Sendable, Equatable {
+        public var signal: Signal
+        public var absolute: Bool
+
+        public init(_ signal: Signal, absolute: Bool = false) {
+            self.signal = signal
+            self.absolute = absolute
+        }
+    }
+
+    /// What a synapse can see of one of its two neurons, in one instance.
+    public enum Signal: String, Sendable, Equatable, CaseIterable {
+        case rate = ""
+        case cleanRate = "_clean"
+        case derivative = "_deriv"
+        case cleanDerivative = "_deriv_clean"
+        case noise = "_noise"
+        case difference = "_diff"
+        case fired = "_fired"
+        /// output − target; postsynaptic side of projections into the output only.
+        case error = "_error"
+
+        /// Whether evaluating it needs a clean (probe-free) pass.
+        public var needsCleanPass: Bool { self == .cleanRate || self == .cleanDerivative || self == .difference }
+    }
+
+    /// Every factor name the text form accepts.
+    public static var vocabulary: [String] {
+        var names: [String] = []
+        for side in ["pre", "post"] {
+            for s in Signal.allCases where !(side == "pre" && s == .error) { names.append(side + s.rawValue) }
+        }
+        return names + ["eps", "sigma"]
+    }
+
+    /// Whether any product reads a clean-pass signal.
+    public var needsCleanPass: Bool {
+        products.contains { p in (p.pre + p.post).contains { $0.signal.needsCleanPass } }
+    }
+
+    /// The distinct powers of σ the products divide by.
+    public var sigmaPowers: Set<Int> { Set(products.map(\.sigmaPower)) }
+
+    public var description: String {
+        var text = ""
+        for (n, p) in products.enumerated() {
+            var parts: [String] = []
+            let magnitude = abs(p.coefficient)
+            if magnitude != 1 || p.factors.isEmpty { parts.append(Self.format(magnitude)) }
+            parts += p.factors.map(Self.name)
+            var product = parts.joined(separator: " * ")
+            if p.sigmaPower == 1 { product += " / sigma" } else if p.sigmaPower > 1 { product += " / sigma^\(p.sigmaPower)" }
+            if p.sigmaPower < 0 { product += " * sigma^\(-p.sigmaPower)" }
+            let negative = p.coefficient < 0
+            text += n == 0 ? (negative ? "-" : "") + product : (negative ? " - " : " + ") + product
+        }
+        return text
+    }
+
+    static func name(_ factor: Factor) -> String {
+        switch factor {
+        case .synapticNoise: return "eps"
+        case .pre(let f): return name("pre", f)
+        case .post(let f): return name("post", f)
+        }
+    }
+
+    private static func name(_ side: String, _ f: NeuronFactor) -> String {
+        f.absolute ? "abs(\(side + f.signal.rawValue))" : side + f.signal.rawValue
+    }
+
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+}

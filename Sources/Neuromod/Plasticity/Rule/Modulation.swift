@@ -1,0 +1,50 @@
+/// The broadcast third factor of a ``PlasticityRule``: reward → baseline → normalization → gate,
+/// one value M⁽ⁿ⁾ per instance.
+///
+///     R⁽ⁿ⁾ = −L⁽ⁿ⁾ of the probed pass        (supervised tasks)
+///     M⁽ⁿ⁾ = (R⁽ⁿ⁾ − R̄) [/ |R⁽ⁿ⁾|] · gate⁽ⁿ⁾
+///
+/// | part | values | meaning |
+/// |---|---|---|
+/// | `baseline` | `none`, `batch-mean` (default), `running-average(rate)`, `antithetic` | R̄: 0, the batch's mean reward, an exponential average of past batch means, or — with an antithetic probe — the other pass of the pair: M = (R⁺ − R⁻)/2 |
+/// | `normalization` | `none` (default), `by-magnitude` | divide the RPE by \|R\| (seed 004's NRL) |
+/// | `gate` | `all` (default), `misclassified` | M = 0 for instances whose probed output's largest entry is the target's (seed 002: plasticity only on mistakes) |
+///
+/// Nothing about the synapses flows back into M: it is the same number for every synapse of an
+/// instance. ``Neuromodulator`` computes the RPE; delivery in time (delays, decaying dopamine) is
+/// ``DopamineSignal``'s for rules that run on environments.
+public struct Modulation: Sendable, Equatable {
+    public var baseline: Baseline
+    public var normalization: Neuromodulator.Normalization
+    public var gate: Gate
+
+    public init(baseline: Baseline = .batchMean, normalization: Neuromodulator.Normalization = .none, gate: Gate = .all) {
+        self.baseline = baseline
+        self.normalization = normalization
+        self.gate = gate
+    }
+
+    public enum Baseline: Sendable, Equatable {
+        case none
+        case batchMean
+        case runningAverage(rate: Double)
+        /// The antithetic pair's other pass (needs an antithetic synaptic probe).
+        case antithetic
+    }
+
+    public enum Gate: String, Sendable, Equatable, CaseIterable {
+        case all
+        case misclassified
+    }
+
+    /// The ``Neuromodulator`` that computes this RPE (nil for the antithetic baseline, which the
+    /// engine forms from the pair's losses).
+    func makeNeuromodulator() -> Neuromodulator? {
+        switch baseline {
+        case .none: return Neuromodulator(baseline: .none, normalization: normalization)
+        case .batchMean: return Neuromodulator(baseline: .batchMean, normalization: normalization)
+        case .runningAverage(let rate): return Neuromodulator(baseline: .runningAverage(rate: rate), normalization: normalization)
+        case .antithetic: return nil
+        }
+    }
+}
