@@ -35,7 +35,8 @@ extension ExperimentSpec {
         let seed = try required("seed").int()
         guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
         let network = try parseNetwork(required("network"))
-        let methods = try required("methods").elements().map(parseMethod)
+        let populations = network.layers.map(\.population)
+        let methods = try required("methods").elements().map { try parseMethod($0, populations: populations) }
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
         try f["methods"]!.requireUniqueNames(methods.map(\.name))
         let sweep = try f["sweep"].map { try parseSweep($0, methods: methods) } ?? []
@@ -170,14 +171,21 @@ extension ExperimentSpec {
     /// Rule names in specs: backprop and every preset of ``RulePresets``.
     static var ruleNames: [String] { ["backprop"] + RulePresets.all.map(\.name) }
 
-    private static func parseMethod(_ node: SpecNode) throws -> MethodSpec {
+    private static func parseMethod(_ node: SpecNode, populations: [Population]) throws -> MethodSpec {
         let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss", "sigma", "variant", "baseline",
                                           "baseline_rate"])
         guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
+        if ruleNode.node.mapping != nil {
+            for key in ["learning_rate", "sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
+                throw f[key]!.error("a declared rule takes '\(key)' inside 'rule' (learning_rate in rule.optimizer, sigma in rule.probe, baseline in rule.modulator)")
+            }
+            let rule = try DeclaredRuleSpec.parse(ruleNode, loss: loss, populations: populations)
+            return MethodSpec(name: try f["name"]?.string() ?? rule.name, rule: .local(rule))
+        }
         let ruleName = try ruleNode.choice(ruleNames)
         guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
         let learningRate = try eta.positiveDouble()
-        let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
         let name = try f["name"]?.string() ?? ruleName
         guard let preset = RulePresets.named(ruleName) else {
             for key in ["sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {

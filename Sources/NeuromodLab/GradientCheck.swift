@@ -5,8 +5,8 @@ import NeuromodTasks
 /// Estimator validation: how far each perturbation method of a spec is from the exact gradient,
 /// and how that distance shrinks with the number of noise draws K and changes with layer width.
 ///
-/// For every method whose rule is a local perturbation rule (backprop is the reference and is
-/// skipped), for every width factor and every K:
+/// For every method whose rule is local — a preset or a declared rule (backprop is the reference and
+/// is skipped) — for every width factor and every K:
 /// 1. the network is built exactly as run 0 of ``Runner`` builds it (stream
 ///    `StreamPlan.initialization(run: 0)`, the spec's initializer and connection probabilities),
 ///    with every hidden layer's size multiplied by the width factor (rounded, at least 1 neuron;
@@ -25,7 +25,8 @@ import NeuromodTasks
 /// What is changed for the measurement, and reported in ``GradientCheckRow/note``:
 /// - a running-average baseline is replaced by the batch-mean baseline (the check needs a
 ///   stateless baseline so that the K draws are identically distributed);
-/// - intrinsic (hardware) noise of the populations is off: the check is of the noiseless network;
+/// - intrinsic (hardware) noise of the populations is off unless ``Options/intrinsicNoise`` asks
+///   for it (the reference gradient is always the noiseless network's);
 /// - three-factor weight perturbation is compared with weight perturbation's expectation σ∇L,
 ///   which it is not expected to reach (see `EstimatorStatisticsTests`).
 ///
@@ -45,13 +46,17 @@ public enum GradientCheck {
         public var batchSize: Int?
         /// Whether the batch repeats the first training row instead of holding the first B rows.
         public var sameSample: Bool
+        /// Whether the populations' intrinsic noise is on in the rule's passes (drawn from run 0's
+        /// intrinsic streams): the bias a noisy device sees. The reference gradient stays noiseless.
+        public var intrinsicNoise: Bool
 
         public init(samples: [Int] = [10, 100, 1000], widthFactors: [Double] = [1], batchSize: Int? = nil,
-                    sameSample: Bool = false) {
+                    sameSample: Bool = false, intrinsicNoise: Bool = false) {
             self.samples = samples
             self.widthFactors = widthFactors
             self.batchSize = batchSize
             self.sameSample = sameSample
+            self.intrinsicNoise = intrinsicNoise
         }
     }
 
@@ -99,9 +104,8 @@ public enum GradientCheck {
             if rule.name.hasPrefix("three-factor-wp") {
                 notes.append("compared with the weight-perturbation expectation σ∇L")
             }
-            if spec.network.layers.contains(where: { ($0.population.noise?.sigma ?? 0) > 0 }) {
-                notes.append("intrinsic noise off")
-            }
+            let noisy = spec.network.layers.contains { ($0.population.noise?.sigma ?? 0) > 0 }
+            if noisy { notes.append(options.intrinsicNoise ? "intrinsic noise on" : "intrinsic noise off") }
             do {
                 let network = try Network(
                     inputSize: spec.network.inputSize, populations: populations,
@@ -109,8 +113,11 @@ public enum GradientCheck {
                     connectionProbability: spec.network.layers.map(\.connectionProbability),
                     rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: 0)))
                 let probe = try InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: 0), count: batch)
+                let intrinsic = options.intrinsicNoise && noisy
+                    ? try InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: 0), count: batch) : nil
                 let statistics = try EstimatorCheck.measure(rule: measuredRule, network: network, input: input,
-                                                            target: target, samples: k, probeStreams: probe)
+                                                            target: target, samples: k, probeStreams: probe,
+                                                            intrinsicStreams: intrinsic)
                 return GradientCheckRow(method: method.name, rule: method.rule.name, widthFactor: factor,
                                         hiddenSizes: populations.dropLast().map(\.size),
                                         parameterCount: network.parameterCount, statistics: statistics,

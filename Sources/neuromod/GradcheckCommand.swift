@@ -16,8 +16,8 @@ struct GradcheckCommand: ParsableCommand {
         per-parameter variance of one update (divided by |mean signal|²/P) and per-layer cosines. \
         An unbiased rule shows cosine → 1 and an interval that contains 0 and narrows like 1/√K.
 
-        A running-average baseline is measured as batch-mean, and intrinsic noise is off; the note \
-        column says so. The table goes to stdout; gradcheck.csv (written atomically) to --out.
+        Every local rule is checked, preset or declared in the spec. A running-average baseline is measured \
+        as batch-mean, and intrinsic noise is off unless --intrinsic-noise; the note column says so. The table goes to stdout; gradcheck.csv (written atomically) to --out.
 
         Examples:
           neuromod gradcheck Models/validation/gradcheck-sinusoid.yaml --same-sample
@@ -43,6 +43,12 @@ struct GradcheckCommand: ParsableCommand {
         row isolates the estimator's own noise.
         """)
     var sameSample = false
+
+    @Flag(help: """
+        Keep the populations' intrinsic noise on in the rule's passes (default: off). The reference stays the \
+        noiseless network's exact gradient, so the bias column shows what a noisy device does to the rule.
+        """)
+    var intrinsicNoise = false
 
     @Option(help: "Output folder for gradcheck.csv (default: the spec's 'output' + /gradcheck, relative to the working directory).")
     var out: String?
@@ -80,7 +86,8 @@ struct GradcheckCommand: ParsableCommand {
             let experiment = try options.load()
             let folder = out ?? (experiment.output as NSString).appendingPathComponent("gradcheck")
             let settings = GradientCheck.Options(samples: try sampleCounts(), widthFactors: try widthFactors(),
-                                                 batchSize: batch, sameSample: sameSample)
+                                                 batchSize: batch, sameSample: sameSample,
+                                                 intrinsicNoise: intrinsicNoise)
             // The matrices are tiny; parallelism comes from running measurements side by side.
             BLASThreads.set(1)
             let report = try GradientCheck.measure(spec: experiment, options: settings, jobs: options.jobCount)

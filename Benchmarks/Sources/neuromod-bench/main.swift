@@ -97,7 +97,7 @@ func runBenchmark(_ options: Options) throws {
             blackHole(network.forward(batches[i % batches.count].0, probe: .synapses(synaptic)))
         }))
         phases.append(.init(name: "NP: noisy forward (probe .nodes)", timing: timed { i in
-            blackHole(network.forward(batches[i % batches.count].0, probe: .nodes(sigma: 0.1, streams: streams)))
+            blackHole(network.forward(batches[i % batches.count].0, probe: .nodes(sigma: 0.1, site: .output, streams: streams)))
         }))
         // The transfer function alone: sigmoid over a [256 × 192] block (the hidden and output widths).
         var z = Matrix(rows: housingBatch, cols: 192), phi = z

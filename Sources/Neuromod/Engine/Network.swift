@@ -23,9 +23,10 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
 public enum PassPerturbation {
     /// Every weight and bias perturbed per instance by the stored draws (weight perturbation).
     case synapses(SynapticNoise)
-    /// N(0, σ²) added to every neuron's rate after its transfer function, per instance, from the
-    /// given streams; later layers receive the noisy rates (thesis Algorithm 3's noisy pass).
-    case nodes(sigma: Double, streams: InstanceStreams)
+    /// N(0, σ²) added to every neuron, per instance, from the given streams: to its rate after the
+    /// transfer function (`output`, thesis Algorithm 3's noisy pass) or to its pre-activation;
+    /// later layers receive the noisy rates.
+    case nodes(sigma: Double, site: NoiseSite, streams: InstanceStreams)
 }
 
 /// A layered network of rate-neuron populations joined by projections, simulated in batches.
@@ -145,7 +146,7 @@ public final class Network {
                 noise[l].resize(rows: batch)
             }
         }
-        if case .nodes(_, let streams) = probe {
+        if case .nodes(_, _, let streams) = probe {
             precondition(streams.count >= batch, "need one probe stream per instance (\(batch))")
             if probeNoise.first?.rows != batch { probeNoise = populations.map { Matrix(rows: batch, cols: $0.size) } }
         }
@@ -166,9 +167,13 @@ public final class Network {
             }
             let noiseSite = drawNoise(layer: l, streams: streams)
             if noiseSite == .preActivation { preActivations[l].add(noise[l]) }
+            if case .nodes(let sigma, .preActivation, let probeStreams) = probe {
+                drawProbe(layer: l, sigma: sigma, streams: probeStreams)
+                preActivations[l].add(probeNoise[l])
+            }
             integrate(layer: l)
             if noiseSite == .output { rates[l].add(noise[l]) }
-            if case .nodes(let sigma, let probeStreams) = probe {
+            if case .nodes(let sigma, .output, let probeStreams) = probe {
                 drawProbe(layer: l, sigma: sigma, streams: probeStreams)
                 rates[l].add(probeNoise[l])
             }

@@ -166,9 +166,12 @@ extension PlasticityEngine {
         case .noise:
             guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
             if case .nodes = rule.probe { m.storage = network.probeNoise[p].storage } else { m.storage = network.noise[p].storage }
-        case .difference:
+        case .difference, .driveDifference:
             guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
-            for k in 0..<count { m.storage[k] = network.rates[p].storage[k] - cleanRates[p].storage[k] }
+            let (probed, clean) = signal == .difference ? (network.rates[p], cleanRates[p]) : (network.preActivations[p], cleanPre[p])
+            for k in 0..<count { m.storage[k] = probed.storage[k] - clean.storage[k] }
+        case .drive, .cleanDrive:
+            m.storage = p < 0 ? input.storage : signal == .drive ? network.preActivations[p].storage : cleanPre[p].storage
         case .fired:
             let a = rates(clean: false)
             for k in 0..<count { m.storage[k] = a.storage[k] > 0 ? 1 : 0 }
@@ -180,8 +183,8 @@ extension PlasticityEngine {
     /// A factor's value at the always-on unit that feeds a bias.
     static func alwaysOnValue(_ f: LocalTerm.NeuronFactor) -> Double {
         switch f.signal {
-        case .rate, .cleanRate, .fired: return 1
-        case .derivative, .cleanDerivative, .noise, .difference, .error: return 0
+        case .rate, .cleanRate, .fired, .drive, .cleanDrive: return 1
+        case .derivative, .cleanDerivative, .noise, .difference, .driveDifference, .error: return 0
         }
     }
 

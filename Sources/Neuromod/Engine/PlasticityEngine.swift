@@ -60,7 +60,7 @@ public final class PlasticityEngine {
     ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …).
     public init(rule: PlasticityRule, network: Network, probeStreams: InstanceStreams,
                 intrinsicStreams: InstanceStreams? = nil) throws {
-        terms = try RuleValidation.terms(of: rule, on: network, intrinsic: intrinsicStreams != nil)
+        terms = try RuleValidation.terms(of: rule, on: network.populations, intrinsic: intrinsicStreams != nil)
         self.rule = rule
         self.network = network
         self.probeStreams = probeStreams
@@ -144,10 +144,10 @@ public final class PlasticityEngine {
                                    target: target, perInstance: &minusLosses)
                 return
             }
-        case .nodes(let sigma):
+        case .nodes(let sigma, let site):
             network.forward(input, streams: intrinsicStreams)
             keepCleanPass()
-            network.forward(input, streams: intrinsicStreams, probe: .nodes(sigma: sigma, streams: probeStreams))
+            network.forward(input, streams: intrinsicStreams, probe: .nodes(sigma: sigma, site: site, streams: probeStreams))
         case .intrinsic:
             network.forward(input)
             keepCleanPass()

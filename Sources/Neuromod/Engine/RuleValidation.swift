@@ -2,7 +2,8 @@
 /// picks each projection's term. Messages are one line naming the rule, the projection and the
 /// factor, and what is allowed instead.
 enum RuleValidation {
-    static func terms(of rule: PlasticityRule, on network: Network, intrinsic: Bool) throws -> [LocalTerm?] {
+    /// Per projection (into population ℓ, from ℓ − 1 or the input), the term that applies.
+    static func terms(of rule: PlasticityRule, on populations: [Population], intrinsic: Bool) throws -> [LocalTerm?] {
         func refuse(_ why: String) -> NetworkError { .unsupported("rule '\(rule.name)': \(why)") }
         let sigma = rule.sigma
         if rule.probe != .none, !(sigma > 0 && sigma.isFinite) {
@@ -11,7 +12,7 @@ enum RuleValidation {
         guard rule.learningRate > 0, rule.learningRate.isFinite else {
             throw refuse("the learning rate must be a positive number, got \(rule.learningRate)")
         }
-        guard network.populations.allSatisfy({ $0.leakSteps == nil }) else {
+        guard populations.allSatisfy({ $0.leakSteps == nil }) else {
             throw refuse("the step updates once per feedforward pass: populations must not leak")
         }
         guard rule.trace == .immediate else {
@@ -23,24 +24,24 @@ enum RuleValidation {
             throw refuse("an antithetic probe and the antithetic baseline go together (baseline: antithetic ⇔ probe antithetic)")
         }
         if case .intrinsic = rule.probe {
-            guard intrinsic, network.populations.contains(where: { ($0.noise?.sigma ?? 0) > 0 }) else {
+            guard intrinsic, populations.contains(where: { ($0.noise?.sigma ?? 0) > 0 }) else {
                 throw refuse("probe 'intrinsic' learns from the populations' own noise: give a population noise σ > 0")
             }
         }
-        if rule.modulator.gate == .misclassified, network.populations.last!.size < 2 {
+        if rule.modulator.gate == .misclassified, populations.last!.size < 2 {
             throw refuse("gate 'misclassified' needs an output of at least two classes")
         }
-        let last = network.depth - 1
-        let terms = network.populations.enumerated().map { l, population in
+        let last = populations.count - 1
+        let terms = populations.enumerated().map { l, population in
             rule.term(intoOutput: l == last, activation: population.activation)
         }
         guard terms.contains(where: { $0 != nil }) else { throw refuse("no local term applies to any projection") }
         for (l, term) in terms.enumerated() {
             guard let term else { continue }
-            let site = "projection \(l + 1) (into layer \(l + 1), \(network.populations[l].activation))"
+            let site = "projection \(l + 1) (into layer \(l + 1), \(populations[l].activation))"
             for product in term.products {
                 for factor in product.factors {
-                    try check(factor, site: site, layer: l, last: last, network: network, probe: rule.probe,
+                    try check(factor, site: site, layer: l, last: last, populations: populations, probe: rule.probe,
                               antithetic: antithetic, refuse: refuse)
                 }
             }
@@ -48,7 +49,7 @@ enum RuleValidation {
         return terms
     }
 
-    private static func check(_ factor: LocalTerm.Factor, site: String, layer l: Int, last: Int, network: Network,
+    private static func check(_ factor: LocalTerm.Factor, site: String, layer l: Int, last: Int, populations: [Population],
                               probe: Probe, antithetic: Bool, refuse: (String) -> NetworkError) throws {
         let name = LocalTerm.name(factor)
         switch factor {
@@ -65,7 +66,7 @@ enum RuleValidation {
                 default: throw refuse("\(site): '\(name)' needs noise at the neurons (probe: nodes or intrinsic)")
                 }
             case .derivative, .cleanDerivative:
-                if population >= 0, network.populations[population].activation == .softmax {
+                if population >= 0, populations[population].activation == .softmax {
                     throw refuse("\(site): '\(name)': softmax has no elementwise derivative")
                 }
             case .error:

@@ -25,7 +25,7 @@ extension PlasticityRule {
         let term = LocalTerm([.init(sigmaPower: 2, factors: [
             .pre(.init(.cleanRate)), .post(.init(.cleanDerivative)), .post(.init(.noise))])])
         return PlasticityRule(
-            name: "three-factor-np", probe: .nodes(sigma: sigma), local: [SelectedTerm(.all, term)],
+            name: "three-factor-np", probe: .nodes(sigma: sigma, site: .output), local: [SelectedTerm(.all, term)],
             modulator: Modulation(baseline: baseline), optimizer: .sgd(learningRate: learningRate), loss: loss)
     }
 }

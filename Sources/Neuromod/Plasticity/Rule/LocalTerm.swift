@@ -20,13 +20,14 @@
 /// | `pre_deriv`, `post_deriv` | i, j | g = φ′ at the probed pass (`_clean`: at the clean pass) |
 /// | `pre_noise`, `post_noise` | i, j | the noise the probe added at the neuron (σξ) |
 /// | `pre_diff`, `post_diff` | i, j | probed rate − clean rate |
+/// | `pre_drive`, `post_drive` | i, j | drive z (pre-activation) of the probed pass (`_clean`, `_diff` as for rates) |
 /// | `pre_fired`, `post_fired` | i, j | 1 if the probed rate is above 0, else 0 |
 /// | `post_error` | j | output − target (projections into the output population only) |
 /// | `eps` | ij | the synaptic probe's draw ε_ij (N(0, σ²) or ±σ) |
 /// | `sigma` | — | the probe's scale σ |
 ///
 /// The input layer is read as linear neurons without noise; a bias is a synapse from a unit whose
-/// rate is always 1 (its `deriv`, `noise` and `diff` are 0, `fired` is 1).
+/// rate and drive are always 1 (its `deriv`, `noise` and differences are 0, `fired` is 1).
 public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
     public var products: [Product]
 
@@ -82,12 +83,18 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         case cleanDerivative = "_deriv_clean"
         case noise = "_noise"
         case difference = "_diff"
+        /// The drive z = Σ_i w_ij x_i + b_j (pre-activation, including noise added there).
+        case drive = "_drive"
+        case cleanDrive = "_drive_clean"
+        case driveDifference = "_drive_diff"
         case fired = "_fired"
         /// output − target; postsynaptic side of projections into the output only.
         case error = "_error"
 
         /// Whether evaluating it needs a clean (probe-free) pass.
-        public var needsCleanPass: Bool { self == .cleanRate || self == .cleanDerivative || self == .difference }
+        public var needsCleanPass: Bool {
+            [.cleanRate, .cleanDerivative, .difference, .cleanDrive, .driveDifference].contains(self)
+        }
     }
 
     /// Every factor name the text form accepts.

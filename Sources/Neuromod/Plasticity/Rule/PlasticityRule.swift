@@ -60,6 +60,14 @@ public struct PlasticityRule: Sendable, Equatable {
         local.first { $0.selector.matches(intoOutput: intoOutput, activation: activation) }?.term
     }
 
+    /// Checks, before any network is built, that every part of the rule can run on a feedforward
+    /// network of `populations` (after the input), with the populations' intrinsic noise drawn or not.
+    /// - Throws: ``NetworkError/unsupported(_:)``: one line naming the projection, the factor and
+    ///   what is allowed.
+    public func validate(populations: [Population], intrinsicNoise: Bool) throws {
+        _ = try RuleValidation.terms(of: self, on: populations, intrinsic: intrinsicNoise)
+    }
+
     /// Every term the rule declares.
     public var terms: [LocalTerm] { local.map(\.term) }
 
@@ -98,8 +106,9 @@ public enum Probe: Sendable, Equatable {
     /// Every weight and bias perturbed per instance by ε (Gaussian N(0, σ²) or Rademacher ±σ),
     /// in one pass, or in an antithetic pair of passes (+ε, then −ε).
     case synapses(SynapticNoise.Distribution, sigma: Double, antithetic: Bool)
-    /// σξ, ξ ~ N(0, 1), added to every neuron's rate after its transfer function, after a clean pass.
-    case nodes(sigma: Double)
+    /// σξ, ξ ~ N(0, 1), added to every neuron after a clean pass: to its rate after the transfer
+    /// function (`output`, thesis Algorithm 3) or to its pre-activation (Dalm et al. 2023).
+    case nodes(sigma: Double, site: NoiseSite)
     /// The populations' own intrinsic noise: a clean pass without it, then the noisy pass with it
     /// (seed 004's NRL); σ is what the rule divides by.
     case intrinsic(sigma: Double)
@@ -108,14 +117,14 @@ public enum Probe: Sendable, Equatable {
         get {
             switch self {
             case .none: return 0
-            case .synapses(_, let s, _), .nodes(let s), .intrinsic(let s): return s
+            case .synapses(_, let s, _), .nodes(let s, _), .intrinsic(let s): return s
             }
         }
         set {
             switch self {
             case .none: break
             case .synapses(let d, _, let a): self = .synapses(d, sigma: newValue, antithetic: a)
-            case .nodes: self = .nodes(sigma: newValue)
+            case .nodes(_, let site): self = .nodes(sigma: newValue, site: site)
             case .intrinsic: self = .intrinsic(sigma: newValue)
             }
         }

@@ -1,0 +1,129 @@
+import Foundation
+import Neuromod
+import Testing
+@testable import NeuromodLab
+
+/// Rules declared in a spec from their parts: the same numbers as the preset they spell out, a bias
+/// the gradient check can see when they differ, and one-line errors naming the file and field.
+@Suite struct DeclaredRuleTests {
+    static let header = """
+    name: declared
+    seed: 3
+    runs: 1
+    output: out
+    task: {kind: sinusoid, low: -3.141592653589793, high: 3.141592653589793, samples: 64, noise: 0.1}
+    network:
+      input: 1
+      layers:
+        - {size: 8, activation: sigmoid}
+        - {size: 4, activation: sigmoid}
+        - {size: 1, activation: linear}
+    training: {batch_size: 16, epochs: 1}
+    methods:
+
+    """
+
+    func error(_ methods: String) -> String {
+        do {
+            _ = try ExperimentSpec.parse(Self.header + methods, file: "spec.yaml")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// `Models/rules/declared-node-perturbation.yaml` (2 runs, 3 epochs): the declared method's rows
+    /// are the preset's, apart from the method name.
+    @Test func declaredNodePerturbationGivesThePresetsRows() throws {
+        var spec = try RunnerTests.model("Models/rules/declared-node-perturbation.yaml")
+        spec.runs = 2
+        spec.training.epochs = 3
+        #expect(spec.methods.map(\.name) == ["3F-NP", "3F-NP declared"])
+        let result = try Runner(spec: spec).run()
+        let preset = result.steps.filter { $0.method == "3F-NP" }, declared = result.steps.filter { $0.method == "3F-NP declared" }
+        #expect(preset.count == 2 * 3 * 8)
+        #expect(preset.map { [$0.loss, $0.ruleLoss] } == declared.map { [$0.loss, $0.ruleLoss] })
+        let epochs = result.epochs.filter { $0.method == "3F-NP" }.map(\.trainLoss)
+        #expect(epochs == result.epochs.filter { $0.method == "3F-NP declared" }.map(\.trainLoss))
+        #expect(result.summaries.map(\.forwardPassEquivalents) == [1.6, 1.6])
+        #expect(result.summaries.map(\.rule) == ["three-factor-np", "node-perturbation-declared"])
+    }
+
+    /// Node perturbation whose eligibility reads the noisy instead of the clean pass (no preset has
+    /// it) runs, and its bias differs from the preset's by more than both 95 % intervals. σ = 0.3 so
+    /// that g(a + σξ) differs from g(a); K = 4 000 same-sample draws give intervals of ±0.016.
+    @Test func noisyEligibilityIsBiasedWhereThePresetIsNot() throws {
+        let spec = try ExperimentSpec.parse(Self.header + """
+              - {name: NP, rule: three-factor-np, learning_rate: 0.2, sigma: 0.3}
+              - name: NP noisy
+                rule:
+                  probe: {kind: nodes, sigma: 0.3}
+                  local: pre * post_deriv * post_noise / sigma^2
+                  optimizer: {kind: sgd, learning_rate: 0.2}
+            """, file: "spec.yaml")
+        let report = try GradientCheck.measure(spec: spec, options: .init(samples: [4000], sameSample: true), jobs: 2)
+        let preset = report.rows[0], noisy = report.rows[1]
+        #expect(noisy.rule == "declared")
+        #expect(preset.biasIntervalContainsZero, "preset: \(preset.relativeBias) ± \(preset.biasHalfWidth)")
+        #expect(!noisy.biasIntervalContainsZero, "noisy: \(noisy.relativeBias) ± \(noisy.biasHalfWidth)")
+        #expect(abs(noisy.relativeBias - preset.relativeBias) > noisy.biasHalfWidth + preset.biasHalfWidth)
+        #expect(noisy.layerCosine[0] < preset.layerCosine[0] - 0.5, "first layer: \(noisy.layerCosine) vs \(preset.layerCosine)")
+    }
+
+    @Test func everyRulePartIsParsed() throws {
+        let spec = try ExperimentSpec.parse(Self.header + """
+              - name: M
+                loss: mse
+                rule:
+                  name: mine
+                  probe: {kind: synapses, sigma: 0.05, distribution: rademacher, antithetic: true}
+                  local: {output: eps / sigma^2, sigmoid: 2 * eps / sigma^2}
+                  modulator: {baseline: antithetic, normalization: by-magnitude, gate: all}
+                  update: multiplicative
+                  optimizer: {kind: adam, learning_rate: 0.01, beta1: 0.8, epsilon: 1e-6}
+                  trace: {kernel: immediate}
+                  compute: 2.5
+            """, file: "spec.yaml")
+        guard case .local(let rule) = spec.methods[0].rule else { Issue.record("not a local rule"); return }
+        #expect(rule.name == "mine")
+        #expect(rule.probe == .synapses(.rademacher, sigma: 0.05, antithetic: true))
+        #expect(rule.local.map(\.selector) == [.output, .activation(.sigmoid)])
+        #expect(rule.local[1].term.products[0].coefficient == 2)
+        #expect(rule.modulator == Modulation(baseline: .antithetic, normalization: .byMagnitude, gate: .all))
+        #expect(rule.update == .multiplicative)
+        #expect(rule.optimizer == .adam(AdamSettings(rate: 0.01, beta1: 0.8, epsilon: 1e-6)))
+        #expect(rule.forwardPassEquivalents == 2.5)
+    }
+
+    @Test(arguments: [
+        ("""
+          - rule: {probe: {kind: nodes, sigma: 0.1}, local: pre * post_nosie, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule.local: local term 'pre * post_nosie': unknown factor 'post_nosie'; factors: "),
+        ("""
+          - rule: {probe: {kind: none}, local: eps, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule: rule 'declared': projection 1 (into layer 1, sigmoid): 'eps' needs a synaptic probe (probe: synapses)"),
+        ("""
+          - rule: {probe: {kind: nodes, sigma: 0.1}, local: {hidden: pre * post_error}, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule: rule 'declared': projection 1 (into layer 1, sigmoid): 'post_error' exists only on projections into the output"),
+        ("""
+          - {learning_rate: 0.1, rule: {probe: {kind: none}, local: pre, optimizer: {kind: sgd, learning_rate: 0.1}}}
+        """, "spec.yaml:14: methods[0].learning_rate: a declared rule takes 'learning_rate' inside 'rule'"),
+        ("""
+          - rule: {probe: {kind: nodes}, local: pre, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule.probe: required field 'sigma' is missing for a nodes probe"),
+        ("""
+          - rule: {probe: {kind: none}, local: {middle: pre}, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule.local.middle: unknown field"),
+        ("""
+          - rule: {probe: {kind: none}, local: pre, optimizer: {kind: sdg, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule.optimizer.kind: unknown value 'sdg' (did you mean 'sgd'?); expected one of: sgd, sign-sgd, adam"),
+        ("""
+          - rule: {probe: {kind: none}, local: pre, modulator: {baseline: none, baseline_rate: 0.1}, optimizer: {kind: sgd, learning_rate: 0.1}}
+        """, "spec.yaml:14: methods[0].rule.modulator.baseline_rate: 'baseline_rate' needs baseline: running-average"),
+    ])
+    func badDeclarationsNameTheFileAndField(methods: String, message: String) {
+        let got = error(methods)
+        #expect(got.hasPrefix(message), "\(got)")
+        #expect(!got.contains("\n"))
+    }
+}

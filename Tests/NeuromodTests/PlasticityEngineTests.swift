@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+@testable import Neuromod
+
+/// The engine runs a declared rule's parts as declared: terms, modulator, gate, optimizer, update
+/// form, device write path; and refuses, in one line, what a projection cannot see.
+@Suite struct PlasticityEngineTests {
+    typealias Fixture = ThreeFactorPresetTests
+    static let x = Matrix(Fixture.x), t = Matrix(Fixture.t.map { [$0] })
+
+    static func engine(_ rule: PlasticityRule, network: Network? = nil) throws -> PlasticityEngine {
+        try PlasticityEngine(rule: rule, network: network ?? Fixture.network(),
+                             probeStreams: InstanceStreams(.mt19937, seed: 99, base: 0, count: 4))
+    }
+
+    /// Node perturbation written as text gives the preset's update bit for bit.
+    @Test func declaredNodePerturbationIsThePresetBitForBit() throws {
+        let preset = try Self.engine(.nodePerturbation(learningRate: 0.7, sigma: 0.2))
+        var declared = PlasticityRule.nodePerturbation(learningRate: 0.7, sigma: 0.2)
+        declared.local = [SelectedTerm(.all, try LocalTerm(parsing: "pre_clean * post_deriv_clean * post_noise / sigma^2"))]
+        declared.name = "declared"
+        let engine = try Self.engine(declared)
+        for _ in 0..<3 {
+            try preset.step(input: Self.x, target: Self.t)
+            try engine.step(input: Self.x, target: Self.t)
+            #expect(engine.updates == preset.updates)
+            #expect(engine.network.parameters == preset.network.parameters)
+        }
+    }
+
+    /// A Hebbian rule without a probe, M = R = −L (no baseline): ΔW_ji = η/B Σ_n M⁽ⁿ⁾ x_i y_j,
+    /// written out by hand on a 2 → 1 linear network.
+    static func hebbian(_ optimizer: Optimizer, update: UpdateForm = .additive) throws -> (before: LayerParameters, after: LayerParameters, u: [Double]) {
+        let network = try Network(inputSize: 2, populations: [Population(size: 1, activation: .linear)],
+                                  parameters: [LayerParameters(weights: Matrix([[0.4, -0.3]]), bias: [0.2])])
+        let rule = PlasticityRule(name: "hebb", probe: .none, local: [SelectedTerm(.all, try LocalTerm(parsing: "pre * post"))],
+                                  modulator: Modulation(baseline: .none), update: update, optimizer: optimizer)
+        let engine = try Self.engine(rule, network: network)
+        let x = [[1.0, 2.0], [-0.5, 0.5]], t = [0.3, -0.2]
+        var u = [0.0, 0.0, 0.0]
+        for n in 0..<2 {
+            let y = 0.4 * x[n][0] - 0.3 * x[n][1] + 0.2
+            let m = -(y - t[n]) * (y - t[n])
+            u[0] += m * x[n][0] * y / 2
+            u[1] += m * x[n][1] * y / 2
+            u[2] += m * y / 2
+        }
+        let before = network.parameters[0]
+        try engine.step(input: Matrix(x), target: Matrix(t.map { [$0] }))
+        return (before, network.parameters[0], u)
+    }
+
+    @Test func sgdAddsEtaTimesTheThreeFactorSum() throws {
+        let (before, after, u) = try Self.hebbian(.sgd(learningRate: 0.5))
+        let w = after.weights.storage + after.bias, w0 = before.weights.storage + before.bias
+        for k in 0..<3 { #expect(abs(w[k] - (w0[k] + 0.5 * u[k])) < 1e-15) }
+    }
+
+    @Test func signSGDStepsByTheRateInTheSumsDirection() throws {
+        let (before, after, u) = try Self.hebbian(.signSGD(rate: 0.01))
+        let w = after.weights.storage + after.bias, w0 = before.weights.storage + before.bias
+        for k in 0..<3 { #expect(abs(w[k] - (w0[k] + 0.01 * (u[k] > 0 ? 1 : -1))) < 1e-15) }
+    }
+
+    /// Adam's first bias-corrected step is −rate·g/(|g| + ε) with g = −U.
+    @Test func adamsFirstStepIsTheRateAlongTheSum() throws {
+        let (before, after, u) = try Self.hebbian(.adam(AdamSettings(rate: 0.01)))
+        let w = after.weights.storage + after.bias, w0 = before.weights.storage + before.bias
+        for k in 0..<3 { #expect(abs(w[k] - (w0[k] + 0.01 * u[k] / (abs(u[k]) + 1e-8))) < 1e-12) }
+    }
+
+    @Test func multiplicativeUpdateScalesEachWeightByOnePlusItsChange() throws {
+        let (before, after, u) = try Self.hebbian(.sgd(learningRate: 0.5), update: .multiplicative)
+        let w = after.weights.storage + after.bias, w0 = before.weights.storage + before.bias
+        for k in 0..<3 { #expect(abs(w[k] - w0[k] * (1 + 0.5 * u[k])) < 1e-15) }
+    }
+
+    /// Gate `misclassified`: instances whose largest output is the target's class broadcast M = 0.
+    @Test func misclassifiedGateSilencesCorrectInstances() throws {
+        let network = try Network(inputSize: 2, populations: [Population(size: 2, activation: .linear)],
+                                  parameters: [LayerParameters(weights: Matrix([[1, 0], [0, 1]]), bias: [0, 0])])
+        let rule = PlasticityRule(name: "gated", probe: .none, local: [SelectedTerm(.all, try LocalTerm(parsing: "pre * post_error"))],
+                                  modulator: Modulation(baseline: .none, gate: .misclassified), optimizer: .sgd(learningRate: 1))
+        let engine = try Self.engine(rule, network: network)
+        // Instance 0 is right (output 0 largest, class 0), instance 1 wrong (output 0 largest, class 1).
+        try engine.computeUpdate(input: Matrix([[2, 1], [3, 1]]), target: Matrix([[1, 0], [0, 1]]))
+        #expect(engine.modulation[0] == 0)
+        let l1 = engine.instanceLosses[1]
+        #expect(engine.modulation[1] == -l1)
+        // ΔW_ji = (1/2) M⁽¹⁾ x_i (y_j − t_j) for instance 1 only: y = (3, 1), t = (0, 1).
+        #expect(engine.updates[0].weights == Matrix([[-l1 * 3 * 3 / 2, -l1 * 1 * 3 / 2], [0, 0]]))
+    }
+
+    /// Every change goes through the device's write path, once per projection and step.
+    @Test func changesGoThroughTheDeviceWritePath() throws {
+        final class HalvingDevice: SynapseDevice {
+            var writes: [Int] = []
+            func prepareRead(_ network: Network) {}
+            func write(_ change: LayerParameters, projection: Int, into parameters: inout LayerParameters) {
+                writes.append(projection)
+                parameters.add(change, scaledBy: 0.5)
+            }
+        }
+        let engine = try Self.engine(.weightPerturbation(learningRate: 0.5, sigma: 0.1))
+        let device = HalvingDevice()
+        engine.device = device
+        var seen: [[Double]] = []
+        engine.monitors.append { seen.append($0.losses) }
+        let before = engine.network.parameters
+        try engine.step(input: Self.x, target: Self.t)
+        #expect(device.writes == [0, 1])
+        var expected = before
+        for l in 0..<2 { expected[l].add(engine.updates[l], scaledBy: 0.5) }
+        #expect(engine.network.parameters == expected)
+        #expect(seen == [engine.instanceLosses])
+    }
+
+    @Test(arguments: [
+        (PlasticityRule(name: "r", probe: .nodes(sigma: 0.1, site: .output), local: [SelectedTerm(.all, LocalTerm([.init(factors: [.synapticNoise])]))],
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': projection 1 (into layer 1, sigmoid): 'eps' needs a synaptic probe (probe: synapses)"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, LocalTerm([.init(factors: [.post(.init(.noise))])]))],
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': projection 1 (into layer 1, sigmoid): 'post_noise' needs noise at the neurons (probe: nodes or intrinsic)"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, LocalTerm([.init(factors: [.post(.init(.error))])]))],
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': projection 1 (into layer 1, sigmoid): 'post_error' exists only on projections into the output"),
+        (PlasticityRule.weightPerturbation(learningRate: 0.1, sigma: 0), "rule 'weight-perturbation': the probe's sigma must be a positive number, got 0.0"),
+        (PlasticityRule(name: "r", probe: .synapses(.gaussian, sigma: 0.1, antithetic: true),
+                        local: [SelectedTerm(.all, LocalTerm([.init(factors: [.synapticNoise])]))], optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': an antithetic probe and the antithetic baseline go together (baseline: antithetic ⇔ probe antithetic)"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.output, LocalTerm([.init(factors: [.pre(.init(.rate))])]))],
+                        trace: .exponential(tau: 1), optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': trace exponential(tau: 1.0): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.activation(.tanh), LocalTerm([.init(factors: [.pre(.init(.rate))])]))],
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': no local term applies to any projection"),
+    ])
+    func partsAProjectionCannotSeeAreRefused(rule: PlasticityRule, message: String) throws {
+        #expect(throws: NetworkError.unsupported(message)) { try Self.engine(rule) }
+    }
+
+    @Test func softmaxHasNoDerivativeToRead() throws {
+        let softmax = try Network(inputSize: 2, populations: [Population(size: 2, activation: .softmax)],
+                                  initializer: .uniform, rng: RandomGenerator(seed: 1))
+        #expect(throws: NetworkError.unsupported(
+            "rule 'three-factor-np': projection 1 (into layer 1, softmax): 'post_deriv_clean': softmax has no elementwise derivative")) {
+            try Self.engine(.nodePerturbation(learningRate: 0.1, sigma: 0.1), network: softmax)
+        }
+    }
+}
