@@ -41,6 +41,8 @@ public enum RulePresets {
             .antitheticSPSA(learningRate: $0.learningRate, step: $0.sigma, loss: $0.loss) },
         Entry(name: "evolution-strategies", variants: [], choosesBaseline: true) {
             .evolutionStrategies(learningRate: $0.learningRate, sigma: $0.sigma, baseline: $0.baseline, loss: $0.loss) },
+        Entry(name: "activity-difference-np", variants: [], choosesBaseline: true) {
+            .activityDifferenceNodePerturbation(learningRate: $0.learningRate, sigma: $0.sigma, baseline: $0.baseline, loss: $0.loss) },
     ]
 
     /// The preset called `name`, if any.
