@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: [
         ("post_nosie", "unknown factor 'post_nosie'"),
-        ("eps / post", "only numbers and sigma may divide; 'post' cannot"),
+        ("eps / post", "only numbers, sigma and instance factors may divide; 'post' cannot"),
         ("", "the term is empty"),
         ("eps * ", "a factor is missing at the end"),
         ("eps / 0", "division by zero"),

@@ -2,6 +2,21 @@ import Foundation
 import Testing
 @testable import Neuromod
 
+/// The seed-004 presets (NRL, REINFORCE) on one environment instance of the engine, through a
+/// small adapter with one observation at a time.
+final class PolicyLearner {
+    let engine: PlasticityEngine
+    init(_ engine: PlasticityEngine) { self.engine = engine }
+    func act(_ observation: [Double]) -> Int { engine.act(Matrix([observation]))[0] }
+    var probabilities: [Double] { engine.policy.storage }
+    func reinforce(reward: Double) { engine.reinforce(instance: 0, reward: reward) }
+    func advance() { engine.advance() }
+    func endEpisode() { engine.endEpisode(instance: 0) }
+    func trace(layer: Int) -> [Double] { engine.episodic!.traces[0][layer][0].withValues(instance: 0) { Array($0) } }
+}
+
+enum PolicyRule { case nrl, rmhl, reinforce }
+
 @Suite struct PolicyLearnerTests {
     /// A 3-4-2 policy (leaky-ReLU 0.1, softmax) with fixed weights; `sigma` > 0 adds pre-activation noise.
     func policy(sigma: Double) throws -> Network {
@@ -17,15 +32,17 @@ import Testing
 
     func learner(_ network: Network, rule: PolicyRule, eta: Double = 0.1, trace: TraceKernel = .episodeSum,
                  dt: Double = 0.02, dopamine: DopamineKinetics = DopamineKinetics(), seed: UInt64 = 3) throws -> PolicyLearner {
-        try PolicyLearner(
-            network: network, rule: rule, learningRate: eta, trace: trace, dt: dt,
-            modulator: Neuromodulator(baseline: .runningAverage(rate: 0.66), normalization: .byMagnitude),
-            dopamine: DopamineSignal(kinetics: dopamine, dt: dt),
-            noise: InstanceStreams(.taus2, seed: seed, base: 100, count: 1),
-            policy: RandomGenerator(.taus2, seed: seed, stream: 200))
+        let rules: [PolicyRule: PlasticityRule] = [
+            .nrl: .noiseBasedRewardModulated(learningRate: eta, sigma: 0.05, trace: trace, dopamine: dopamine),
+            .rmhl: .rewardModulatedHebbian(learningRate: eta, sigma: 0.05, trace: trace, dopamine: dopamine),
+            .reinforce: .reinforceBackprop(learningRate: eta, trace: trace, dopamine: dopamine)]
+        return PolicyLearner(try PlasticityEngine(
+            rule: rules[rule]!, network: network, probeStreams: InstanceStreams(.taus2, seed: seed, base: 300, count: 1),
+            intrinsicStreams: InstanceStreams(.taus2, seed: seed, base: 100, count: 1),
+            environments: EnvironmentBatch(instances: 1, dt: dt, policyStreams: InstanceStreams(.taus2, seed: seed, base: 200, count: 1))))
     }
 
-    func traceValues(_ l: PolicyLearner, layer: Int) -> [Double] { l.traces[layer].withValues(instance: 0) { Array($0) } }
+    func traceValues(_ l: PolicyLearner, layer: Int) -> [Double] { l.trace(layer: layer) }
 
     /// NRL's eligibility after one step, recomputed by hand from the noise the network drew:
     /// dp = log π_noisy(a) − log π_clean(a), e_ℓ = dp · ξ_ℓ / ‖ξ‖² ⊗ x_{ℓ−1} (noisy presynaptic rates).
@@ -155,5 +172,35 @@ import Testing
         let linearOut = try Network(inputSize: 2, populations: [Population(size: 2, activation: .linear)],
                                     initializer: .xavierNormal, rng: RandomGenerator(.taus2, seed: 1))
         #expect(throws: NetworkError.self) { try learner(linearOut, rule: .reinforce) }
+    }
+}
+
+/// Each instance of an environment batch keeps its own trace and receives its own dopamine.
+@Suite struct EnvironmentBatchEngineTests {
+    @Test func instancesKeepTheirOwnTracesAndDopamine() throws {
+        let network = try PolicyLearnerTests().policy(sigma: 0.05)
+        var rule = PlasticityRule.rewardModulatedHebbian(learningRate: 0.3, sigma: 0.05)
+        rule.modulator = Modulation(baseline: .none)
+        let engine = try PlasticityEngine(
+            rule: rule, network: network, probeStreams: InstanceStreams(.taus2, seed: 1, base: 300, count: 2),
+            intrinsicStreams: InstanceStreams(.taus2, seed: 1, base: 100, count: 2),
+            environments: EnvironmentBatch(instances: 2, dt: 0.02, policyStreams: InstanceStreams(.taus2, seed: 1, base: 200, count: 2)))
+        let x = [[0.4, -1.2, 0.7], [-0.3, 0.5, 0.9]]
+        let before = network.parameters
+        _ = engine.act(Matrix(x))
+        let xi = network.noise, hidden = network.rates[0]
+        for n in 0..<2 {
+            let e = engine.episodic!.traces[n][0][0].withValues(instance: 0) { Array($0) }
+            for j in 0..<4 { for i in 0..<3 { #expect(e[j * 3 + i] == xi[0][n, j] * x[n][i]) } }
+            let e2 = engine.episodic!.traces[n][1][0].withValues(instance: 0) { Array($0) }
+            for k in 0..<2 { for j in 0..<4 { #expect(e2[k * 4 + j] == xi[1][n, k] * hidden[n, j]) } }
+        }
+        engine.reinforce(instance: 1, reward: 2)  // no baseline, no normalization: M = 2 for instance 1 only
+        engine.advance()
+        let e1 = engine.episodic!.traces[1][0][0].withValues(instance: 0) { Array($0) }
+        for k in 0..<12 {
+            #expect(abs(network.parameters[0].weights.storage[k] - (before[0].weights.storage[k] + 0.3 * 2 * e1[k])) < 1e-15)
+        }
+        #expect(network.parameters[0].bias == before[0].bias)
     }
 }

@@ -33,7 +33,7 @@ extension PlasticityEngine {
     /// - anything else (ε with pre or post factors): one fused pass over the stored draws.
     func accumulate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
         let noiseCount = product.factors.filter { $0 == .synapticNoise }.count
-        if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty {
+        if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty && product.instance.isEmpty {
             let synaptic = synaptic!
             gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
             gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].bias)
@@ -47,7 +47,7 @@ extension PlasticityEngine {
     /// ΔW += α (M ⊙ Π post)ᵀ (Π pre); Δb += α·b₀ Σ_n (M ⊙ Π post).
     private func outerProductUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
         var d = takeScratch(l, rows: input.rows)
-        modulatedPost(product.post, layer: l, input: input, into: &d)
+        modulatedPost(product, layer: l, input: input, into: &d)
         let pre = factorProduct(product.pre, population: l - 1, input: input)
         Matrix.gemm(d, pre, transA: .transposed, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights)
         if first { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
@@ -71,7 +71,7 @@ extension PlasticityEngine {
                              noiseCount: Int) {
         let synaptic = synaptic!
         var c = takeScratch(l, rows: input.rows)
-        modulatedPost(product.post, layer: l, input: input, alpha: alpha, into: &c)
+        modulatedPost(product, layer: l, input: input, alpha: alpha, into: &c)
         defer { postScratch[l] = c }
         let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: l - 1, input: input)
         let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
@@ -118,13 +118,15 @@ extension PlasticityEngine {
     }
 
     /// `[B × post]`: (α·)M⁽ⁿ⁾ times the post factors, multiplied left to right.
-    private func modulatedPost(_ factors: [LocalTerm.NeuronFactor], layer l: Int, input: Matrix, alpha: Double? = nil,
+    private func modulatedPost(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double? = nil,
                                into d: inout Matrix) {
         let width = network.populations[l].size, batch = input.rows
-        let values = factors.map { signal($0, population: l, input: input) }
+        let values = product.post.map { signal($0, population: l, input: input) }
+        let scales = instanceScales(of: product, batch: batch)
         d.storage.withUnsafeMutableBufferPointer { out in
             for n in 0..<batch {
-                let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                var m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                if let scales { m *= scales[n] }
                 for k in (n * width)..<((n + 1) * width) { out[k] = m }
             }
             for v in values { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
@@ -177,6 +179,42 @@ extension PlasticityEngine {
             for k in 0..<count { m.storage[k] = a.storage[k] > 0 ? 1 : 0 }
         case .error:
             for k in 0..<count { m.storage[k] = network.output.storage[k] - currentTarget.storage[k] }
+        case .logProbabilityGradient:
+            // ∂ log π(a)/∂z = −∂CE/∂z; backprop scales a batch's gradient by 1/B.
+            guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
+            let instances = Double(m.rows), g = episodic!.backprop.preActivationGradients[p]
+            for k in 0..<count { m.storage[k] = instances == 1 ? -g.storage[k] : -g.storage[k] * instances }
+        }
+    }
+
+    /// Per instance, the product of its instance factors (divisors divide; a zero divisor gives 0,
+    /// as seed 004's code does for ‖ξ‖² = 0); nil when the product has none.
+    func instanceScales(of product: LocalTerm.Product, batch: Int) -> [Double]? {
+        let factors = product.instance
+        guard !factors.isEmpty else { return nil }
+        return (0..<batch).map { n in
+            var numerator = 1.0, denominator = 1.0
+            for (signal, divides) in factors {
+                let v = instanceValue(signal, instance: n)
+                if divides { denominator *= v } else { numerator *= v }
+            }
+            return denominator == 0 ? 0 : numerator / denominator
+        }
+    }
+
+    /// ‖ξ‖² of instance n (layer by layer, neuron by neuron), or its dlogp.
+    func instanceValue(_ signal: LocalTerm.InstanceSignal, instance n: Int) -> Double {
+        switch signal {
+        case .logProbabilityDifference: return episodic?.logProbabilityDifference[n] ?? 0
+        case .noiseSquaredNorm:
+            var norm = 0.0
+            for l in 0..<network.depth {
+                let noise: Matrix
+                if case .nodes = rule.probe { noise = network.probeNoise[l] } else { noise = network.noise[l] }
+                let width = noise.cols
+                for k in (n * width)..<((n + 1) * width) { let v = noise.storage[k]; norm += v * v }
+            }
+            return norm
         }
     }
 
@@ -184,7 +222,7 @@ extension PlasticityEngine {
     static func alwaysOnValue(_ f: LocalTerm.NeuronFactor) -> Double {
         switch f.signal {
         case .rate, .cleanRate, .fired, .drive, .cleanDrive: return 1
-        case .derivative, .cleanDerivative, .noise, .difference, .driveDifference, .error: return 0
+        case .derivative, .cleanDerivative, .noise, .difference, .driveDifference, .error, .logProbabilityGradient: return 0
         }
     }
 

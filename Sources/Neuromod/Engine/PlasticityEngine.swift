@@ -47,6 +47,8 @@ public final class PlasticityEngine {
     /// The target of the step being computed (for `post_error`).
     var currentTarget = Matrix(rows: 0, cols: 0)
     var optimizerState: OptimizerState
+    /// Per-instance traces, dopamine and policies when the engine drives environments.
+    var episodic: EpisodicState?
 
     /// What one step computed, for monitors.
     public struct StepRecord {
@@ -58,9 +60,14 @@ public final class PlasticityEngine {
     /// Binds `rule` to `network`.
     /// - Throws: ``NetworkError/unsupported(_:)`` in one line when a part of the rule cannot run on
     ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …).
+    ///
+    /// With `environments` the engine drives a batch of environment instances (``act(_:)``,
+    /// ``reinforce(instance:reward:)``, ``advance()``, ``endEpisode(instance:)``) instead of
+    /// minibatches (``step(input:target:)``).
     public init(rule: PlasticityRule, network: Network, probeStreams: InstanceStreams,
-                intrinsicStreams: InstanceStreams? = nil) throws {
-        terms = try RuleValidation.terms(of: rule, on: network.populations, intrinsic: intrinsicStreams != nil)
+                intrinsicStreams: InstanceStreams? = nil, environments: EnvironmentBatch? = nil) throws {
+        terms = try RuleValidation.terms(of: rule, on: network.populations, intrinsic: intrinsicStreams != nil,
+                                         environment: environments != nil)
         self.rule = rule
         self.network = network
         self.probeStreams = probeStreams
@@ -74,6 +81,11 @@ public final class PlasticityEngine {
             synaptic = nil
         }
         optimizerState = OptimizerState(shapes: updates)
+        if let environments {
+            try probeStreams.ensure(count: environments.instances)
+            try intrinsicStreams?.ensure(count: environments.instances)
+            episodic = try EpisodicState(batch: environments, rule: rule, terms: terms, network: network)
+        }
     }
 
     /// Computes the update for one minibatch and applies it; returns the mean loss of the probed pass.
@@ -105,16 +117,23 @@ public final class PlasticityEngine {
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
             for (p, product) in term.products.enumerated() {
-                let alpha = (eta * scale * product.coefficient) / sigmaPower(product.sigmaPower)
-                accumulate(product, layer: l, input: input, alpha: alpha, first: p == 0)
+                accumulate(product, layer: l, input: input, alpha: constant(product, layer: l, gain: eta * scale), first: p == 0)
             }
             network.connectivity[l].apply(to: &updates[l].weights)
         }
         return instanceLosses.reduce(0, +) * scale
     }
 
+    /// A product's constant part times `gain`: ((gain · c) · n_post) / σ^k, in the order the rules'
+    /// earlier engines multiplied (η first, then the batch's 1/B or the dopamine, then constants).
+    func constant(_ product: LocalTerm.Product, layer l: Int, gain: Double) -> Double {
+        var value = gain * product.coefficient
+        if product.scalesWithPostCount { value *= Double(network.populations[l].size) }
+        return value / sigmaPower(product.sigmaPower)
+    }
+
     /// σ^k (k may be negative: σ multiplies), computed as the rules' earlier engines did (σ·σ).
-    private func sigmaPower(_ k: Int) -> Double {
+    func sigmaPower(_ k: Int) -> Double {
         let sigma = rule.sigma
         var value = 1.0
         for _ in 0..<abs(k) { value = value == 1 ? sigma : value * sigma }
@@ -181,7 +200,7 @@ public final class PlasticityEngine {
     }
 
     /// Copies the clean pass's rates and pre-activations (the probed pass overwrites the network's).
-    private func keepCleanPass() {
+    func keepCleanPass() {
         if cleanRates.count != network.depth || cleanRates.first?.rows != network.rates.first?.rows {
             cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }
             cleanPre = cleanRates

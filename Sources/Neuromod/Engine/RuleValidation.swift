@@ -3,7 +3,8 @@
 /// factor, and what is allowed instead.
 enum RuleValidation {
     /// Per projection (into population ℓ, from ℓ − 1 or the input), the term that applies.
-    static func terms(of rule: PlasticityRule, on populations: [Population], intrinsic: Bool) throws -> [LocalTerm?] {
+    static func terms(of rule: PlasticityRule, on populations: [Population], intrinsic: Bool,
+                      environment: Bool = false) throws -> [LocalTerm?] {
         func refuse(_ why: String) -> NetworkError { .unsupported("rule '\(rule.name)': \(why)") }
         let sigma = rule.sigma
         if rule.probe != .none, !(sigma > 0 && sigma.isFinite) {
@@ -15,11 +16,24 @@ enum RuleValidation {
         guard populations.allSatisfy({ $0.leakSteps == nil }) else {
             throw refuse("the step updates once per feedforward pass: populations must not leak")
         }
-        guard rule.trace == .immediate else {
-            throw refuse("trace \(rule.trace): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments")
-        }
         var antithetic = false
         if case .synapses(_, _, let a) = rule.probe { antithetic = a }
+        if environment {
+            guard populations.last!.activation == .softmax else { throw refuse("a policy on an environment needs a softmax output layer") }
+            if antithetic { throw refuse("an antithetic pair needs two passes of one sample; environments step once") }
+            if rule.modulator.gate != .all { throw refuse("gate '\(rule.modulator.gate.rawValue)' needs targets; environments give rewards") }
+            if rule.modulator.baseline == .batchMean { throw refuse("baseline batch-mean needs a batch of rewards at once; on environments use running-average or none") }
+            if case .adam = rule.optimizer { throw refuse("optimizer adam: on environments weights change as dopamine arrives (sgd)") }
+            if case .signSGD = rule.optimizer { throw refuse("optimizer sign-sgd: on environments weights change as dopamine arrives (sgd)") }
+            if rule.update != .additive { throw refuse("update '\(rule.update.rawValue)': on environments weights change additively as dopamine arrives") }
+        } else {
+            guard rule.trace == .immediate else {
+                throw refuse("trace \(rule.trace): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments")
+            }
+            guard rule.modulator.dopamine == DopamineKinetics() else {
+                throw refuse("dopamine delay and decay apply on environments; minibatch steps deliver the modulator at once")
+            }
+        }
         if antithetic != (rule.modulator.baseline == .antithetic) {
             throw refuse("an antithetic probe and the antithetic baseline go together (baseline: antithetic ⇔ probe antithetic)")
         }
@@ -42,7 +56,7 @@ enum RuleValidation {
             for product in term.products {
                 for factor in product.factors {
                     try check(factor, site: site, layer: l, last: last, populations: populations, probe: rule.probe,
-                              antithetic: antithetic, refuse: refuse)
+                              antithetic: antithetic, environment: environment, refuse: refuse)
                 }
             }
         }
@@ -50,9 +64,15 @@ enum RuleValidation {
     }
 
     private static func check(_ factor: LocalTerm.Factor, site: String, layer l: Int, last: Int, populations: [Population],
-                              probe: Probe, antithetic: Bool, refuse: (String) -> NetworkError) throws {
+                              probe: Probe, antithetic: Bool, environment: Bool, refuse: (String) -> NetworkError) throws {
         let name = LocalTerm.name(factor)
+        let noiseAtNeurons: Bool = { switch probe { case .nodes, .intrinsic: return true; default: return false } }()
         switch factor {
+        case .postCount: break
+        case .instance(.logProbabilityDifference, _):
+            guard environment, probe != .none else { throw refuse("\(site): 'dlogp' compares the probed and clean policies of an environment's action") }
+        case .instance(.noiseSquaredNorm, _):
+            guard noiseAtNeurons else { throw refuse("\(site): 'noise_sq' needs noise at the neurons (probe: nodes or intrinsic)") }
         case .synapticNoise:
             guard case .synapses = probe else { throw refuse("\(site): 'eps' needs a synaptic probe (probe: synapses)") }
         case .pre(let f), .post(let f):
@@ -69,8 +89,13 @@ enum RuleValidation {
                 if population >= 0, populations[population].activation == .softmax {
                     throw refuse("\(site): '\(name)': softmax has no elementwise derivative")
                 }
+            case .logProbabilityGradient:
+                guard environment, probe == .none else {
+                    throw refuse("\(site): '\(name)' is the gradient of an environment's policy (probe: none)")
+                }
             case .error:
                 guard isPost, l == last else { throw refuse("\(site): 'post_error' exists only on projections into the output") }
+                guard !environment else { throw refuse("\(site): 'post_error' needs targets; environments give rewards") }
             default: break
             }
         }

@@ -16,6 +16,10 @@ public final class Backprop {
     private var gradRates: [Matrix] = []
     private var gradPre: [Matrix] = []
 
+    /// ∂L/∂z per layer of the last ``computeGradients(network:input:target:streams:)``, `[B × neurons]`
+    /// (for a batch, the batch loss's: each instance's gradient divided by B).
+    public var preActivationGradients: [Matrix] { gradPre }
+
     public init(loss: Loss) { self.loss = loss }
 
     /// Runs a forward pass and the backward pass; returns the batch loss and fills ``gradients``.

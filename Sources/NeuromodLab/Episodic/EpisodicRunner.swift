@@ -153,52 +153,66 @@ public struct EpisodicRunner: Sendable {
         var steps: [Int]
     }
 
-    /// One run of one configuration.
+    /// One run of one configuration: `training.instances` environments step in lockstep through the
+    /// engine; an instance whose episode ends is reset and goes on until `episodes` have finished.
     func train(_ job: Job, run r: Int, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
-        let environment = try spec.environment.kind.make(parameters: job.environmentOptions)
+        let instances = spec.training.instances
+        let environments = try (0..<instances).map { _ in try spec.environment.kind.make(parameters: job.environmentOptions) }
         let method = job.method
         let noise = method.rule == .reinforce ? nil : IntrinsicNoise(site: .preActivation, sigma: method.sigma)
         let populations = spec.hidden.map { Population(size: $0, activation: spec.hiddenActivation, noise: noise) }
-            + [Population(size: environment.actionCount, activation: .softmax, noise: noise)]
+            + [Population(size: environments[0].actionCount, activation: .softmax, noise: noise)]
         let network = try Network(
-            inputSize: environment.observationSize, populations: populations, initializer: spec.initializer,
+            inputSize: environments[0].observationSize, populations: populations, initializer: spec.initializer,
             rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
-        let learner = try PolicyLearner(
-            network: network, rule: method.rule, learningRate: method.learningRate, trace: method.trace,
-            dt: environment.dt,
-            modulator: Neuromodulator(baseline: method.baseline, normalization: method.normalization),
-            dopamine: DopamineSignal(kinetics: method.dopamine, dt: environment.dt),
-            fanOutScaling: method.fanOutScaling,
-            noise: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: 1),
-            policy: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.actions(run: r)))
-        let resets = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.environment(run: r))
+        func streams(_ base: UInt64) throws -> InstanceStreams {
+            try InstanceStreams(spec.random, seed: spec.seed, base: base, count: instances)
+        }
+        let engine = try PlasticityEngine(
+            rule: method.plasticityRule, network: network, probeStreams: streams(StreamPlan.probe(run: r)),
+            intrinsicStreams: streams(StreamPlan.instanceNoise(run: r)),
+            environments: EnvironmentBatch(instances: instances, dt: environments[0].dt,
+                                           policyStreams: streams(StreamPlan.actions(run: r))))
+        let resets = try streams(StreamPlan.environment(run: r))
         var outcome = RunOutcome(returns: [], steps: [])
         outcome.returns.reserveCapacity(spec.training.episodes)
         outcome.steps.reserveCapacity(spec.training.episodes)
         let perStep = spec.training.reward == .step
         let reportEvery = max(1, spec.training.episodes / 10)
-        for episode in 1...spec.training.episodes {
-            var observation = environment.reset(rng: resets)
-            var total = 0.0, steps = 0
-            while true {
-                let action = learner.act(observation)
-                guard learner.probabilities.allSatisfy(\.isFinite) else {
-                    throw RunError.policyDiverged(method: method.name, run: r, episode: episode, step: steps + 1)
-                }
-                let step = environment.step(action)
-                total += step.reward
-                steps += 1
-                let done = step.terminated || step.truncated
-                if perStep { learner.reinforce(reward: step.reward) } else if done { learner.reinforce(reward: total) }
-                learner.advance()
-                if done { break }
-                observation = step.observation
-            }
-            learner.endEpisode()
-            outcome.returns.append(total)
-            outcome.steps.append(steps)
-            if episode % reportEvery == 0 || episode == spec.training.episodes { onProgress(episode, outcome.returns) }
+        var observations = Matrix(rows: instances, cols: network.inputSize)
+        func start(_ n: Int) {
+            let first = environments[n].reset(rng: resets[n])
+            for k in first.indices { observations[n, k] = first[k] }
         }
-        return outcome
+        for n in 0..<instances { start(n) }
+        var totals = Array(repeating: 0.0, count: instances), steps = Array(repeating: 0, count: instances)
+        var done = Array(repeating: false, count: instances)
+        while true {
+            let actions = engine.act(observations)
+            guard engine.policy.storage.allSatisfy(\.isFinite) else {
+                let n = (0..<instances).first { n in (0..<engine.policy.cols).contains { !engine.policy[n, $0].isFinite } }!
+                throw RunError.policyDiverged(method: method.name, run: r, episode: outcome.returns.count + 1, step: steps[n] + 1)
+            }
+            for n in 0..<instances {
+                let step = environments[n].step(actions[n])
+                totals[n] += step.reward
+                steps[n] += 1
+                done[n] = step.terminated || step.truncated
+                if perStep { engine.reinforce(instance: n, reward: step.reward) } else if done[n] { engine.reinforce(instance: n, reward: totals[n]) }
+                if !done[n] { for k in step.observation.indices { observations[n, k] = step.observation[k] } }
+            }
+            engine.advance()
+            for n in 0..<instances where done[n] {
+                engine.endEpisode(instance: n)
+                outcome.returns.append(totals[n])
+                outcome.steps.append(steps[n])
+                let episode = outcome.returns.count
+                if episode % reportEvery == 0 || episode == spec.training.episodes { onProgress(episode, outcome.returns) }
+                if episode == spec.training.episodes { return outcome }
+                totals[n] = 0
+                steps[n] = 0
+                start(n)
+            }
+        }
     }
 }

@@ -66,7 +66,7 @@ extension EpisodicSpec {
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> EpisodicTraining {
-        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes", "solved_at"])
+        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes", "solved_at", "instances"])
         guard let episodes = f["episodes"] else { throw node.error("required field 'episodes' is missing") }
         let count = try episodes.positiveInt()
         let score = try f["score_episodes"]?.positiveInt() ?? min(100, count)
@@ -75,7 +75,8 @@ extension EpisodicSpec {
             episodes: count,
             reward: try f["reward"].map { EpisodicTraining.RewardTiming(rawValue: try $0.choice(EpisodicTraining.RewardTiming.allCases.map(\.rawValue)))! } ?? .episode,
             scoreEpisodes: score,
-            solvedAt: try f["solved_at"]?.double())
+            solvedAt: try f["solved_at"]?.double(),
+            instances: try f["instances"]?.positiveInt() ?? 1)
     }
 
     private static func parseMethod(_ node: SpecNode, dt: Double) throws -> PolicyMethod {

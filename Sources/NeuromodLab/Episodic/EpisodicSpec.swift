@@ -47,6 +47,19 @@ public struct EpisodicTraining: Sendable {
     /// A run "solves" the task at the first episode where the mean return over the last
     /// `scoreEpisodes` episodes reaches this (e.g. 475 on CartPole-v1); nil: not tracked.
     public var solvedAt: Double?
+    /// Environment instances stepped side by side in one batch (each its own episode, noise and
+    /// policy stream); a run ends when `episodes` episodes have finished in all.
+    public var instances: Int = 1
+}
+
+/// The rules an episodic spec can name.
+public enum PolicyRule: String, Sendable, Equatable, CaseIterable {
+    /// Noise-based reward-modulated learning (seed 004), as in the authors' code.
+    case nrl
+    /// Reward-modulated Hebbian learning: noise times presynaptic activity on the acting network.
+    case rmhl
+    /// REINFORCE with backprop: the exact ∇ log π(a), the non-local baseline.
+    case reinforce
 }
 
 /// A learning method of an episodic spec.
@@ -61,6 +74,23 @@ public struct PolicyMethod: Sendable {
     public var baseline: Neuromodulator.Baseline
     public var normalization: Neuromodulator.Normalization
     public var dopamine: DopamineKinetics
+
+    /// The method as a rule the engine runs (its preset, with the method's settings).
+    public var plasticityRule: PlasticityRule {
+        var rate = 0.66
+        if case .runningAverage(let r) = baseline { rate = r }
+        switch rule {
+        case .nrl:
+            return .noiseBasedRewardModulated(learningRate: learningRate, sigma: sigma, trace: trace, baselineRate: rate,
+                                              normalization: normalization, dopamine: dopamine, fanOutScaling: fanOutScaling)
+        case .rmhl:
+            return .rewardModulatedHebbian(learningRate: learningRate, sigma: sigma, trace: trace, baselineRate: rate,
+                                           normalization: normalization, dopamine: dopamine)
+        case .reinforce:
+            return .reinforceBackprop(learningRate: learningRate, trace: trace, baselineRate: rate,
+                                      normalization: normalization, dopamine: dopamine)
+        }
+    }
 }
 
 /// Environment delay × trace kernel: every cell is trained for the spec's runs and scored.

@@ -90,7 +90,9 @@ private struct TermParser {
             p.sigmaPower += dividing ? power : -power
             return
         }
-        guard !dividing else { throw fail("only numbers and sigma may divide; '\(word)' cannot") }
+        if let signal = LocalTerm.InstanceSignal(rawValue: word) { p.factors.append(.instance(signal, divides: dividing)); return }
+        guard !dividing else { throw fail("only numbers, sigma and instance factors may divide; '\(word)' cannot") }
+        if word == "n_post" { p.factors.append(.postCount); return }
         if word == "abs" {
             skipSpaces()
             guard peek == "(" else { throw fail("abs needs parentheses: abs(post)") }

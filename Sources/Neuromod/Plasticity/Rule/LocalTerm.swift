@@ -10,7 +10,7 @@
 /// Text form (``init(parsing:)``; the inverse is ``description``):
 ///
 ///     term    := product (('+' | '-') product)*
-///     product := factor (('*' | '/') factor)*      (only numbers and sigma may divide)
+///     product := factor (('*' | '/') factor)*      (only numbers, sigma and instance factors may divide)
 ///     factor  := NUMBER | 'sigma' ['^' INT] | NAME | 'abs(' NAME ')'
 ///
 /// | name | side | value |
@@ -23,8 +23,12 @@
 /// | `pre_drive`, `post_drive` | i, j | drive z (pre-activation) of the probed pass (`_clean`, `_diff` as for rates) |
 /// | `pre_fired`, `post_fired` | i, j | 1 if the probed rate is above 0, else 0 |
 /// | `post_error` | j | output − target (projections into the output population only) |
+/// | `pre_logp_grad`, `post_logp_grad` | i, j | ∂ log π(a)/∂z by backprop — not local: the REINFORCE reference (environments, probe `none`) |
 /// | `eps` | ij | the synaptic probe's draw ε_ij (N(0, σ²) or ±σ) |
 /// | `sigma` | — | the probe's scale σ |
+/// | `n_post` | — | the postsynaptic population's size (seed 004's fan-out scaling) |
+/// | `dlogp` | instance | log π_probed(a) − log π_clean(a) of the action taken (environments) |
+/// | `noise_sq` | instance | ‖ξ‖², the probe's noise squared summed over every neuron (may divide) |
 ///
 /// The input layer is read as linear neurons without noise; a bias is a synapse from a unit whose
 /// rate and drive are always 1 (its `deriv`, `noise` and differences are 0, `fired` is 1).
@@ -54,6 +58,12 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         public var post: [NeuronFactor] { factors.compactMap { if case .post(let f) = $0 { return f } else { return nil } } }
         /// Whether the product holds the synaptic probe's draw.
         public var usesSynapticNoise: Bool { factors.contains(.synapticNoise) }
+        /// Per-instance factors, in order (divisors last, see ``Factor/instance(_:divides:)``).
+        public var instance: [(InstanceSignal, divides: Bool)] {
+            factors.compactMap { if case .instance(let s, let d) = $0 { return (s, d) } else { return nil } }
+        }
+        /// Whether the product is multiplied by the postsynaptic population's size (`n_post`).
+        public var scalesWithPostCount: Bool { factors.contains(.postCount) }
     }
 
     /// One factor of a product.
@@ -62,6 +72,19 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         case post(NeuronFactor)
         /// ε_ij, the synaptic probe's draw.
         case synapticNoise
+        /// A value shared by every synapse of one instance at one step, multiplied or divided.
+        case instance(InstanceSignal, divides: Bool)
+        /// n_post, the number of neurons of the postsynaptic population (a constant per projection).
+        case postCount
+    }
+
+    /// What every synapse of an instance sees alike at a step (not reward: that is the modulator's).
+    public enum InstanceSignal: String, Sendable, Equatable, CaseIterable {
+        /// log π_probed(a) − log π_clean(a): how much the probe made the action taken likelier
+        /// (seed 004's NRL); on environments with a softmax policy.
+        case logProbabilityDifference = "dlogp"
+        /// Σ over every neuron of the probe's noise squared, ‖ξ‖² (σ² × neurons on average).
+        case noiseSquaredNorm = "noise_sq"
     }
 
     /// A neuron's signal, optionally through |·|.
@@ -90,6 +113,9 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         case fired = "_fired"
         /// output − target; postsynaptic side of projections into the output only.
         case error = "_error"
+        /// ∂ log π(a)/∂z of the action taken, by backpropagation: **not local** — the REINFORCE
+        /// reference on environments (probe `none`).
+        case logProbabilityGradient = "_logp_grad"
 
         /// Whether evaluating it needs a clean (probe-free) pass.
         public var needsCleanPass: Bool {
@@ -103,7 +129,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         for side in ["pre", "post"] {
             for s in Signal.allCases where !(side == "pre" && s == .error) { names.append(side + s.rawValue) }
         }
-        return names + ["eps", "sigma"]
+        return names + ["eps", "sigma", "n_post"] + InstanceSignal.allCases.map(\.rawValue)
     }
 
     /// Whether any product reads a clean-pass signal.
@@ -120,8 +146,9 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
             var parts: [String] = []
             let magnitude = abs(p.coefficient)
             if magnitude != 1 || p.factors.isEmpty { parts.append(Self.format(magnitude)) }
-            parts += p.factors.map(Self.name)
+            parts += p.factors.filter { if case .instance(_, true) = $0 { return false } else { return true } }.map(Self.name)
             var product = parts.joined(separator: " * ")
+            for case .instance(let s, true) in p.factors { product += " / \(s.rawValue)" }
             if p.sigmaPower == 1 { product += " / sigma" } else if p.sigmaPower > 1 { product += " / sigma^\(p.sigmaPower)" }
             if p.sigmaPower < 0 { product += " * sigma^\(-p.sigmaPower)" }
             let negative = p.coefficient < 0
@@ -133,6 +160,8 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
     static func name(_ factor: Factor) -> String {
         switch factor {
         case .synapticNoise: return "eps"
+        case .postCount: return "n_post"
+        case .instance(let s, _): return s.rawValue
         case .pre(let f): return name("pre", f)
         case .post(let f): return name("post", f)
         }

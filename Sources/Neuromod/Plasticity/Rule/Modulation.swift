@@ -9,6 +9,7 @@
 /// | `baseline` | `none`, `batch-mean` (default), `running-average(rate)`, `antithetic` | R̄: 0, the batch's mean reward, an exponential average of past batch means, or — with an antithetic probe — the other pass of the pair: M = (R⁺ − R⁻)/2 |
 /// | `normalization` | `none` (default), `by-magnitude` | divide the RPE by \|R\| (seed 004's NRL) |
 /// | `gate` | `all` (default), `misclassified` | M = 0 for instances whose probed output's largest entry is the target's (seed 002: plasticity only on mistakes) |
+/// | `dopamine` | delay (s), decay (s) | on environments: the RPE arrives after the delay, as a pulse or a concentration decaying with τ (default: at once, a pulse) |
 ///
 /// Nothing about the synapses flows back into M: it is the same number for every synapse of an
 /// instance. ``Neuromodulator`` computes the RPE; delivery in time (delays, decaying dopamine) is
@@ -17,11 +18,16 @@ public struct Modulation: Sendable, Equatable {
     public var baseline: Baseline
     public var normalization: Neuromodulator.Normalization
     public var gate: Gate
+    /// When and how the RPE reaches the synapses on environments: after a delay, as a pulse or a
+    /// decaying concentration (``DopamineSignal``). Minibatch steps deliver at once.
+    public var dopamine: DopamineKinetics
 
-    public init(baseline: Baseline = .batchMean, normalization: Neuromodulator.Normalization = .none, gate: Gate = .all) {
+    public init(baseline: Baseline = .batchMean, normalization: Neuromodulator.Normalization = .none, gate: Gate = .all,
+                dopamine: DopamineKinetics = DopamineKinetics()) {
         self.baseline = baseline
         self.normalization = normalization
         self.gate = gate
+        self.dopamine = dopamine
     }
 
     public enum Baseline: Sendable, Equatable {

@@ -24,13 +24,18 @@ public struct PlasticityRule: Sendable, Equatable {
     public var update: UpdateForm
     public var optimizer: Optimizer
     public var loss: Loss
+    /// Which pass an environment's action is drawn from (environments only).
+    public var acting: ActingPass
+    /// Whether biases learn (seed 004's policies keep them at their initial value).
+    public var plasticBiases: Bool
     /// Forward-pass equivalents per instance and update (for loss-against-compute curves); nil:
     /// counted from the probe (``defaultForwardPassEquivalents``).
     public var compute: Double?
 
     public init(name: String, probe: Probe, local: [SelectedTerm], trace: TraceKernel = .immediate,
                 modulator: Modulation = Modulation(), update: UpdateForm = .additive, optimizer: Optimizer,
-                loss: Loss = .meanSquaredError, compute: Double? = nil) {
+                loss: Loss = .meanSquaredError, acting: ActingPass = .probed, plasticBiases: Bool = true,
+                compute: Double? = nil) {
         self.name = name
         self.probe = probe
         self.local = local
@@ -39,6 +44,8 @@ public struct PlasticityRule: Sendable, Equatable {
         self.update = update
         self.optimizer = optimizer
         self.loss = loss
+        self.acting = acting
+        self.plasticBiases = plasticBiases
         self.compute = compute
     }
 
@@ -61,11 +68,12 @@ public struct PlasticityRule: Sendable, Equatable {
     }
 
     /// Checks, before any network is built, that every part of the rule can run on a feedforward
-    /// network of `populations` (after the input), with the populations' intrinsic noise drawn or not.
+    /// network of `populations` (after the input), with the populations' intrinsic noise drawn or
+    /// not, on minibatches of a task or (`environment`) on environments.
     /// - Throws: ``NetworkError/unsupported(_:)``: one line naming the projection, the factor and
     ///   what is allowed.
-    public func validate(populations: [Population], intrinsicNoise: Bool) throws {
-        _ = try RuleValidation.terms(of: self, on: populations, intrinsic: intrinsicNoise)
+    public func validate(populations: [Population], intrinsicNoise: Bool, environment: Bool = false) throws {
+        _ = try RuleValidation.terms(of: self, on: populations, intrinsic: intrinsicNoise, environment: environment)
     }
 
     /// Every term the rule declares.
@@ -149,6 +157,14 @@ public enum TermSelector: Sendable, Equatable {
         case .activation(let a): return a == activation
         }
     }
+}
+
+/// The pass whose softmax output an environment's action is sampled from.
+public enum ActingPass: String, Sendable, Equatable, CaseIterable {
+    /// The pass without the probe (seed 004's NRL acts on the clean policy).
+    case clean
+    /// The probed pass (reward-modulated Hebbian learning acts with its noise).
+    case probed
 }
 
 /// How an update changes a weight.
