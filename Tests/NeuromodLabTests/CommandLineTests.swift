@@ -268,11 +268,10 @@ struct CommandLineTests {
     /// Readout and evolution studies run through `run` with `$DATA/` resolved by `--data-dir`;
     /// `--epochs` and `--generations` override their specs, `--methods` is checked, and options of
     /// other kinds are refused.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
     func readoutAndEvolutionStudiesRun() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let data = (SeedThreeStudyTests.digits as NSString).deletingLastPathComponent
+        let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
         let readout = try scratch.write("readout.yaml", """
             name: cli-readout
             seed: 1
