@@ -14,4 +14,14 @@ struct Neuromod: ParsableCommand {
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
         subcommands: [RunCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self])
+
+    /// Parses and runs the command; every error ends the process through ``ExitStatus``.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            ExitStatus.exit(reporting: error)
+        }
+    }
 }

@@ -61,26 +61,26 @@ struct RunCommand: ParsableCommand {
         try reportingErrors {
             if EvolutionSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
-                    throw CLIError(message: "--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
+                    throw CLIError.usage("--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
                 }
                 BLASThreads.set(blasThreads)
                 return try EvolutionRun.run(options: options, runs: runs, out: out, generations: generations, quiet: quiet)
             }
-            if generations != nil { throw CLIError(message: "--generations applies to evolution studies (specs with an 'evolution:' section)") }
+            if generations != nil { throw CLIError.usage("--generations applies to evolution studies (specs with an 'evolution:' section)") }
             if ReadoutSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil {
-                    throw CLIError(message: "--data-order and --episodes do not apply to readout studies")
+                    throw CLIError.usage("--data-order and --episodes do not apply to readout studies")
                 }
                 BLASThreads.set(blasThreads)
                 return try ReadoutRun.run(options: options, runs: runs, out: out, methods: methods, epochs: epochs, quiet: quiet)
             }
-            if epochs != nil { throw CLIError(message: "--epochs applies to readout studies (specs with a 'readout:' section)") }
+            if epochs != nil { throw CLIError.usage("--epochs applies to readout studies (specs with a 'readout:' section)") }
             if EpisodicSpec.isEpisodic(text: options.text) {
-                if dataOrder != nil { throw CLIError(message: "--data-order applies to specs with a task, not an environment") }
+                if dataOrder != nil { throw CLIError.usage("--data-order applies to specs with a task, not an environment") }
                 BLASThreads.set(blasThreads)
                 return try EpisodicRun.run(options: options, runs: runs, out: out, methods: methods, episodes: episodes, quiet: quiet)
             }
-            if episodes != nil { throw CLIError(message: "--episodes applies to specs with an environment, not a task") }
+            if episodes != nil { throw CLIError.usage("--episodes applies to specs with an environment, not a task") }
             var experiment = try options.load()
             var overrides: [String] = []
             if let runs { experiment.runs = runs; overrides.append("--runs \(runs)") }

@@ -105,8 +105,8 @@ struct NotebookExportTests {
     }
 
     /// Readout and evolution studies (seed 003) export their own figures; a method name with a comma
-    /// stays one CSV field.
-    func seedThreeStudiesExportTheirFigures() throws {
+    /// stays one CSV field. Data: the digits fixture.
+    @Test func seedThreeStudiesExportTheirFigures() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let readout = try runAndExport("""

@@ -83,7 +83,7 @@ import Testing
         } throws: { error in
             guard case RunError.diverged(let method, let run, _, _, let loss, _) = error else { return false }
             return method == "BP" && run == 0 && !loss.isFinite
-                && "\(error)".contains("method 'BP' run 0 diverged at epoch")
+                && "\(error)".contains("method 'BP' run 1 diverged at epoch")
         }
     }
 

@@ -83,6 +83,16 @@ import NeuromodTestSupport
         #expect(one.checkpoints.last!.meanFitness > one.checkpoints.first!.meanFitness)
     }
 
+    /// A readout method's minibatch may not exceed the training set (240 images of the fixture's 300).
+    @Test func readoutBatchLargerThanTheTrainingSetIsRefused() throws {
+        let text = Self.readout.replacingOccurrences(of: Self.digits, with: Self.digitsFixture)
+            .replacingOccurrences(of: "rate: 1.0e-2, batch: 10", with: "rate: 1.0e-2, batch: 241")
+        let spec = try ReadoutSpec.parse(text, file: "r.yaml", resolveData: { $0 })
+        #expect(throws: SpecError(file: "r.yaml", field: "methods", message: "method 'Adam': batch 241 is larger than the training set (240 images)")) {
+            try ReadoutRunner(spec: spec).run(jobs: 1)
+        }
+    }
+
     @Test func specErrorsNameTheField() throws {
         let readout = { (text: String) in try ReadoutSpec.parse(text, file: "r.yaml", resolveData: { $0 }) }
         let base = Self.readout.replacingOccurrences(of: Self.digits, with: "/tmp")

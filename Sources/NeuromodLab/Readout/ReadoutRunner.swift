@@ -42,6 +42,10 @@ public struct ReadoutRunner {
 
     public func run(jobs: Int, progress: Progress = { _ in }) throws -> ReadoutResult {
         let (train, test) = try spec.data.load(seed: spec.seed)
+        if let method = spec.methods.first(where: { $0.batch > train.count }) {
+            throw SpecError(file: spec.file, field: "methods",
+                            message: "method '\(method.name)': batch \(method.batch) is larger than the training set (\(train.count) images)")
+        }
         let classes = spec.data.classes.count
         var epochs: [ReadoutEpoch] = [], seconds = [Double](repeating: 0, count: spec.methods.count)
         var accuracies = [[Double]](repeating: [], count: spec.methods.count)
