@@ -9,7 +9,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Train every method of a spec for its runs and write metrics and a summary.",
         discussion: """
         Progress goes to stderr (a bar on a terminal, one line per run otherwise); the summary table \
-        goes to stdout. Files are written only when every run has finished; each is complete or absent. \
+        goes to stdout. Files are written only when every run has finished, into a temporary folder renamed \
+        into place, so the output folder is whole or absent; an existing one is refused unless --force. \
         A loss that becomes NaN or infinite stops the experiment with exit code 1 and writes nothing.
 
         Example:
@@ -92,13 +93,14 @@ struct RunCommand: ParsableCommand {
                 overrides.append("--methods \(methods)")
             }
             if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
+            let folder = try options.resultFolder(experiment.output)
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
             BLASThreads.set(blasThreads)
             let result = try runner.run(jobs: options.jobCount, progress: { reporter.report($0) })
             reporter.finish()
             let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
-            try ResultWriter.write(result, specText: header + options.text, to: experiment.output)
+            try ResultWriter.write(result, specText: header + options.text, to: folder)
             print(SummaryTable.render(result))
             print("wrote \(ResultWriter.files.joined(separator: ", ")) to \(experiment.output)")
         }

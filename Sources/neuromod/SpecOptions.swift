@@ -17,9 +17,15 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Runs (or measurements) computed at the same time, one per thread (default: the number of cores). Results do not depend on it.")
     var jobs: Int?
 
+    @Flag(help: "Replace an existing output folder. The old folder is replaced only once the new results are complete; without --force an existing folder is refused before any work.")
+    var force = false
+
     func validate() throws {
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
     }
+
+    /// The output folder at `path`, checked (and cleaned of killed runs' temporaries) before any work.
+    func resultFolder(_ path: String) throws -> ResultFolder { try ResultFolder(path, force: force) }
 
     /// Concurrent jobs to use.
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
