@@ -326,7 +326,7 @@ struct CommandLineTests {
 
         let run = try NeuromodCLI.run(["run", "--help"], in: scratch.cwd)
         #expect(run.status == 0, "\(run)")
-        for option in ["--runs", "--seed", "--out", "--data-dir", "--jobs", "--blas-threads", "--quiet"] {
+        for option in ["--runs", "--seed", "--out", "--data-dir", "--jobs", "--blas-threads", "--quiet", "--force"] {
             #expect(run.stdout.contains(option), "'\(option)' missing from run --help:\n\(run.stdout)")
         }
     }
