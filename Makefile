@@ -7,7 +7,7 @@
 MODEL ?= Models/thesis/sinusoid.yaml
 
 run: release
-	.build/release/neuromod run $(MODEL)
+	.build/release/neuromod run $(MODEL) --force
 
 test:
 	bash scripts/setup.sh

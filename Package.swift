@@ -38,8 +38,10 @@ let package = Package(
             path: "Benchmarks/Sources/neuromod-bench", swiftSettings: fastMath),
         // CGSL directly: the trace tests check closed forms against GSL quadrature.
         .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
-        .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks"]),
-        .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab"]),
+        // What the test targets share: where the data files are (fixtures and the full data folder).
+        .target(name: "NeuromodTestSupport", path: "Tests/NeuromodTestSupport"),
+        .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks", "NeuromodTestSupport"]),
+        .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab", "NeuromodTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

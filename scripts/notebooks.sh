@@ -36,7 +36,7 @@ for entry in "${STUDIES[@]}"; do
     echo "== $name: reusing $RUNS/$name"
   else
     echo "== $name: neuromod run $spec"
-    .build/release/neuromod run "$spec" --out "$RUNS/$name" --quiet
+    .build/release/neuromod run "$spec" --out "$RUNS/$name" --quiet --force
   fi
   .build/release/neuromod export "$RUNS/$name" --out "Notebooks-export/$name.ipynb"
   INDEX+="| [$name]($name.ipynb) | \`$spec\` | $what |\n"

@@ -164,7 +164,7 @@ extension ExperimentSpec {
             batchSize: try batch.positiveInt(),
             epochs: try epochs.positiveInt(),
             dataOrder: try f["data_order"].map { DataOrder(rawValue: try $0.choice(DataOrder.allCases.map(\.rawValue)))! } ?? .perRun,
-            threshold: try f["threshold"]?.double(),
+            threshold: try f["threshold"]?.positiveDouble(),
             onDivergence: try f["on_divergence"].map { DivergencePolicy(rawValue: try $0.choice(DivergencePolicy.allCases.map(\.rawValue)))! } ?? .stop)
     }
 

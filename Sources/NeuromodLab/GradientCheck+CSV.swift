@@ -24,10 +24,8 @@ extension GradientCheckReport {
         return text
     }
 
-    /// Writes ``csv`` to `folder/gradcheck.csv` (creating the folder) through an atomic rename.
-    public func writeCSV(to folder: String) throws {
-        let data = Data(csv.utf8)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try ResultWriter.atomicWrite(data, to: folder, name: Self.csvFile)
+    /// Writes ``csv`` as `gradcheck.csv`, the only file of `folder`.
+    public func writeCSV(to folder: ResultFolder) throws {
+        try folder.write([(Self.csvFile, Data(csv.utf8))])
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 
-/// Writes an experiment's outputs into its folder. Each file is written to a temporary name and
-/// renamed into place, so a file is either complete or absent.
+/// Writes an experiment's outputs into a ``ResultFolder``, so the folder is whole or absent.
 ///
 /// | file | contents |
 /// |---|---|
@@ -18,8 +17,12 @@ public enum ResultWriter {
     /// File names written by ``write(_:specText:to:)``.
     public static let files = ["metrics.csv", "epochs.csv", "curves.csv", "timing.csv", "summary.json", "spec.yaml"]
 
-    public static func write(_ result: ExperimentResult, specText: String, to folder: String) throws {
-        // Everything is encoded before the folder is touched, so a failure leaves nothing behind.
+    public static func write(_ result: ExperimentResult, specText: String, to folder: ResultFolder) throws {
+        try folder.write(encode(result, specText: specText))
+    }
+
+    /// The files of ``files``, in that order, encoded in memory.
+    public static func encode(_ result: ExperimentResult, specText: String) throws -> ResultFiles {
         let fpe = Dictionary(uniqueKeysWithValues: result.spec.methods.map { ($0.name, $0.rule.forwardPassEquivalents) })
         var metrics = "method,run,epoch,step,compute,loss,rule_loss\n"
         var timing = "method,run,step,seconds\n"
@@ -38,13 +41,8 @@ public enum ResultWriter {
         }
         let summary = try jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed,
                                                      runs: result.spec.runs, methods: result.summaries))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try atomicWrite(Data(metrics.utf8), to: folder, name: "metrics.csv")
-        try atomicWrite(Data(epochs.utf8), to: folder, name: "epochs.csv")
-        try atomicWrite(Data(curves.utf8), to: folder, name: "curves.csv")
-        try atomicWrite(Data(timing.utf8), to: folder, name: "timing.csv")
-        try atomicWrite(summary, to: folder, name: "summary.json")
-        try atomicWrite(Data(specText.utf8), to: folder, name: "spec.yaml")
+        return [("metrics.csv", Data(metrics.utf8)), ("epochs.csv", Data(epochs.utf8)), ("curves.csv", Data(curves.utf8)),
+                ("timing.csv", Data(timing.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))]
     }
 
     /// A CSV field as written: quoted (RFC 4180) when it holds a comma, quote or line end, so that
@@ -63,26 +61,23 @@ public enum ResultWriter {
         return encoder
     }
 
-    /// Creates `folder` and writes each named file into it atomically, in order. Callers encode every
-    /// file first, so a failure to encode leaves no folder behind.
-    static func writeAll(_ files: [(name: String, data: Data)], to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for file in files { try atomicWrite(file.data, to: folder, name: file.name) }
-    }
-
-    /// Writes `data` to `folder/name` through a temporary file and an atomic rename.
+    /// Writes `data` to `folder/name` through a temporary file and an atomic rename (for single
+    /// files beside other content, such as an exported notebook; results go through ``ResultFolder``).
+    /// A failure is a ``ResultFolderError`` naming the file and the cause.
     public static func atomicWrite(_ data: Data, to folder: String, name: String) throws {
         let final = URL(fileURLWithPath: folder).appendingPathComponent(name)
         let temporary = URL(fileURLWithPath: folder).appendingPathComponent(".\(name).partial-\(getpid())")
         do {
             try data.write(to: temporary)
-            // rename(2) replaces the destination atomically.
-            guard rename(temporary.path, final.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
-            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw ResultFolderError(path: final.path, cause: "cannot write (\(ResultFolder.reason(error)))")
+        }
+        // rename(2) replaces the destination atomically.
+        guard rename(temporary.path, final.path) == 0 else {
+            let cause = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ResultFolderError(path: final.path, cause: "cannot rename into place (\(cause))")
         }
     }
 

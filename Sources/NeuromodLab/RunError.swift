@@ -1,4 +1,5 @@
-/// A run that could not go on.
+/// A run that could not go on. `run` is the run's index from 0, as in the CSV files; messages count
+/// runs from 1, as progress lines do ("run 1/10").
 public enum RunError: Error, Equatable, CustomStringConvertible {
     /// The loss became NaN or ±∞.
     case diverged(method: String, run: Int, epoch: Int, step: Int, loss: Double, hint: String)
@@ -10,9 +11,9 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .diverged(let method, let run, let epoch, let step, let loss, let hint):
-            return "method '\(method)' run \(run) diverged at epoch \(epoch), update \(step): loss is \(loss); \(hint)"
+            return "method '\(method)' run \(run + 1) diverged at epoch \(epoch), update \(step): loss is \(loss); \(hint)"
         case .policyDiverged(let method, let run, let episode, let step):
-            return "method '\(method)' run \(run) diverged in episode \(episode), step \(step): the policy's probabilities are not finite; lower learning_rate"
+            return "method '\(method)' run \(run + 1) diverged in episode \(episode), step \(step): the policy's probabilities are not finite; lower learning_rate"
         case .shapeMismatch(let message):
             return message
         }

@@ -35,6 +35,10 @@ public struct Runner: Sendable {
         guard let last = spec.network.layers.last, last.population.size == targets else {
             throw RunError.shapeMismatch("\(spec.file): network.layers: the task has \(targets) target column(s), the output layer has \(spec.network.layers.last?.population.size ?? 0) neurons")
         }
+        guard spec.training.batchSize <= data.train.count else {
+            throw SpecError(file: spec.file, field: "training.batch_size",
+                            message: "\(spec.training.batchSize) is larger than the training set (\(data.train.count) samples)")
+        }
     }
 
     static func loadData(_ spec: ExperimentSpec) throws -> DatasetSplit {

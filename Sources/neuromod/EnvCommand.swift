@@ -57,12 +57,12 @@ struct EnvCommand: ParsableCommand {
                     try env.reset(state: try parseState(state), rng: rng)
                 } catch let error as TaskError where rng == nil {
                     guard case .invalidParameter(_, "random stream", _, _) = error else { throw error }
-                    throw CLIError(message: "\(error) (give one with --seed)")
+                    throw CLIError.usage("\(error) (give one with --seed)")
                 }
             } else if let rng {
                 env.reset(rng: rng)
             } else {
-                throw CLIError(message: "give the initial state with --state, or --seed to draw it")
+                throw CLIError.usage("give the initial state with --state, or --seed to draw it")
             }
 
             var csv = (["step", "action"] + env.stateNames + ["reward", "terminated", "truncated"])
@@ -93,10 +93,10 @@ struct EnvCommand: ParsableCommand {
         var result: [String: String] = [:]
         for item in options {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw CLIError(message: "--option expects key=value, got '\(item)'")
+                throw CLIError.usage("--option expects key=value, got '\(item)'")
             }
             let key = String(item[..<equals]).trimmingCharacters(in: .whitespaces)
-            guard result[key] == nil else { throw CLIError(message: "--option \(key) is given twice") }
+            guard result[key] == nil else { throw CLIError.usage("--option \(key) is given twice") }
             result[key] = String(item[item.index(after: equals)...])
         }
         return result
@@ -107,7 +107,7 @@ struct EnvCommand: ParsableCommand {
         try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
             let trimmed = item.trimmingCharacters(in: .whitespaces)
             guard let value = Double(trimmed) else {
-                throw CLIError(message: "--state expects comma-separated numbers, got '\(trimmed)' in '\(text)'")
+                throw CLIError.usage("--state expects comma-separated numbers, got '\(trimmed)' in '\(text)'")
             }
             return value
         }
@@ -121,7 +121,7 @@ struct EnvCommand: ParsableCommand {
         return try items.enumerated().map { index, item in
             let trimmed = item.trimmingCharacters(in: .whitespaces)
             guard let action = Int(trimmed), action >= 0, action < env.actionCount else {
-                throw CLIError(message: "--actions: '\(trimmed)' (item \(index + 1)) is not an action of "
+                throw CLIError.usage("--actions: '\(trimmed)' (item \(index + 1)) is not an action of "
                                + "\(env.name), whose actions are 0 to \(env.actionCount - 1)")
             }
             return action

@@ -20,6 +20,7 @@ enum EpisodicRun {
             spec.methods = spec.methods.filter { wanted.contains($0.name) }
             overrides.append("--methods \(methods)")
         }
+        let folder = try options.resultFolder(spec.output)
         let started = Date()
         let lock = NSLock()
         let result = try EpisodicRunner(spec: spec).run(jobs: options.jobCount) { p in
@@ -32,7 +33,7 @@ enum EpisodicRun {
             lock.unlock()
         }
         let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
-        try EpisodicResultWriter.write(result, specText: header + options.text, to: spec.output)
+        try EpisodicResultWriter.write(result, specText: header + options.text, to: folder)
         print(render(result))
         print("wrote \(EpisodicResultWriter.files(for: result).joined(separator: ", ")) to \(spec.output)")
     }

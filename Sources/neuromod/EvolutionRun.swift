@@ -14,6 +14,7 @@ enum EvolutionRun {
             spec.evaluateEvery = min(spec.evaluateEvery, generations)
             overrides.append("--generations \(generations)")
         }
+        let folder = try options.resultFolder(spec.output)
         let started = Date(), total = spec.generations
         let result = try EvolutionRunner(spec: spec).run(jobs: options.jobCount) { c in
             guard !quiet else { return }
@@ -23,7 +24,7 @@ enum EvolutionRun {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
-        try EvolutionResultWriter.write(result, specText: header + options.text, to: spec.output)
+        try EvolutionResultWriter.write(result, specText: header + options.text, to: folder)
         let rows = result.summaries.map { s in
             ["\(s.genes)", "\(s.run + 1)", String(format: "%.2f", 100 * s.consensusAccuracy), String(format: "%.2f", 100 * s.expectedAccuracy),
              s.signSGDAccuracy.map { String(format: "%.2f", 100 * $0) } ?? "–", String(format: "%.1f", s.wallSeconds)]

@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let target = out ?? "Notebooks-export/\((runFolder as NSString).lastPathComponent).ipynb"
-            guard target.hasSuffix(".ipynb") else { throw CLIError(message: "--out must name a .ipynb file, got '\(target)'") }
+            guard target.hasSuffix(".ipynb") else { throw CLIError.usage("--out must name a .ipynb file, got '\(target)'") }
             let folder = (target as NSString).deletingLastPathComponent
             let name = ((target as NSString).lastPathComponent as NSString).deletingPathExtension
             let export = try NotebookExporter.export(runFolder: runFolder, name: name)

@@ -84,7 +84,8 @@ struct GradcheckCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let experiment = try options.load()
-            let folder = out ?? (experiment.output as NSString).appendingPathComponent("gradcheck")
+            let path = out ?? (experiment.output as NSString).appendingPathComponent("gradcheck")
+            let folder = try options.resultFolder(path)
             let settings = GradientCheck.Options(samples: try sampleCounts(), widthFactors: try widthFactors(),
                                                  batchSize: batch, sameSample: sameSample,
                                                  intrinsicNoise: intrinsicNoise)
@@ -93,7 +94,7 @@ struct GradcheckCommand: ParsableCommand {
             let report = try GradientCheck.measure(spec: experiment, options: settings, jobs: options.jobCount)
             try report.writeCSV(to: folder)
             print(GradcheckTable.render(report))
-            print("wrote \(GradientCheckReport.csvFile) to \(folder)")
+            print("wrote \(GradientCheckReport.csvFile) to \(path)")
         }
     }
 }

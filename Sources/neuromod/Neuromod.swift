@@ -8,10 +8,23 @@ struct Neuromod: ParsableCommand {
         discussion: """
         Experiments are YAML specs (see Models/ and README.md). Outputs go to the spec's output folder: \
         metrics.csv (loss of every minibatch update), epochs.csv (clean train/test loss per epoch), \
-        summary.json and a copy of the spec.
+        summary.json and a copy of the spec. An existing output folder is refused unless --force.
+
+        Exit status: 0 success, 1 an error (spec, data, run, I/O), 2 a usage error (a bad option); \
+        every error is one line on stderr.
 
         Example:
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
         subcommands: [RunCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self])
+
+    /// Parses and runs the command; every error ends the process through ``ExitStatus``.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            ExitStatus.exit(reporting: error)
+        }
+    }
 }

@@ -17,6 +17,7 @@ enum ReadoutRun {
             spec.methods = spec.methods.filter { wanted.contains($0.name) }
             overrides.append("--methods \(methods)")
         }
+        let folder = try options.resultFolder(spec.output)
         let started = Date(), lock = NSLock(), totalEpochs = spec.epochs
         let result = try ReadoutRunner(spec: spec).run(jobs: options.jobCount) { e in
             guard !quiet else { return }
@@ -28,7 +29,7 @@ enum ReadoutRun {
             lock.unlock()
         }
         let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
-        try ReadoutResultWriter.write(result, specText: header + options.text, to: spec.output)
+        try ReadoutResultWriter.write(result, specText: header + options.text, to: folder)
         let rows = result.summaries.map { s in
             [s.method, String(format: "%.2f", 100 * s.meanTestAccuracy),
              s.testAccuracy.map { String(format: "%.2f", 100 * $0) }.joined(separator: " "), String(format: "%.1f", s.wallSeconds)]

@@ -9,7 +9,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Train every method of a spec for its runs and write metrics and a summary.",
         discussion: """
         Progress goes to stderr (a bar on a terminal, one line per run otherwise); the summary table \
-        goes to stdout. Files are written only when every run has finished; each is complete or absent. \
+        goes to stdout. Files are written only when every run has finished, into a temporary folder renamed \
+        into place, so the output folder is whole or absent; an existing one is refused unless --force. \
         A loss that becomes NaN or infinite stops the experiment with exit code 1 and writes nothing.
 
         Example:
@@ -61,26 +62,26 @@ struct RunCommand: ParsableCommand {
         try reportingErrors {
             if EvolutionSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
-                    throw CLIError(message: "--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
+                    throw CLIError.usage("--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
                 }
                 BLASThreads.set(blasThreads)
                 return try EvolutionRun.run(options: options, runs: runs, out: out, generations: generations, quiet: quiet)
             }
-            if generations != nil { throw CLIError(message: "--generations applies to evolution studies (specs with an 'evolution:' section)") }
+            if generations != nil { throw CLIError.usage("--generations applies to evolution studies (specs with an 'evolution:' section)") }
             if ReadoutSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil {
-                    throw CLIError(message: "--data-order and --episodes do not apply to readout studies")
+                    throw CLIError.usage("--data-order and --episodes do not apply to readout studies")
                 }
                 BLASThreads.set(blasThreads)
                 return try ReadoutRun.run(options: options, runs: runs, out: out, methods: methods, epochs: epochs, quiet: quiet)
             }
-            if epochs != nil { throw CLIError(message: "--epochs applies to readout studies (specs with a 'readout:' section)") }
+            if epochs != nil { throw CLIError.usage("--epochs applies to readout studies (specs with a 'readout:' section)") }
             if EpisodicSpec.isEpisodic(text: options.text) {
-                if dataOrder != nil { throw CLIError(message: "--data-order applies to specs with a task, not an environment") }
+                if dataOrder != nil { throw CLIError.usage("--data-order applies to specs with a task, not an environment") }
                 BLASThreads.set(blasThreads)
                 return try EpisodicRun.run(options: options, runs: runs, out: out, methods: methods, episodes: episodes, quiet: quiet)
             }
-            if episodes != nil { throw CLIError(message: "--episodes applies to specs with an environment, not a task") }
+            if episodes != nil { throw CLIError.usage("--episodes applies to specs with an environment, not a task") }
             var experiment = try options.load()
             var overrides: [String] = []
             if let runs { experiment.runs = runs; overrides.append("--runs \(runs)") }
@@ -92,13 +93,14 @@ struct RunCommand: ParsableCommand {
                 overrides.append("--methods \(methods)")
             }
             if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
+            let folder = try options.resultFolder(experiment.output)
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
             BLASThreads.set(blasThreads)
             let result = try runner.run(jobs: options.jobCount, progress: { reporter.report($0) })
             reporter.finish()
             let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
-            try ResultWriter.write(result, specText: header + options.text, to: experiment.output)
+            try ResultWriter.write(result, specText: header + options.text, to: folder)
             print(SummaryTable.render(result))
             print("wrote \(ResultWriter.files.joined(separator: ", ")) to \(experiment.output)")
         }

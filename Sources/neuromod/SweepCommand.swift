@@ -38,13 +38,14 @@ struct SweepCommand: ParsableCommand {
             var experiment = try options.load()
             if let runs { experiment.runs = runs }
             if let out { experiment.output = out }
+            let folder = try options.resultFolder(experiment.output)
             let sweep = try Sweep(spec: experiment)
             BLASThreads.set(1)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: sweep.configurations.count * experiment.runs * experiment.training.epochs)
             let (rows, result) = try sweep.run(jobs: options.jobCount, progress: { reporter.report($0) })
             reporter.finish()
-            try ResultWriter.write(result, specText: "# neuromod sweep \(options.spec)\n" + options.text, to: experiment.output)
-            try ResultWriter.atomicWrite(Data(Sweep.csv(rows).utf8), to: experiment.output, name: "sweep.csv")
+            try folder.write(ResultWriter.encode(result, specText: "# neuromod sweep \(options.spec)\n" + options.text)
+                             + [("sweep.csv", Data(Sweep.csv(rows).utf8))])
             print(render(rows, title: "\(experiment.name): \(sweep.configurations.count) configurations × \(experiment.runs) runs"))
             print("wrote sweep.csv and \(ResultWriter.files.joined(separator: ", ")) to \(experiment.output)")
         }

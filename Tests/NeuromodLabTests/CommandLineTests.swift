@@ -4,8 +4,8 @@ import Testing
 /// End-to-end tests of the `neuromod` executable: each runs the built binary as a subprocess (see
 /// CommandLineSupport.swift for how it is found) on specs and data written to a scratch folder.
 ///
-/// Bad input must give exit status 1 and exactly one stderr line `Error: <message>` naming the file,
-/// the field and the problem, and must leave no output behind (neither the `--out` folder nor the
+/// Bad input must give exit status 1 (2 for a bad option) and exactly one stderr line
+/// `Error: <message>` naming the file, the field and the problem, and must leave no output behind (neither the `--out` folder nor the
 /// spec's default `output` folder, which would land in the process's working directory).
 @Suite("neuromod command line")
 struct CommandLineTests {
@@ -141,8 +141,9 @@ struct CommandLineTests {
         defer { scratch.remove() }
         // η = 1e20 overflows the loss to ∞ within the 2 epochs (η = 1e6 stays finite for 2 epochs).
         let spec = try scratch.write("diverge.yaml", editedSpec("learning_rate: 0.5", "learning_rate: 1e20"))
-        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
-        expectOneLineError(result, containing: ["method 'BP'", "diverged", "learning rate"])
+        let result = try NeuromodCLI.run(["run", spec, "--runs", "1", "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
+        // Runs count from 1 in messages, as in progress lines.
+        expectOneLineError(result, containing: ["method 'BP' run 1 diverged", "learning rate"])
         #expect(result.stdout.isEmpty, "no summary table after a divergence: \(result.stdout)")
         try expectNoOutput(scratch)
     }
@@ -260,19 +261,18 @@ struct CommandLineTests {
         #expect(lines.first == "method,cell,run,episode,return,steps")
         #expect(lines.count == 1 + 2 * 2 * 7)
         let refused = try NeuromodCLI.run(["run", spec, "--data-order", "shared", "--quiet"], in: scratch.cwd)
-        expectOneLineError(refused, containing: ["--data-order applies to specs with a task"])
+        expectOneLineError(refused, status: 2, containing: ["--data-order applies to specs with a task"])
         let sweep = try NeuromodCLI.run(["sweep", spec, "--out", scratch.path("sweep")], in: scratch.cwd)
-        expectOneLineError(sweep, containing: ["an environment spec; only `neuromod run` trains those"])
+        expectOneLineError(sweep, status: 2, containing: ["an environment spec; only `neuromod run` trains those"])
     }
 
     /// Readout and evolution studies run through `run` with `$DATA/` resolved by `--data-dir`;
     /// `--epochs` and `--generations` override their specs, `--methods` is checked, and options of
-    /// other kinds are refused.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
-    func readoutAndEvolutionStudiesRun() throws {
+    /// other kinds are refused (usage errors, exit status 2). Data: the digits fixture.
+    @Test func readoutAndEvolutionStudiesRun() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let data = (SeedThreeStudyTests.digits as NSString).deletingLastPathComponent
+        let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
         let readout = try scratch.write("readout.yaml", """
             name: cli-readout
             seed: 1
@@ -290,11 +290,11 @@ struct CommandLineTests {
         #expect(try scratch.contents("out") == ["curves.csv", "spec.yaml", "summary.json"])
         let curves = try String(contentsOfFile: scratch.path("out/curves.csv"), encoding: .utf8).split(separator: "\n")
         #expect(curves.count == 3 && curves[0] == "method,run,epoch,train_loss,train_accuracy,test_accuracy")
-        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd),
+        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd), status: 2,
                            containing: ["--generations applies to evolution studies"])
-        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--methods", "Nope"], in: scratch.cwd),
+        expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--methods", "Nope"], in: scratch.cwd), status: 2,
                            containing: ["--methods: 'Nope' is not a method of \(readout) (methods: DNN)"])
-        expectOneLineError(try NeuromodCLI.run(["sweep", readout, "--data-dir", data], in: scratch.cwd),
+        expectOneLineError(try NeuromodCLI.run(["sweep", readout, "--data-dir", data], in: scratch.cwd), status: 2,
                            containing: ["a readout or evolution study; only `neuromod run` runs those"])
 
         let evolution = try scratch.write("evolution.yaml", """
@@ -312,7 +312,7 @@ struct CommandLineTests {
         #expect(evolved.stdout.contains("cli-evolution: classes 0,1, hidden 8, population 6, 4 generations, seed 1"), "\(evolved.stdout)")
         let generations = try String(contentsOfFile: scratch.path("evo/generations.csv"), encoding: .utf8).split(separator: "\n")
         #expect(generations.count == 2, "evaluated at the last generation: \(generations)")
-        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--epochs", "3"], in: scratch.cwd),
+        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--epochs", "3"], in: scratch.cwd), status: 2,
                            containing: ["--data-order, --episodes, --methods and --epochs do not apply to evolution studies"])
     }
 
@@ -326,23 +326,19 @@ struct CommandLineTests {
 
         let run = try NeuromodCLI.run(["run", "--help"], in: scratch.cwd)
         #expect(run.status == 0, "\(run)")
-        for option in ["--runs", "--seed", "--out", "--data-dir", "--jobs", "--blas-threads", "--quiet"] {
+        for option in ["--runs", "--seed", "--out", "--data-dir", "--jobs", "--blas-threads", "--quiet", "--force"] {
             #expect(run.stdout.contains(option), "'\(option)' missing from run --help:\n\(run.stdout)")
         }
     }
 
-    @Test func zeroRunsIsAnOptionError() throws {
+    /// An out-of-range option is a usage error: exit status 2, one line without a usage block.
+    @Test func zeroRunsIsAUsageError() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
         let result = try NeuromodCLI.run(["run", spec, "--runs", "0", "--out", scratch.path("out"), "--quiet"],
                                          in: scratch.cwd)
-        #expect(result.status != 0, "\(result)")
-        // swift-argument-parser follows a validation error with usage lines; the error itself is one line.
-        #expect(result.errorLines.count == 1, "\(result.stderr)")
-        let line = result.errorLines.first ?? ""
-        #expect(line.contains("--runs"), "\(result.stderr)")
-        #expect(line.contains("positive"), "\(result.stderr)")
+        expectOneLineError(result, status: 2, containing: ["--runs", "positive"])
         try expectNoOutput(scratch)
     }
 }

@@ -12,10 +12,11 @@ struct EnvCommandTests {
         return try NeuromodCLI.run(["env"] + arguments, in: scratch.cwd)
     }
 
-    /// Exit status 1, nothing on stdout, and one stderr line `Error: …` containing every fragment.
-    func expectOneLineError(_ result: CLIRunResult, containing fragments: [String],
+    /// Exit status `status` (1 for an error, 2 for a usage error), nothing on stdout, and one stderr
+    /// line `Error: …` containing every fragment.
+    func expectOneLineError(_ result: CLIRunResult, status: Int32 = 1, containing fragments: [String],
                             sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(result.status == 1, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "stdout: \(result.stdout)", sourceLocation: sourceLocation)
         #expect(result.stderrLines.count == 1 && result.errorLines.count == 1, "stderr: \(result.stderr)",
                 sourceLocation: sourceLocation)
@@ -87,26 +88,26 @@ struct EnvCommandTests {
     @Test func wrongStateLengthIsOneLine() throws {
         expectOneLineError(try env(["cartpole", "--state", "1,2", "--actions", "1"]),
                            containing: ["cartpole: state = [1.0, 2.0] is invalid", "4 values (x, x_dot, theta, theta_dot)"])
-        expectOneLineError(try env(["cartpole", "--state", "1,x,3,4", "--actions", "1"]),
+        expectOneLineError(try env(["cartpole", "--state", "1,x,3,4", "--actions", "1"]), status: 2,
                            containing: ["--state expects comma-separated numbers, got 'x'"])
     }
 
     @Test func outOfRangeActionIsOneLine() throws {
-        expectOneLineError(try env(["cartpole", "--state", "0,0,0,0", "--actions", "1,0,2"]),
+        expectOneLineError(try env(["cartpole", "--state", "0,0,0,0", "--actions", "1,0,2"]), status: 2,
                            containing: ["--actions: '2' (item 3) is not an action of cartpole", "0 to 1"])
-        expectOneLineError(try env(["acrobot", "--seed", "1", "--actions", "-1"]),
+        expectOneLineError(try env(["acrobot", "--seed", "1", "--actions", "-1"]), status: 2,
                            containing: ["--actions: '-1' (item 1) is not an action of acrobot", "0 to 2"])
     }
 
     @Test func missingStateAndSeedAndBadOptionsAreOneLine() throws {
-        expectOneLineError(try env(["reaching", "--actions", "1"]), containing: ["--state", "--seed"])
+        expectOneLineError(try env(["reaching", "--actions", "1"]), status: 2, containing: ["--state", "--seed"])
         expectOneLineError(try env(["reaching", "--seed", "1", "--actions", "1", "--option", "velocity=2"]),
                            containing: ["reaching: unknown option 'velocity'; options: dt, speed, steps, bound"])
-        expectOneLineError(try env(["reaching", "--seed", "1", "--actions", "1", "--option", "speed"]),
+        expectOneLineError(try env(["reaching", "--seed", "1", "--actions", "1", "--option", "speed"]), status: 2,
                            containing: ["--option expects key=value, got 'speed'"])
         expectOneLineError(try env(["cue-delay-reward", "--seed", "1", "--actions", "1", "--option", "delay=-1"]),
                            containing: ["cue-delay-reward: delay = -1.0 is invalid"])
-        expectOneLineError(try env(["cue-delay-reward", "--state", "0,0,-1", "--actions", "1", "--option", "distractors=2"]),
+        expectOneLineError(try env(["cue-delay-reward", "--state", "0,0,-1", "--actions", "1", "--option", "distractors=2"]), status: 2,
                            containing: ["random stream", "--seed"])
     }
 }

@@ -105,9 +105,8 @@ struct NotebookExportTests {
     }
 
     /// Readout and evolution studies (seed 003) export their own figures; a method name with a comma
-    /// stays one CSV field.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SeedThreeStudyTests.digits), "needs ../shared/data/digits.csv.gz"))
-    func seedThreeStudiesExportTheirFigures() throws {
+    /// stays one CSV field. Data: the digits fixture.
+    @Test func seedThreeStudiesExportTheirFigures() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let readout = try runAndExport("""
@@ -115,7 +114,7 @@ struct NotebookExportTests {
             seed: 1
             runs: 2
             output: out
-            data: {file: \(SeedThreeStudyTests.digits), max_pixel: 16}
+            data: {file: \(SeedThreeStudyTests.digitsFixture), max_pixel: 16}
             readout: {hidden: 30, epochs: 3}
             methods:
               - {name: DNN, rule: dopaminergic, rate: 1}
@@ -134,7 +133,7 @@ struct NotebookExportTests {
             seed: 1
             runs: 1
             output: out
-            data: {file: \(SeedThreeStudyTests.digits), max_pixel: 16, classes: [0, 1]}
+            data: {file: \(SeedThreeStudyTests.digitsFixture), max_pixel: 16, classes: [0, 1]}
             evolution: {hidden: 8, input_density: 0.5, genes: [20, 40], gene_density: 0.05, population: 6,
                         generations: 4, selection: 1, evaluate_every: 2}
             sign_sgd: {rate: 1.0e-2, batch: 5, iterations: 3}

@@ -21,7 +21,7 @@ import Testing
     static func deterministicFiles(_ result: ExperimentResult) throws -> [Data] {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ResultWriter.write(result, specText: "", to: folder)
+        try ResultWriter.write(result, specText: "", to: ResultFolder(folder))
         return try ["metrics.csv", "epochs.csv"].map { try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0)) }
     }
 
@@ -83,7 +83,7 @@ import Testing
         } throws: { error in
             guard case RunError.diverged(let method, let run, _, _, let loss, _) = error else { return false }
             return method == "BP" && run == 0 && !loss.isFinite
-                && "\(error)".contains("method 'BP' run 0 diverged at epoch")
+                && "\(error)".contains("method 'BP' run 1 diverged at epoch")
         }
     }
 

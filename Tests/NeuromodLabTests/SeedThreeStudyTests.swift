@@ -1,15 +1,17 @@
 import Foundation
 import Testing
 import Neuromod
+import NeuromodTestSupport
 @testable import NeuromodLab
 
-/// Readout (dopaminergic plasticity) and evolution studies: spec errors, learning on the 8×8 digits
-/// and determinism whatever the number of jobs.
+/// Readout (dopaminergic plasticity) and evolution studies: spec errors (on the digits fixture),
+/// learning on the full 8×8 digits and determinism whatever the number of jobs.
 @Suite struct SeedThreeStudyTests {
-    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/data").standardized.path
-    static let digits = data + "/digits.csv.gz"
-    static var haveDigits: Bool { FileManager.default.fileExists(atPath: digits) }
+    static let digits = TestData.full("digits.csv.gz")
+    static let haveDigits = TestData.has("digits.csv.gz")
+    static let needsDigits = Comment(rawValue: TestData.skipReason("digits.csv.gz"))
+    /// The first 300 rows of digits.csv.gz, shipped in the repository.
+    static let digitsFixture = TestData.fixture("digits.csv.gz")
 
     /// 8×8 digits (1 437 training, 360 test images), 200 fixed ReLU neurons, 10 epochs.
     static let readout = """
@@ -49,7 +51,7 @@ import Neuromod
 
     /// The graded dopaminergic rule learns the digits (chance 10 %); the text reading does not move
     /// off chance, because from a random start no example is confidently right, so dopamine never comes.
-    @Test(.enabled(if: haveDigits, "needs ../shared/data/digits.csv.gz"))
+    @Test(.enabled(if: haveDigits, needsDigits))
     func dopaminergicReadoutLearnsDigits() throws {
         let result = try ReadoutRunner(spec: ReadoutSpec.parse(Self.readout, file: "spec.yaml", resolveData: { $0 })).run(jobs: 2)
         let accuracy = Dictionary(uniqueKeysWithValues: result.summaries.map { ($0.method, $0.meanTestAccuracy) })
@@ -58,7 +60,7 @@ import Neuromod
         #expect(accuracy["SignSGD"]! > 0.85 && accuracy["Adam"]! > 0.9, "\(accuracy)")
     }
 
-    @Test(.enabled(if: haveDigits, "needs ../shared/data/digits.csv.gz"))
+    @Test(.enabled(if: haveDigits, needsDigits))
     func readoutResultsDoNotDependOnJobs() throws {
         let spec = try ReadoutSpec.parse(Self.readout.replacingOccurrences(of: "epochs: 10", with: "epochs: 2"),
                                          file: "spec.yaml", resolveData: { $0 })
@@ -68,7 +70,7 @@ import Neuromod
 
     /// Evolution lifts the consensus genotype well above chance (20 %) on digits 0–4 (67 % here),
     /// SignSGD on its output layer adds more (85 %), and the numbers do not depend on the number of jobs.
-    @Test(.enabled(if: haveDigits, "needs ../shared/data/digits.csv.gz"))
+    @Test(.enabled(if: haveDigits, needsDigits))
     func evolutionLearnsDigitsDeterministically() throws {
         let spec = try EvolutionSpec.parse(Self.evolution, file: "spec.yaml", resolveData: { $0 })
         let one = try EvolutionRunner(spec: spec).run(jobs: 1), two = try EvolutionRunner(spec: spec).run(jobs: 2)
@@ -79,6 +81,16 @@ import Neuromod
             #expect(s.signSGDAccuracy! > 0.8, "genes \(s.genes): \(s.signSGDAccuracy!)")
         }
         #expect(one.checkpoints.last!.meanFitness > one.checkpoints.first!.meanFitness)
+    }
+
+    /// A readout method's minibatch may not exceed the training set (240 images of the fixture's 300).
+    @Test func readoutBatchLargerThanTheTrainingSetIsRefused() throws {
+        let text = Self.readout.replacingOccurrences(of: Self.digits, with: Self.digitsFixture)
+            .replacingOccurrences(of: "rate: 1.0e-2, batch: 10", with: "rate: 1.0e-2, batch: 241")
+        let spec = try ReadoutSpec.parse(text, file: "r.yaml", resolveData: { $0 })
+        #expect(throws: SpecError(file: "r.yaml", field: "methods", message: "method 'Adam': batch 241 is larger than the training set (240 images)")) {
+            try ReadoutRunner(spec: spec).run(jobs: 1)
+        }
     }
 
     @Test func specErrorsNameTheField() throws {
@@ -94,7 +106,9 @@ import Neuromod
             "r.yaml:5: data.file: data file not found: /nowhere/d.csv")
         #expect(error(readout, base.replacingOccurrences(of: "max_pixel: 16, ", with: "")).contains(
             "r.yaml:5: data: required field 'max_pixel' is missing (255 for mnist_5k, 16 for digits)"))
-        let evolution = { (text: String) in try EvolutionSpec.parse(text, file: "e.yaml", resolveData: { $0 }) }
+        let evolution = { (text: String) in
+            try EvolutionSpec.parse(text.replacingOccurrences(of: Self.digits, with: Self.digitsFixture), file: "e.yaml", resolveData: { $0 })
+        }
         #expect(error(evolution, Self.evolution.replacingOccurrences(of: "gene_density: 0.02", with: "gene_density: 2")).contains(
             "e.yaml:6: evolution.gene_density: expected a probability in (0, 1], got 2.0"))
         #expect(error(evolution, Self.evolution.replacingOccurrences(of: "genes: [400]", with: "genes: []")).contains(

@@ -1,4 +1,5 @@
 import Foundation
+import NeuromodTestSupport
 import Testing
 @testable import NeuromodLab
 
@@ -93,10 +94,11 @@ import Testing
         let models = root.appendingPathComponent("Models")
         let files = FileManager.default.enumerator(atPath: models.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
         #expect(files.count >= 2)
+        // The fixtures have the layout of the data folder, so `$DATA/mnist` resolves everywhere.
+        let data = TestData.fixtures
         for file in files {
             let path = models.appendingPathComponent(file).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            let data = root.appendingPathComponent("../shared/data").path
             if EpisodicSpec.isEpisodic(text: text) {
                 _ = try EpisodicSpec.load(path: path)
                 continue

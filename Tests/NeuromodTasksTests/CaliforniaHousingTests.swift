@@ -1,11 +1,14 @@
 import Foundation
 import Neuromod
+import NeuromodTestSupport
 import Testing
 @testable import NeuromodTasks
 
-/// Checks against ../shared/data/README.md; skipped where the shared data directory is absent.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: sharedHousingPath), "needs ../shared/data"))
+/// Checks against ../shared/data/README.md; skipped where the full data folder is absent.
+@Suite(.enabled(if: TestData.has("california_housing.csv"), Comment(rawValue: TestData.skipReason("california_housing.csv"))))
 struct CaliforniaHousingTests {
+    let sharedHousingPath = TestData.full("california_housing.csv")
+
     /// Column means and population stds from the README table (rounded to 6 decimals, so 1e-5 is
     /// twenty times the rounding).
     let readmeMean = [3.870671, 28.639486, 5.429000, 1.096675, 1425.476744, 3.070655, 35.631861, -119.569704, 2.068558]
@@ -26,7 +29,7 @@ struct CaliforniaHousingTests {
     }
 
     @Test func shippedHousingEqualsSharedCSV() throws {
-        let shipped = try CSVTable.load(path: packageRoot.appendingPathComponent(CaliforniaHousing.shippedPath).path)
+        let shipped = try CSVTable.load(path: TestData.packageRoot.appendingPathComponent(CaliforniaHousing.shippedPath).path)
         let shared = try CSVTable.load(path: sharedHousingPath)
         #expect(shipped.columns == shared.columns)
         #expect(shipped.values == shared.values)

@@ -1,11 +1,45 @@
 import Foundation
+import NeuromodTestSupport
 import Testing
 @testable import NeuromodTasks
 
-/// The IDX reader on the shipped MNIST files (facts from ../shared/data/README.md) and on damaged
-/// files, whose errors name the file and the byte offset.
+/// The IDX reader on the fixtures cut from MNIST and Fashion-MNIST (facts in
+/// Tests/Fixtures/data/README.md), on the full files when present (facts from
+/// ../shared/data/README.md) and on damaged files, whose errors name the file and the byte offset.
 @Suite struct IDXFileTests {
-    let mnist = packageRoot.appendingPathComponent("../shared/data/mnist").standardized.path
+    let mnist = TestData.full("mnist")
+
+    /// The sum of a dataset's pixels in 0…255 (inputs are pixel/255), exact for these sizes.
+    func pixelSum(_ set: Dataset) -> Int { Int((set.inputs.storage.reduce(0, +) * 255).rounded()) }
+
+    /// The MNIST fixture: the first 200 training and test images with their labels, cut unchanged.
+    @Test func mnistFixtureReadsAsTheFirstImagesOfTheFiles() throws {
+        let folder = TestData.fixture("mnist")
+        let train = try IDXFile.read(path: folder + "/train-labels-idx1-ubyte.gz")
+        #expect(train.dimensions == [200] && Array(train.values.prefix(10)) == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
+        let all = try ImageClassification.load(folder: folder, split: .test)
+        #expect(all.count == 200 && all.inputs.cols == 784 && all.targets.cols == 10)
+        #expect(pixelSum(all) == 4_757_429)
+        #expect(all.targets.row(0) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0])
+        let low = try ImageClassification.load(folder: folder, split: .test, classes: [4, 0, 1, 2, 3], limit: nil,
+                                               scaling: .standardized(mean: 0.1307, sd: 0.3081))
+        #expect(low.count == 17 + 28 + 16 + 16 + 28 && low.targets.cols == 5)
+        #expect(abs(low.inputs[0, 0] - (0 - 0.1307) / 0.3081) < 1e-12)
+        let few = try ImageClassification.load(folder: folder, split: .test, classes: [9], limit: 3)
+        #expect(few.count == 3 && few.targets.storage == [1, 1, 1])
+    }
+
+    /// The Fashion-MNIST fixture: first labels as in the full files, test images per class.
+    @Test func fashionMNISTFixtureReadsAsTheFirstImagesOfTheFiles() throws {
+        let folder = TestData.fixture("fashion-mnist")
+        let train = try IDXFile.read(path: folder + "/train-labels-idx1-ubyte.gz")
+        #expect(train.dimensions == [200] && Array(train.values.prefix(10)) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+        let test = try ImageClassification.load(folder: folder, split: .test)
+        var perClass = [Double](repeating: 0, count: 10)
+        test.targets.addColumnSums(scaledBy: 1, into: &perClass)
+        #expect(perClass == [20, 27, 27, 17, 21, 16, 16, 20, 18, 18])
+        #expect(pixelSum(test) == 11_795_585)
+    }
 
     /// A valid IDX header for unsigned bytes with the given dimensions.
     func header(_ dimensions: [Int]) -> [UInt8] {
@@ -23,7 +57,8 @@ import Testing
         }
     }
 
-    @Test func mnistLabelsMatchThePublishedFacts() throws {
+    @Test(.enabled(if: TestData.has("mnist"), Comment(rawValue: TestData.skipReason("mnist/"))))
+    func mnistLabelsMatchThePublishedFacts() throws {
         let test = try IDXFile.read(path: mnist + "/t10k-labels-idx1-ubyte.gz")
         #expect(test.dimensions == [10_000])
         #expect(Array(test.values.prefix(10)) == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
@@ -35,7 +70,8 @@ import Testing
 
     /// The test images: 10 000 × 28 × 28, mean pixel / 255 = 0.132515 (README), one-hot targets, and
     /// the digits 0–4 subset has 980 + 1135 + 1032 + 1010 + 982 images with 5 outputs.
-    @Test func mnistTestImagesLoadAsADataset() throws {
+    @Test(.enabled(if: TestData.has("mnist"), Comment(rawValue: TestData.skipReason("mnist/"))))
+    func mnistTestImagesLoadAsADataset() throws {
         let all = try ImageClassification.load(folder: mnist, split: .test)
         #expect(all.count == 10_000 && all.inputs.cols == 784 && all.targets.cols == 10)
         let mean = all.inputs.storage.reduce(0, +) / Double(all.inputs.storage.count)
@@ -51,8 +87,9 @@ import Testing
 
     /// Fashion-MNIST has the same layout: first labels, 1 000 test images per class, test mean/255
     /// 0.286849 and sd/255 0.352444 (README).
-    @Test func fashionMNISTMatchesThePublishedFacts() throws {
-        let folder = packageRoot.appendingPathComponent("../shared/data/fashion-mnist").standardized.path
+    @Test(.enabled(if: TestData.has("fashion-mnist"), Comment(rawValue: TestData.skipReason("fashion-mnist/"))))
+    func fashionMNISTMatchesThePublishedFacts() throws {
+        let folder = TestData.full("fashion-mnist")
         let train = try IDXFile.read(path: folder + "/train-labels-idx1-ubyte.gz")
         #expect(train.dimensions == [60_000] && Array(train.values.prefix(10)) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
         let test = try ImageClassification.load(folder: folder, split: .test)

@@ -1,15 +1,15 @@
 import Foundation
+import NeuromodTestSupport
 import Testing
 @testable import NeuromodTasks
 
-/// Headerless labeled-pixel CSV files: the shipped digits.csv.gz and mnist_5k.csv.gz (facts from
-/// ../shared/data/README.md) and damaged files, whose errors name the file, line and column.
+/// Headerless labeled-pixel CSV files: the digits fixture (its first 300 rows, facts in
+/// Tests/Fixtures/data/README.md), the full digits.csv.gz and mnist_5k.csv.gz when present (facts
+/// from ../shared/data/README.md) and damaged files, whose errors name the file, line and column.
 @Suite struct LabeledPixelCSVTests {
-    static let data = packageRoot.appendingPathComponent("../shared/data").standardized.path
-    static let digits = data + "/digits.csv.gz"
-    static let mnist5k = data + "/mnist_5k.csv.gz"
-    static let mnist = data + "/mnist"
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+    static let digits = TestData.full("digits.csv.gz")
+    static let mnist5k = TestData.full("mnist_5k.csv.gz")
+    static let mnist = TestData.full("mnist")
 
     /// The error message of loading `text` written to a scratch file `name`.
     func message(_ text: String, maxPixel: Int = 16, name: String = "x.csv") throws -> String {
@@ -23,8 +23,19 @@ import Testing
         }
     }
 
+    /// The fixture: 300 rows of 64 pixels 0…16 and a label; label counts, first and last labels, pixel sum.
+    @Test func digitsFixtureMatchesItsFacts() throws {
+        let file = try LabeledPixelCSV.load(path: TestData.fixture("digits.csv.gz"), maxPixel: 16)
+        #expect(file.count == 300 && file.width == 64)
+        var counts = [Int](repeating: 0, count: 10)
+        for label in file.labels { counts[Int(label)] += 1 }
+        #expect(counts == [31, 30, 29, 29, 29, 32, 29, 29, 31, 31])
+        #expect(file.labels.first == 0 && file.labels.last == 7)
+        #expect(file.pixels.reduce(0) { $0 + Int($1) } == 93_791)
+    }
+
     /// README: 1,797 rows of 64 pixels 0…16 and a label; label counts, first and last labels, pixel sum.
-    @Test(.enabled(if: exists(digits), "needs ../shared/data/digits.csv.gz"))
+    @Test(.enabled(if: TestData.has("digits.csv.gz"), Comment(rawValue: TestData.skipReason("digits.csv.gz"))))
     func digitsMatchThePublishedFacts() throws {
         let file = try LabeledPixelCSV.load(path: Self.digits, maxPixel: 16)
         #expect(file.count == 1797 && file.width == 64 && file.pixels.count == 1797 * 64)
@@ -45,7 +56,7 @@ import Testing
     }
 
     /// Digits 0–4: 178 + 182 + 177 + 183 + 181 images with 5 outputs; pixels standardized after /16.
-    @Test(.enabled(if: exists(digits), "needs ../shared/data/digits.csv.gz"))
+    @Test(.enabled(if: TestData.has("digits.csv.gz"), Comment(rawValue: TestData.skipReason("digits.csv.gz"))))
     func digitsClassSubsetAndScaling() throws {
         let low = try ImageClassification.loadCSV(path: Self.digits, maxPixel: 16, classes: [4, 0, 1, 2, 3],
                                                   scaling: .standardized(mean: 0.3, sd: 0.4))
@@ -63,8 +74,8 @@ import Testing
 
     /// README: 5,000 rows of 784 pixels and a label, 500 per class in blocks, and block k is exactly
     /// the first 500 training images of digit k in training-set order (indices 0…5847).
-    @Test(.enabled(if: exists(mnist5k) && exists(mnist + "/train-images-idx3-ubyte.gz"),
-                   "needs ../shared/data/mnist_5k.csv.gz and ../shared/data/mnist"))
+    @Test(.enabled(if: TestData.has("mnist_5k.csv.gz", "mnist/train-images-idx3-ubyte.gz"),
+                   Comment(rawValue: TestData.skipReason("mnist_5k.csv.gz", "mnist/"))))
     func mnist5kIsTheFirst500TrainingImagesOfEachDigit() throws {
         let file = try LabeledPixelCSV.load(path: Self.mnist5k, maxPixel: 255)
         #expect(file.count == 5000 && file.width == 784)

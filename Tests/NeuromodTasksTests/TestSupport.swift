@@ -50,14 +50,6 @@ func gzip(_ bytes: [UInt8]) -> [UInt8] {
     return Array(output[..<written])
 }
 
-/// The package root, found from this file's path (Tests/NeuromodTasksTests/TestSupport.swift).
-let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// ../shared/data/california_housing.csv relative to the package root (present in the project's
-/// working environment; tests that need it are skipped when it is absent).
-let sharedHousingPath = packageRoot.appendingPathComponent("../shared/data/california_housing.csv").standardized.path
-
 /// A CSV text of `rows` rows of varied, non-repeating numbers (compresses poorly, so damage to a
 /// gzip copy lands in deflate data), with columns `a, b, c`.
 func variedCSV(rows: Int) -> String {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes an episodic experiment's outputs (each file atomically, see ``ResultWriter``).
+/// Writes an episodic experiment's outputs into a ``ResultFolder`` (whole or absent).
 ///
 /// | file | contents |
 /// |---|---|
@@ -13,7 +13,7 @@ public enum EpisodicResultWriter {
         ["episodes.csv", "summary.json"] + (result.spec.grid == nil ? [] : ["grid.csv"]) + ["spec.yaml"]
     }
 
-    public static func write(_ result: EpisodicResult, specText: String, to folder: String) throws {
+    public static func write(_ result: EpisodicResult, specText: String, to folder: ResultFolder) throws {
         var episodes = "method,cell,run,episode,return,steps\n"
         episodes.reserveCapacity(result.episodes.count * 32)
         for e in result.episodes {
@@ -27,9 +27,9 @@ public enum EpisodicResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs,
                                                      environment: result.spec.environment.kind.rawValue,
                                                      methods: result.summaries))
-        try ResultWriter.writeAll([("episodes.csv", Data(episodes.utf8)), ("summary.json", summary)]
+        try folder.write([("episodes.csv", Data(episodes.utf8)), ("summary.json", summary)]
                                   + (result.spec.grid == nil ? [] : [("grid.csv", Data(grid.utf8))])
-                                  + [("spec.yaml", Data(specText.utf8))], to: folder)
+                         + [("spec.yaml", Data(specText.utf8))])
     }
 
     struct SummaryFile: Codable {

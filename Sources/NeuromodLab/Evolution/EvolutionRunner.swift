@@ -105,7 +105,7 @@ public struct EvolutionRunner {
     }
 }
 
-/// Writes an evolution study's outputs (each file atomically, see ``ResultWriter``).
+/// Writes an evolution study's outputs into a ``ResultFolder`` (whole or absent).
 ///
 /// | file | contents |
 /// |---|---|
@@ -115,7 +115,7 @@ public struct EvolutionRunner {
 public enum EvolutionResultWriter {
     public static let files = ["generations.csv", "summary.json", "spec.yaml"]
 
-    public static func write(_ result: EvolutionResult, specText: String, to folder: String) throws {
+    public static func write(_ result: EvolutionResult, specText: String, to folder: ResultFolder) throws {
         var csv = "genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction\n"
         for c in result.checkpoints {
             csv += "\(c.genes),\(c.run),\(c.generation),\(c.meanFitness),\(c.consensusAccuracy),\(c.expectedAccuracy),\(c.fixedFraction)\n"
@@ -124,8 +124,7 @@ public enum EvolutionResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
             name: s.name, seed: s.seed, runs: s.runs, hidden: s.hidden, population: s.population, generations: s.generations,
             geneDensity: s.geneDensity, selection: s.selection, results: result.summaries))
-        try ResultWriter.writeAll([("generations.csv", Data(csv.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))],
-                                  to: folder)
+        try folder.write([("generations.csv", Data(csv.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))])
     }
 
     struct SummaryFile: Codable {

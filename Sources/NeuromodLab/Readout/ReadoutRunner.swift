@@ -42,6 +42,10 @@ public struct ReadoutRunner {
 
     public func run(jobs: Int, progress: Progress = { _ in }) throws -> ReadoutResult {
         let (train, test) = try spec.data.load(seed: spec.seed)
+        if let method = spec.methods.first(where: { $0.batch > train.count }) {
+            throw SpecError(file: spec.file, field: "methods",
+                            message: "method '\(method.name)': batch \(method.batch) is larger than the training set (\(train.count) images)")
+        }
         let classes = spec.data.classes.count
         var epochs: [ReadoutEpoch] = [], seconds = [Double](repeating: 0, count: spec.methods.count)
         var accuracies = [[Double]](repeating: [], count: spec.methods.count)
@@ -105,7 +109,7 @@ public struct ReadoutRunner {
     }
 }
 
-/// Writes a readout study's outputs (each file atomically, see ``ResultWriter``).
+/// Writes a readout study's outputs into a ``ResultFolder`` (whole or absent).
 ///
 /// | file | contents |
 /// |---|---|
@@ -115,7 +119,7 @@ public struct ReadoutRunner {
 public enum ReadoutResultWriter {
     public static let files = ["curves.csv", "summary.json", "spec.yaml"]
 
-    public static func write(_ result: ReadoutResult, specText: String, to folder: String) throws {
+    public static func write(_ result: ReadoutResult, specText: String, to folder: ResultFolder) throws {
         var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
         for e in result.epochs {
             curves += "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
@@ -123,8 +127,7 @@ public enum ReadoutResultWriter {
         let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
             name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
             epochs: result.spec.epochs, cacheSeconds: result.cacheSeconds, methods: result.summaries))
-        try ResultWriter.writeAll([("curves.csv", Data(curves.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))],
-                                  to: folder)
+        try folder.write([("curves.csv", Data(curves.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))])
     }
 
     struct SummaryFile: Codable {
