@@ -26,7 +26,7 @@ struct Options {
     var referencePath: String?
     /// Time the noise floor of every generator kind (10 repeats each for the others).
     var allFloors = true
-    /// Threads that draw the weight probe's noise (ThreeFactorLearner.noiseThreads) and the noise floor.
+    /// Threads that draw the weight probe's noise (PlasticityEngine.noiseThreads) and the noise floor.
     var noiseThreads = 1
     /// Whether `random` was taken from the spec (`--random spec`).
     var randomFromSpec = false

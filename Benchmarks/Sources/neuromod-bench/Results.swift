@@ -33,7 +33,7 @@ struct BenchResults: Codable {
     var random: String
     var blasThreadsAtStart: Int
     var blasThreads: Int
-    /// Threads drawing the weight probe (ThreeFactorLearner.noiseThreads) and the floor.
+    /// Threads drawing the weight probe (PlasticityEngine.noiseThreads) and the floor.
     var noiseThreads: Int
     var openblasEnvironment: String?
     var layerSizes: [Int]

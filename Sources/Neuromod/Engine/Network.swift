@@ -154,14 +154,9 @@ public final class Network {
         for l in 0..<depth {
             let population = populations[l]
             let previous = l == 0 ? input : rates[l - 1]
-            // z = x Wᵀ + b
-            preActivations[l].storage.withUnsafeMutableBufferPointer { z in
-                let width = population.size
-                parameters[l].bias.withUnsafeBufferPointer { b in
-                    for r in 0..<batch { for j in 0..<width { z[r * width + j] = b[j] } }
-                }
-            }
-            Matrix.gemm(previous, parameters[l].weights, transB: .transposed, beta: 1, into: &preActivations[l])
+            // z = x Wᵀ, then + b (the bias is added after the whole sum over inputs, however BLAS blocks it)
+            Matrix.gemm(previous, parameters[l].weights, transB: .transposed, into: &preActivations[l])
+            preActivations[l].addRowVector(parameters[l].bias)
             if case .synapses(let synaptic) = probe {
                 synaptic.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
             }

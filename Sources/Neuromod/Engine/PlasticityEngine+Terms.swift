@@ -33,7 +33,8 @@ extension PlasticityEngine {
     /// - anything else (ε with pre or post factors): one fused pass over the stored draws.
     func accumulate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
         let noiseCount = product.factors.filter { $0 == .synapticNoise }.count
-        if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty && product.instance.isEmpty {
+        if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty && product.instance.isEmpty
+            && !rule.modulator.source.perOutput {
             let synaptic = synaptic!
             gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
             gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].bias)
@@ -123,11 +124,15 @@ extension PlasticityEngine {
         let width = network.populations[l].size, batch = input.rows
         let values = product.post.map { signal($0, population: l, input: input) }
         let scales = instanceScales(of: product, batch: batch)
+        let perOutput = rule.modulator.source.perOutput
         d.storage.withUnsafeMutableBufferPointer { out in
             for n in 0..<batch {
-                var m = alpha.map { $0 * modulation[n] } ?? modulation[n]
-                if let scales { m *= scales[n] }
-                for k in (n * width)..<((n + 1) * width) { out[k] = m }
+                for k in (n * width)..<((n + 1) * width) {
+                    let mk = perOutput ? modulation[k] : modulation[n]
+                    var m = alpha.map { $0 * mk } ?? mk
+                    if let scales { m *= scales[n] }
+                    out[k] = m
+                }
             }
             for v in values { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
         }
@@ -176,7 +181,7 @@ extension PlasticityEngine {
             m.storage = p < 0 ? input.storage : signal == .drive ? network.preActivations[p].storage : cleanPre[p].storage
         case .fired:
             let a = rates(clean: false)
-            for k in 0..<count { m.storage[k] = a.storage[k] > 0 ? 1 : 0 }
+            for k in 0..<count { m.storage[k] = a.storage[k] > rule.firingThreshold ? 1 : 0 }
         case .error:
             for k in 0..<count { m.storage[k] = network.output.storage[k] - currentTarget.storage[k] }
         case .logProbabilityGradient:

@@ -47,6 +47,8 @@ public final class PlasticityEngine {
     /// The target of the step being computed (for `post_error`).
     var currentTarget = Matrix(rows: 0, cols: 0)
     var optimizerState: OptimizerState
+    /// Whether the last step's modulator was 0 everywhere (its update is skipped).
+    var silent = false
     /// Per-instance traces, dopamine and policies when the engine drives environments.
     var episodic: EpisodicState?
 
@@ -110,18 +112,24 @@ public final class PlasticityEngine {
         currentTarget = target
         runPasses(input: input, target: target)
         modulate(output: network.output, target: target)
-        let scale = 1 / Double(batch)
+        let scale = rule.reduction == .mean ? 1 / Double(batch) : 1
         let eta: Double
         if case .sgd(let rate) = rule.optimizer { eta = rate } else { eta = 1 }
         signals.invalidate()
+        silent = !modulation.contains { $0 != 0 }
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
+            if silent {  // no modulator, no change (and nothing to compute)
+                updates[l].weights.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                for j in updates[l].bias.indices { updates[l].bias[j] = 0 }
+                continue
+            }
             for (p, product) in term.products.enumerated() {
                 accumulate(product, layer: l, input: input, alpha: constant(product, layer: l, gain: eta * scale), first: p == 0)
             }
             network.connectivity[l].apply(to: &updates[l].weights)
         }
-        return instanceLosses.reduce(0, +) * scale
+        return instanceLosses.reduce(0, +) * (1 / Double(batch))
     }
 
     /// A product's constant part times `gain`: ((gain · c) · n_post) / σ^k, in the order the rules'
@@ -175,9 +183,30 @@ public final class PlasticityEngine {
         rule.loss.evaluate(output: network.output, target: target, perInstance: &instanceLosses)
     }
 
-    /// M⁽ⁿ⁾ from the probed pass's losses (and, antithetic, the other pass's).
+    /// M⁽ⁿ⁾ from the probed pass's losses (and, antithetic, the other pass's), or M⁽ⁿ⁾_j per output.
     private func modulate(output: Matrix, target: Matrix) {
         let batch = instanceLosses.count
+        switch rule.modulator.source {
+        case .negativeLoss: break
+        case .constant:
+            if modulation.count != batch { modulation = Array(repeating: 1, count: batch) }
+            for n in 0..<batch { modulation[n] = 1 }
+            gate(output: output, target: target)
+            return
+        case .dopaminergic(let reading, let firing, let threshold):
+            let classes = output.cols, rule = DopaminergicRule(reading: reading, outputFiring: firing, lossThreshold: threshold)
+            if modulation.count != batch * classes { modulation = Array(repeating: 0, count: batch * classes) }
+            output.storage.withUnsafeBufferPointer { z in
+                modulation.withUnsafeMutableBufferPointer { m in
+                    for n in 0..<batch {
+                        rule.dopamineFactors(probabilities: UnsafeBufferPointer(rebasing: z[(n * classes)..<((n + 1) * classes)]),
+                                             label: Self.argmax(target, row: n), loss: instanceLosses[n],
+                                             into: UnsafeMutableBufferPointer(rebasing: m[(n * classes)..<((n + 1) * classes)]))
+                    }
+                }
+            }
+            return
+        }
         if let neuromodulator {
             neuromodulator.broadcast(losses: instanceLosses, into: &modulation)
         } else {
@@ -188,12 +217,18 @@ public final class PlasticityEngine {
                 instanceLosses[n] = (instanceLosses[n] + minusLosses[n]) / 2
             }
         }
+        gate(output: output, target: target)
+    }
+
+    /// M⁽ⁿ⁾ = 0 where the gate is closed.
+    private func gate(output: Matrix, target: Matrix) {
         if rule.modulator.gate == .misclassified {
-            for n in 0..<batch where Self.argmax(output, row: n) == Self.argmax(target, row: n) { modulation[n] = 0 }
+            for n in 0..<output.rows where Self.argmax(output, row: n) == Self.argmax(target, row: n) { modulation[n] = 0 }
         }
     }
 
-    static func argmax(_ m: Matrix, row n: Int) -> Int {
+    /// The column of row n's largest entry (the lowest index on ties).
+    public static func argmax(_ m: Matrix, row n: Int) -> Int {
         var best = 0
         for j in 1..<max(m.cols, 1) where m[n, j] > m[n, best] { best = j }
         return best
@@ -217,6 +252,7 @@ public final class PlasticityEngine {
 
     /// Applies ``updates`` through the optimizer and the device's write path.
     private func apply() {
+        if silent { return }
         let plain = rule.update == .additive && { if case .sgd = rule.optimizer { return true } else { return false } }()
         for l in 0..<network.depth where terms[l] != nil {
             if plain {

@@ -45,11 +45,22 @@ enum RuleValidation {
         if rule.modulator.gate == .misclassified, populations.last!.size < 2 {
             throw refuse("gate 'misclassified' needs an output of at least two classes")
         }
+        switch rule.modulator.source {
+        case .negativeLoss: break
+        case .constant, .dopaminergic:
+            guard rule.modulator.baseline == .none, rule.modulator.normalization == .none else {
+                throw refuse("a constant or dopaminergic modulator takes no baseline or normalization (baseline: none)")
+            }
+            if environment { throw refuse("on environments the modulator is made from rewards (source: negative-loss)") }
+        }
         let last = populations.count - 1
         let terms = populations.enumerated().map { l, population in
             rule.term(intoOutput: l == last, activation: population.activation)
         }
         guard terms.contains(where: { $0 != nil }) else { throw refuse("no local term applies to any projection") }
+        if rule.modulator.source.perOutput, terms.dropLast().contains(where: { $0 != nil }) {
+            throw refuse("a modulator per output unit reaches only projections into the output (local: {output: …})")
+        }
         for (l, term) in terms.enumerated() {
             guard let term else { continue }
             let site = "projection \(l + 1) (into layer \(l + 1), \(populations[l].activation))"

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// - `mse`: L = (1/K) Σ_k (y_k − t_k)², K outputs (the thesis's per-sample MSE; for K = 1, (y − t)²).
 /// - `cross-entropy`: L = −Σ_k t_k ln y_k, for a probability output (a softmax layer); terms with
-///   t_k = 0 are skipped. With a softmax output layer the gradient is taken through the logits in
+///   t_k = 0 are skipped, and y_k is taken at least as the smallest positive double (so an output
+///   that underflowed to 0 costs about 744, not infinity). With a softmax output layer the gradient is taken through the logits in
 ///   the stable fused form y − t.
 public enum Loss: String, Sendable, Equatable, CaseIterable {
     case meanSquaredError = "mse"
@@ -27,7 +28,9 @@ public enum Loss: String, Sendable, Equatable, CaseIterable {
                         for c in (n * k)..<((n + 1) * k) { let d = yp[c] - tp[c]; l += d * d }
                         l /= Double(k)
                     case .crossEntropy:
-                        for c in (n * k)..<((n + 1) * k) where tp[c] != 0 { l -= tp[c] * Foundation.log(yp[c]) }
+                        for c in (n * k)..<((n + 1) * k) where tp[c] != 0 {
+                            l -= tp[c] * Foundation.log(Swift.max(yp[c], Double.leastNonzeroMagnitude))
+                        }
                     }
                     perInstance[n] = l
                     total += l

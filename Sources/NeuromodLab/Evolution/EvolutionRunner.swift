@@ -86,11 +86,12 @@ public struct EvolutionRunner {
                     let rng = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run) + UInt64(configuration))
                     let weights = network.weights(genotype: alleles.sample(rng: rng))
                     let h = GeneticNetwork.hiddenActivity(train.inputs, weights: weights.hidden)
-                    var readout = SoftmaxReadout(parameters: LayerParameters(weights: weights.output, bias: [Double](repeating: 0, count: classes)),
-                                                 rule: .signSGD(rate: phase.rate))
+                    let readout = try ReadoutNetwork(
+                        parameters: LayerParameters(weights: weights.output, bias: [Double](repeating: 0, count: classes)),
+                        rule: .readoutGradient(.signSGD(rate: phase.rate)))
                     for _ in 0..<phase.iterations {
                         let rows = (0..<phase.batch).map { _ in rng.uniformInt(below: train.count) }
-                        readout.learn(hidden: h.gatherRows(rows), labels: rows.map { train.labels[$0] })
+                        try readout.learn(hidden: h.gatherRows(rows), labels: rows.map { train.labels[$0] })
                     }
                     let predictions = readout.predictions(GeneticNetwork.hiddenActivity(test.inputs, weights: weights.hidden))
                     signSGDAccuracy = Double(zip(predictions, test.labels).filter { $0 == $1 }.count) / Double(test.count)

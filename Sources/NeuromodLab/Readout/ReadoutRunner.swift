@@ -61,7 +61,7 @@ public struct ReadoutRunner {
             let perMethod = try parallelMap(count: spec.methods.count, jobs: jobs) { m -> ([ReadoutEpoch], Double) in
                 let started = Date()
                 let method = spec.methods[m]
-                var readout = SoftmaxReadout(parameters: readoutStart, rule: method.rule)
+                let readout = try ReadoutNetwork(parameters: readoutStart, rule: method.rule)
                 var history: [ReadoutEpoch] = []
                 // Every method draws the same sequence of orders from its own copy of the stream.
                 let orderRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run))
@@ -70,7 +70,7 @@ public struct ReadoutRunner {
                     var loss = 0.0, batches = 0
                     for first in stride(from: 0, to: order.count, by: method.batch) {
                         let rows = order[first..<min(first + method.batch, order.count)]
-                        loss += readout.learn(hidden: trainCache.gatherRows(rows), labels: rows.map { train.labels[$0] })
+                        loss += try readout.learn(hidden: trainCache.gatherRows(rows), labels: rows.map { train.labels[$0] })
                         batches += 1
                     }
                     guard readout.parameters.weights.storage.allSatisfy(\.isFinite) else {
@@ -99,7 +99,7 @@ public struct ReadoutRunner {
     }
 
     /// Fraction of samples whose predicted class is the label, predicted 4 096 rows at a time.
-    private func accuracy(_ readout: SoftmaxReadout, _ cache: FeatureCache, _ labels: [Int]) -> Double {
+    private func accuracy(_ readout: ReadoutNetwork, _ cache: FeatureCache, _ labels: [Int]) -> Double {
         var correct = 0
         for first in stride(from: 0, to: labels.count, by: 4096) {
             let rows = first..<min(first + 4096, labels.count)

@@ -3,7 +3,9 @@ import Neuromod
 import NeuromodTasks
 
 /// A readout study (seed 003, §3.2): a fixed random hidden layer (Kaiming uniform, ReLU) whose
-/// output is cached once per run, and a softmax readout trained by each method's ``ReadoutRule``.
+/// output is cached once per run, and a softmax readout trained by each method's rule (presets
+/// ``PlasticityRule/dopaminergic(reading:outputFiring:lossThreshold:rate:firingThreshold:)`` and
+/// ``PlasticityRule/readoutGradient(_:)``).
 /// A spec is a readout study when it has a top-level `readout:` section.
 ///
 /// ```yaml
@@ -52,7 +54,7 @@ public struct ReadoutSpec: Sendable, SectionSpec {
 /// One readout learning method: its rule and minibatch size.
 public struct ReadoutMethod: Sendable, Equatable {
     public var name: String
-    public var rule: ReadoutRule
+    public var rule: PlasticityRule
     public var batch: Int
 
     static func parse(_ node: SpecNode) throws -> ReadoutMethod {
@@ -64,16 +66,16 @@ public struct ReadoutMethod: Sendable, Equatable {
         let f = try node.fields(allowed: ruleName == "dopaminergic" ? Array(all.keys) : common)
         guard let rateNode = f["rate"] else { throw node.error("required field 'rate' is missing") }
         let rate = try rateNode.positiveDouble()
-        let rule: ReadoutRule
+        let rule: PlasticityRule
         switch ruleName {
         case "dopaminergic":
-            rule = .dopaminergic(DopaminergicRule(
+            rule = .dopaminergic(
                 reading: DopaminergicReading(rawValue: try f["reading"]?.choice(DopaminergicReading.allCases.map(\.rawValue)) ?? "graded")!,
                 outputFiring: OutputFiring(rawValue: try f["output_firing"]?.choice(OutputFiring.allCases.map(\.rawValue)) ?? "winner")!,
                 lossThreshold: try f["loss_threshold"]?.double() ?? 0.75, rate: rate,
-                firingThreshold: try f["firing_threshold"]?.double() ?? 0))
-        case "sign-sgd": rule = .signSGD(rate: rate)
-        default: rule = .adam(AdamSettings(rate: rate))
+                firingThreshold: try f["firing_threshold"]?.double() ?? 0)
+        case "sign-sgd": rule = .readoutGradient(.signSGD(rate: rate))
+        default: rule = .readoutGradient(.adam(AdamSettings(rate: rate)))
         }
         return ReadoutMethod(name: try f["name"]?.string() ?? ruleName, rule: rule, batch: try f["batch"]?.positiveInt() ?? 1)
     }

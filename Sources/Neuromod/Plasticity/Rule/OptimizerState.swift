@@ -54,3 +54,18 @@ struct OptimizerState {
         for j in changes[l].bias.indices { changes[l].bias[j] *= parameters.bias[j] }
     }
 }
+
+/// Hyperparameters of Adam (Kingma & Ba 2015); the defaults are the paper's.
+public struct AdamSettings: Sendable, Equatable {
+    public var rate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+
+    public init(rate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.rate = rate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}

@@ -28,6 +28,10 @@ public struct PlasticityRule: Sendable, Equatable {
     public var acting: ActingPass
     /// Whether biases learn (seed 004's policies keep them at their initial value).
     public var plasticBiases: Bool
+    /// How a minibatch's instances combine: U = (1/B) Σ_n (mean) or Σ_n (sum, seed 003's readout rules).
+    public var reduction: BatchReduction
+    /// A neuron fired when its rate is above this (`fired` factors).
+    public var firingThreshold: Double
     /// Forward-pass equivalents per instance and update (for loss-against-compute curves); nil:
     /// counted from the probe (``defaultForwardPassEquivalents``).
     public var compute: Double?
@@ -35,7 +39,7 @@ public struct PlasticityRule: Sendable, Equatable {
     public init(name: String, probe: Probe, local: [SelectedTerm], trace: TraceKernel = .immediate,
                 modulator: Modulation = Modulation(), update: UpdateForm = .additive, optimizer: Optimizer,
                 loss: Loss = .meanSquaredError, acting: ActingPass = .probed, plasticBiases: Bool = true,
-                compute: Double? = nil) {
+                reduction: BatchReduction = .mean, firingThreshold: Double = 0, compute: Double? = nil) {
         self.name = name
         self.probe = probe
         self.local = local
@@ -46,6 +50,8 @@ public struct PlasticityRule: Sendable, Equatable {
         self.loss = loss
         self.acting = acting
         self.plasticBiases = plasticBiases
+        self.reduction = reduction
+        self.firingThreshold = firingThreshold
         self.compute = compute
     }
 
@@ -157,6 +163,12 @@ public enum TermSelector: Sendable, Equatable {
         case .activation(let a): return a == activation
         }
     }
+}
+
+/// How the instances of a minibatch combine into one update.
+public enum BatchReduction: String, Sendable, Equatable, CaseIterable {
+    case mean
+    case sum
 }
 
 /// The pass whose softmax output an environment's action is sampled from.

@@ -26,30 +26,19 @@ public enum OutputFiring: String, Sendable, Equatable, CaseIterable {
     case every
 }
 
-/// Dopaminergic plasticity of a readout layer (seed 003, §3.2): a link i → j that fired during the
-/// current example changes by ε1·m_j, where m_j is the dopamine factor of ``DopaminergicReading``.
-///
-/// Presynaptic neuron i fires when its activity exceeds `firingThreshold`; the bias is a link from a
-/// unit that always fires. The change does not scale with the activity: a link that fired is
-/// strengthened (or weakened) by the same amount whatever the rates.
+/// The dopamine factor of dopaminergic plasticity (seed 003, §3.2): one value m_j per output unit,
+/// made from the softmax output, the label and the loss — the per-output modulator of the preset
+/// ``PlasticityRule/dopaminergic(reading:outputFiring:lossThreshold:rate:firingThreshold:)``.
 public struct DopaminergicRule: Sendable, Equatable {
     public var reading: DopaminergicReading
     public var outputFiring: OutputFiring
-    /// ε0: the loss below which an outcome counts as good (`printed`, `text`).
+    /// ε0: the loss below which an outcome counts as good (`printed`, `text`); the seed's is 0.75.
     public var lossThreshold: Double
-    /// ε1: the change of a link that fired, per unit of dopamine factor.
-    public var rate: Double
-    /// A hidden neuron fires when its activity is above this.
-    public var firingThreshold: Double
 
-    /// The seed's settings are ε0 = 0.75 and ε1 = 1.
-    public init(reading: DopaminergicReading, outputFiring: OutputFiring = .winner, lossThreshold: Double = 0.75,
-                rate: Double = 1, firingThreshold: Double = 0) {
+    public init(reading: DopaminergicReading, outputFiring: OutputFiring = .winner, lossThreshold: Double = 0.75) {
         self.reading = reading
         self.outputFiring = outputFiring
         self.lossThreshold = lossThreshold
-        self.rate = rate
-        self.firingThreshold = firingThreshold
     }
 
     /// Writes the dopamine factor m_j of every output j into `factor`, for one example with softmax
@@ -73,30 +62,4 @@ public struct DopaminergicRule: Sendable, Equatable {
             for j in z.indices where j != winner { factor[j] = 0 }
         }
     }
-}
-
-/// Hyperparameters of Adam (Kingma & Ba 2015); the defaults are the paper's.
-public struct AdamSettings: Sendable, Equatable {
-    public var rate: Double
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-
-    public init(rate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
-        self.rate = rate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-    }
-}
-
-/// How a ``SoftmaxReadout`` learns from a minibatch (hidden activity h, softmax output z, labels ℓ).
-public enum ReadoutRule: Sendable, Equatable {
-    /// Δw_ji = ε1·m_j·1[h_i fired], summed over the minibatch; no gradient is computed.
-    case dopaminergic(DopaminergicRule)
-    /// SignSGD (seed 003, eq. 5): w_ji ← w_ji − ε′·sign(Σ_n (z_j − ℓ_j)·h_i), the sign of the
-    /// minibatch's cross-entropy gradient.
-    case signSGD(rate: Double)
-    /// Adam on the mean cross-entropy gradient of the minibatch: the backprop baseline.
-    case adam(AdamSettings)
 }
