@@ -70,7 +70,7 @@ extension PlasticityEngine {
                      "\(observations.rows) observations for \(state.batch.instances) environment instances")
         for instance in state.traces { for projection in instance { for trace in projection { trace.advance() } } }
         device.prepareRead(network)
-        let usesLogP = terms.contains { $0?.products.contains { $0.instance.contains { $0.0 == .logProbabilityDifference } } ?? false }
+        let usesLogP = terms.contains { $0?.products.contains { $0.instance.contains { $0.signal == .logProbabilityDifference } } ?? false }
         let needsClean = rule.acting == .clean || usesLogP || terms.contains { $0?.needsCleanPass ?? false }
         switch rule.probe {
         case .none:
@@ -111,7 +111,8 @@ extension PlasticityEngine {
     }
 
     private var usesPolicyGradient: Bool {
-        terms.contains { $0?.products.contains { ($0.pre + $0.post).contains { $0.signal == .logProbabilityGradient } } ?? false }
+        terms.contains { $0?.products.contains { p in
+            p.pre.contains { $0.signal == .logProbabilityGradient } || p.post.contains { $0.signal == .logProbabilityGradient } } ?? false }
     }
 
     /// Turns instance n's reward into dopamine: its prediction error against the instance's baseline
@@ -221,7 +222,7 @@ extension PlasticityEngine {
     /// φ_ji = (Π post)_j (Π pre)_i ε_ji (ε to its power), and the biases' terms, into one trace.
     private func addNoiseTerm(_ product: LocalTerm.Product, layer l: Int, instance n: Int, post: UnsafeBufferPointer<Double>,
                               pre: UnsafeBufferPointer<Double>, biasPre: Double, scale: Double, into trace: EligibilityTrace) {
-        let synaptic = synaptic!, power = product.factors.filter { $0 == .synapticNoise }.count
+        let synaptic = synaptic!, power = product.noiseCount
         let weights = synaptic.weights[l], biases = synaptic.biases[l]
         func eps(_ v: Double) -> Double { var r = v; for _ in 1..<power { r *= v }; return r }
         for j in post.indices {

@@ -1,25 +1,34 @@
 import CGSL
 
-/// The factor values a step's terms read, `[instances × neurons]` per (population, signal),
+/// The factor values a step's terms read, `[instances × neurons]` per (population, signal, |·|),
 /// computed at most once per step and kept across steps (no reallocation at a fixed batch size).
 struct SignalCache {
-    struct Key: Hashable {
-        var population: Int  // −1: the input
-        var signal: LocalTerm.Signal
-        var absolute: Bool
+    private var values: [Matrix?] = []
+    private var computedAt: [Int] = []
+    private var generation = 0
+
+    /// Starts a new step: every value is stale.
+    mutating func invalidate() { generation += 1 }
+
+    private static func index(population: Int, signal: LocalTerm.Signal, absolute: Bool) -> Int {
+        let signals = LocalTerm.Signal.allCases
+        return ((population + 1) * signals.count + signals.firstIndex(of: signal)!) * 2 + (absolute ? 1 : 0)
     }
-    private var values: [Key: Matrix] = [:]
-    private var fresh: Set<Key> = []
 
-    mutating func invalidate() { fresh.removeAll(keepingCapacity: true) }
-
-    mutating func value(_ key: Key, rows: Int, cols: Int, fill: (inout Matrix) -> Void) -> Matrix {
-        if fresh.contains(key), let m = values[key] { return m }
-        var m = values.removeValue(forKey: key) ?? Matrix(rows: rows, cols: cols)
-        if m.rows != rows { m = Matrix(rows: rows, cols: cols) }
+    mutating func value(population: Int, signal: LocalTerm.Signal, absolute: Bool, rows: Int, cols: Int,
+                        fill: (inout Matrix) -> Void) -> Matrix {
+        let i = Self.index(population: population, signal: signal, absolute: absolute)
+        if i >= values.count {
+            values += Array(repeating: nil, count: i + 1 - values.count)
+            computedAt += Array(repeating: -1, count: i + 1 - computedAt.count)
+        }
+        if computedAt[i] == generation, let m = values[i] { return m }
+        var m = values[i] ?? Matrix(rows: rows, cols: cols)
+        values[i] = nil  // unshared while it is filled
+        if m.rows != rows || m.cols != cols { m = Matrix(rows: rows, cols: cols) }
         fill(&m)
-        values[key] = m
-        fresh.insert(key)
+        values[i] = m
+        computedAt[i] = generation
         return m
     }
 }
@@ -32,7 +41,7 @@ extension PlasticityEngine {
     ///   column sums times the always-on unit's pre factor;
     /// - anything else (ε with pre or post factors): one fused pass over the stored draws.
     func accumulate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
-        let noiseCount = product.factors.filter { $0 == .synapticNoise }.count
+        let noiseCount = product.noiseCount
         if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty && product.instance.isEmpty
             && !rule.modulator.source.perOutput {
             let synaptic = synaptic!
@@ -122,7 +131,6 @@ extension PlasticityEngine {
     private func modulatedPost(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double? = nil,
                                into d: inout Matrix) {
         let width = network.populations[l].size, batch = input.rows
-        let values = product.post.map { signal($0, population: l, input: input) }
         let scales = instanceScales(of: product, batch: batch)
         let perOutput = rule.modulator.source.perOutput
         d.storage.withUnsafeMutableBufferPointer { out in
@@ -134,8 +142,8 @@ extension PlasticityEngine {
                     out[k] = m
                 }
             }
-            for v in values { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
         }
+        for factor in product.post { d.multiplyElementwise(by: signal(factor, population: l, input: input)) }
     }
 
     /// `[B × neurons]`: the product of `factors` of `population` (−1: the input); all ones if none.
@@ -152,8 +160,7 @@ extension PlasticityEngine {
         if !factor.absolute, factor.signal == .rate { return p < 0 ? input : network.rates[p] }
         if !factor.absolute, factor.signal == .cleanRate { return p < 0 ? input : cleanRates[p] }
         let width = p < 0 ? input.cols : network.populations[p].size
-        let key = SignalCache.Key(population: p, signal: factor.signal, absolute: factor.absolute)
-        return signals.value(key, rows: input.rows, cols: width) { m in
+        return signals.value(population: p, signal: factor.signal, absolute: factor.absolute, rows: input.rows, cols: width) { m in
             fill(&m, signal: factor.signal, population: p, input: input)
             if factor.absolute { for k in m.storage.indices { m.storage[k] = abs(m.storage[k]) } }
         }
@@ -199,9 +206,9 @@ extension PlasticityEngine {
         guard !factors.isEmpty else { return nil }
         return (0..<batch).map { n in
             var numerator = 1.0, denominator = 1.0
-            for (signal, divides) in factors {
-                let v = instanceValue(signal, instance: n)
-                if divides { denominator *= v } else { numerator *= v }
+            for factor in factors {
+                let v = instanceValue(factor.signal, instance: n)
+                if factor.divides { denominator *= v } else { numerator *= v }
             }
             return denominator == 0 ? 0 : numerator / denominator
         }

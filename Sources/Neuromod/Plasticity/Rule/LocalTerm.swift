@@ -44,26 +44,48 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         /// k: the product is divided by σ^k.
         public var sigmaPower: Int
         /// The factors, in the order they are multiplied.
-        public var factors: [Factor]
+        public var factors: [Factor] { didSet { sort() } }
+
+        /// Presynaptic factors, in order.
+        public private(set) var pre: [NeuronFactor] = []
+        /// Postsynaptic factors, in order.
+        public private(set) var post: [NeuronFactor] = []
+        /// Per-instance factors, in order.
+        public private(set) var instance: [InstanceFactor] = []
+        /// How many times the synaptic probe's draw ε appears.
+        public private(set) var noiseCount = 0
 
         public init(coefficient: Double = 1, sigmaPower: Int = 0, factors: [Factor]) {
             self.coefficient = coefficient
             self.sigmaPower = sigmaPower
             self.factors = factors
+            sort()
         }
 
-        /// Presynaptic factors, in order.
-        public var pre: [NeuronFactor] { factors.compactMap { if case .pre(let f) = $0 { return f } else { return nil } } }
-        /// Postsynaptic factors, in order.
-        public var post: [NeuronFactor] { factors.compactMap { if case .post(let f) = $0 { return f } else { return nil } } }
         /// Whether the product holds the synaptic probe's draw.
-        public var usesSynapticNoise: Bool { factors.contains(.synapticNoise) }
-        /// Per-instance factors, in order (divisors last, see ``Factor/instance(_:divides:)``).
-        public var instance: [(InstanceSignal, divides: Bool)] {
-            factors.compactMap { if case .instance(let s, let d) = $0 { return (s, d) } else { return nil } }
-        }
+        public var usesSynapticNoise: Bool { noiseCount > 0 }
         /// Whether the product is multiplied by the postsynaptic population's size (`n_post`).
         public var scalesWithPostCount: Bool { factors.contains(.postCount) }
+
+        /// Sorts the factors by what they belong to (kept with the product, read by every step).
+        private mutating func sort() {
+            pre = []; post = []; instance = []; noiseCount = 0
+            for factor in factors {
+                switch factor {
+                case .pre(let f): pre.append(f)
+                case .post(let f): post.append(f)
+                case .instance(let s, let d): instance.append(InstanceFactor(signal: s, divides: d))
+                case .synapticNoise: noiseCount += 1
+                case .postCount: break
+                }
+            }
+        }
+    }
+
+    /// An instance factor and whether it divides.
+    public struct InstanceFactor: Sendable, Equatable {
+        public var signal: InstanceSignal
+        public var divides: Bool
     }
 
     /// One factor of a product.
@@ -134,7 +156,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether any product reads a clean-pass signal.
     public var needsCleanPass: Bool {
-        products.contains { p in (p.pre + p.post).contains { $0.signal.needsCleanPass } }
+        products.contains { p in p.pre.contains { $0.signal.needsCleanPass } || p.post.contains { $0.signal.needsCleanPass } }
     }
 
     /// The distinct powers of σ the products divide by.

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Same numbers as before the three-factor engine: builds BASE (default 62574ae, main before the
+# engine) beside this checkout, runs the same studies with both release builds on this machine and
+# compares their deterministic outputs byte for byte (every CSV but timing.csv, and summary.json
+# without its wall-clock fields), and their summary tables without the wall-time column.
+#
+#   scripts/same-numbers.sh                  # all studies; data studies need DATA (default ../shared/data)
+#   BASE=<commit> DATA=/path/to/data WORK=/tmp/same scripts/same-numbers.sh
+#
+# Prints one line per compared file ("same" / "DIFFERENT") and exits 1 if any differs.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+base=${BASE:-62574ae}
+work=${WORK:-$(mktemp -d /tmp/neuromod-same.XXXXXX)}
+data=${DATA:-$root/../shared/data}
+mkdir -p "$work"
+if [ ! -d "$work/base" ]; then git -C "$root" worktree add --detach "$work/base" "$base" >/dev/null; fi
+echo "building $base in $work/base and this checkout (release)" >&2
+(cd "$work/base" && swift build -c release --product neuromod >/dev/null)
+(cd "$root" && swift build -c release --product neuromod >/dev/null)
+
+studies=(
+  "sinusoid|Models/thesis/sinusoid.yaml"
+  "readings-3fwp|Models/thesis/sinusoid-3fwp-readings.yaml --runs 3"
+  "housing-bp-np|Models/thesis/california-housing.yaml --runs 1 --methods BP,3F-NP"
+  "reaching|Models/nrl/reaching.yaml"
+  "cartpole|Models/nrl/cartpole.yaml --episodes 300"
+  "acrobot|Models/nrl/acrobot.yaml --episodes 60"
+  "delay-sweep|Models/timing/delay-sweep.yaml --episodes 40 --runs 2"
+)
+if [ -d "$data/mnist" ]; then
+  studies+=(
+    "dopamine-readings|Models/dopamine/readings.yaml --epochs 2 --data-dir $data"
+    "signsgd-rates|Models/dopamine/signsgd-rates.yaml --epochs 1 --data-dir $data"
+    "evolution|Models/evolution/mnist-0-4-genes.yaml --generations 12 --data-dir $data"
+  )
+else
+  echo "no $data/mnist: readout and evolution studies skipped (set DATA)" >&2
+fi
+
+status=0
+compare() {  # name, file a, file b
+  if cmp -s "$2" "$3"; then echo "same       $1"; else echo "DIFFERENT  $1"; status=1; fi
+}
+table() { grep -v '^wrote ' "$1" | sed -E -e 's/[[:space:]]+[0-9.]+[[:space:]]*$//' -e 's/cached in [0-9.]+ s/cached in … s/'; }
+for entry in "${studies[@]}"; do
+  name=${entry%%|*}; args=${entry#*|}
+  for side in base new; do
+    bin="$root/.build/release/neuromod"; [ "$side" = base ] && bin="$work/base/.build/release/neuromod"
+    rm -rf "$work/out/$side/$name"; mkdir -p "$work/out/$side"
+    # shellcheck disable=SC2086
+    (cd "$root" && "$bin" run $args --out "$work/out/$side/$name" --quiet > "$work/out/$side/$name.txt")
+  done
+  for f in "$work/out/base/$name"/*.csv; do
+    file=$(basename "$f"); [ "$file" = timing.csv ] && continue
+    compare "$name/$file" "$f" "$work/out/new/$name/$file"
+  done
+  compare "$name/summary.json (no wall times)" \
+    <(grep -iv 'seconds' "$work/out/base/$name/summary.json") <(grep -iv 'seconds' "$work/out/new/$name/summary.json")
+  compare "$name/summary table (no wall column)" <(table "$work/out/base/$name.txt") <(table "$work/out/new/$name.txt")
+done
+exit $status
