@@ -154,9 +154,21 @@ public final class Network {
         for l in 0..<depth {
             let population = populations[l]
             let previous = l == 0 ? input : rates[l - 1]
-            // z = x Wᵀ, then + b (the bias is added after the whole sum over inputs, however BLAS blocks it)
-            Matrix.gemm(previous, parameters[l].weights, transB: .transposed, into: &preActivations[l])
-            preActivations[l].addRowVector(parameters[l].bias)
+            // z = x Wᵀ + b, the bias added after the whole sum over inputs. With few inputs the sum is one
+            // BLAS block and C ← b, then C += x Wᵀ gives the same bits in one pass fewer; with many, BLAS
+            // would add the blocks one by one onto b, so the bias comes last.
+            if previous.cols <= Self.singleBlockInputs {
+                preActivations[l].storage.withUnsafeMutableBufferPointer { z in
+                    let width = population.size
+                    parameters[l].bias.withUnsafeBufferPointer { b in
+                        for r in 0..<batch { for j in 0..<width { z[r * width + j] = b[j] } }
+                    }
+                }
+                Matrix.gemm(previous, parameters[l].weights, transB: .transposed, beta: 1, into: &preActivations[l])
+            } else {
+                Matrix.gemm(previous, parameters[l].weights, transB: .transposed, into: &preActivations[l])
+                preActivations[l].addRowVector(parameters[l].bias)
+            }
             if case .synapses(let synaptic) = probe {
                 synaptic.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
             }
@@ -175,6 +187,9 @@ public final class Network {
         }
         return rates[depth - 1]
     }
+
+    /// Inputs up to which a GEMM's sum is one block of OpenBLAS's kernels (their K blocking is 256–384).
+    static let singleBlockInputs = 128
 
     /// φ(z) of a leaky layer before it is mixed into the rate (reused across steps).
     private var leakScratch: [Double] = []

@@ -10,9 +10,10 @@ struct SignalCache {
     /// Starts a new step: every value is stale.
     mutating func invalidate() { generation += 1 }
 
+    private static let signals = LocalTerm.Signal.allCases
+
     private static func index(population: Int, signal: LocalTerm.Signal, absolute: Bool) -> Int {
-        let signals = LocalTerm.Signal.allCases
-        return ((population + 1) * signals.count + signals.firstIndex(of: signal)!) * 2 + (absolute ? 1 : 0)
+        ((population + 1) * signals.count + signals.firstIndex(of: signal)!) * 2 + (absolute ? 1 : 0)
     }
 
     mutating func value(population: Int, signal: LocalTerm.Signal, absolute: Bool, rows: Int, cols: Int,
@@ -133,17 +134,61 @@ extension PlasticityEngine {
         let width = network.populations[l].size, batch = input.rows
         let scales = instanceScales(of: product, batch: batch)
         let perOutput = rule.modulator.source.perOutput
+        if scales == nil, !perOutput, modulatedDerivative(product, layer: l, input: input, alpha: alpha, into: &d) { return }
+        let factors = product.post.map { signal($0, population: l, input: input) }
         d.storage.withUnsafeMutableBufferPointer { out in
-            for n in 0..<batch {
-                for k in (n * width)..<((n + 1) * width) {
-                    let mk = perOutput ? modulation[k] : modulation[n]
-                    var m = alpha.map { $0 * mk } ?? mk
-                    if let scales { m *= scales[n] }
-                    out[k] = m
+            modulation.withUnsafeBufferPointer { modulation in
+                for n in 0..<batch {
+                    for k in (n * width)..<((n + 1) * width) {
+                        let mk = perOutput ? modulation[k] : modulation[n]
+                        var m = alpha.map { $0 * mk } ?? mk
+                        if let scales { m *= scales[n] }
+                        out[k] = m
+                    }
+                }
+            }
+            // One pass per factor, left to right: ((M · f₁) · f₂) · …
+            switch factors.count {
+            case 0: break
+            case 1: factors[0].storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } }
+            case 2:
+                factors[0].storage.withUnsafeBufferPointer { f in
+                    factors[1].storage.withUnsafeBufferPointer { g in for k in out.indices { out[k] = out[k] * f[k] * g[k] } }
+                }
+            default: for v in factors { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
+            }
+        }
+    }
+
+    /// The node-perturbation shape, M · g(a_j) (· f_j), in one pass without storing g: the
+    /// postsynaptic factors are a derivative, optionally followed by one more factor. Returns false
+    /// (nothing written) for any other shape.
+    private func modulatedDerivative(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double?,
+                                     into d: inout Matrix) -> Bool {
+        let post = product.post
+        guard (1...2).contains(post.count), !post[0].absolute,
+              post[0].signal == .derivative || post[0].signal == .cleanDerivative else { return false }
+        let clean = post[0].signal == .cleanDerivative
+        let a = clean ? cleanRates[l] : network.rates[l], z = clean ? cleanPre[l] : network.preActivations[l]
+        let f = post.count == 2 ? signal(post[1], population: l, input: input) : Matrix(rows: d.rows, cols: d.cols, value: 1)
+        let activation = network.populations[l].activation, width = d.cols
+        d.storage.withUnsafeMutableBufferPointer { out in
+            a.storage.withUnsafeBufferPointer { a in
+                z.storage.withUnsafeBufferPointer { z in
+                    f.storage.withUnsafeBufferPointer { f in
+                        modulation.withUnsafeBufferPointer { modulation in
+                            for n in 0..<d.rows {
+                                let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                                for k in (n * width)..<((n + 1) * width) {
+                                    out[k] = m * activation.derivative(output: a[k], preActivation: z[k])! * f[k]
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        for factor in product.post { d.multiplyElementwise(by: signal(factor, population: l, input: input)) }
+        return true
     }
 
     /// `[B × neurons]`: the product of `factors` of `population` (−1: the input); all ones if none.
@@ -156,9 +201,11 @@ extension PlasticityEngine {
     }
 
     /// One factor's values for `population` (−1: the input, read as linear neurons without noise).
+    ///
+    /// Signals the network already holds (rates, noise, drives) are returned as they are, never
+    /// cached: a cached copy would share the network's buffer and make the next pass copy it.
     func signal(_ factor: LocalTerm.NeuronFactor, population p: Int, input: Matrix) -> Matrix {
-        if !factor.absolute, factor.signal == .rate { return p < 0 ? input : network.rates[p] }
-        if !factor.absolute, factor.signal == .cleanRate { return p < 0 ? input : cleanRates[p] }
+        if !factor.absolute, let held = heldSignal(factor.signal, population: p, input: input) { return held }
         let width = p < 0 ? input.cols : network.populations[p].size
         return signals.value(population: p, signal: factor.signal, absolute: factor.absolute, rows: input.rows, cols: width) { m in
             fill(&m, signal: factor.signal, population: p, input: input)
@@ -166,26 +213,42 @@ extension PlasticityEngine {
         }
     }
 
+    /// The matrix the network or the clean pass holds for `signal`, if any.
+    private func heldSignal(_ signal: LocalTerm.Signal, population p: Int, input: Matrix) -> Matrix? {
+        switch signal {
+        case .rate, .drive: return p < 0 ? input : signal == .rate ? network.rates[p] : network.preActivations[p]
+        case .cleanRate, .cleanDrive: return p < 0 ? input : signal == .cleanRate ? cleanRates[p] : cleanPre[p]
+        case .noise:
+            guard p >= 0 else { return nil }
+            if case .nodes = rule.probe { return network.probeNoise[p] }
+            return network.noise[p]
+        default: return nil
+        }
+    }
+
     private func fill(_ m: inout Matrix, signal: LocalTerm.Signal, population p: Int, input: Matrix) {
         let count = m.storage.count
         func rates(clean: Bool) -> Matrix { p < 0 ? input : clean ? cleanRates[p] : network.rates[p] }
         switch signal {
-        case .rate, .cleanRate: m.storage = rates(clean: signal == .cleanRate).storage
+        case .rate, .cleanRate, .drive, .cleanDrive, .noise:
+            if let held = heldSignal(signal, population: p, input: input) {
+                m.storage.withUnsafeMutableBufferPointer { out in held.storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) } }
+            } else {
+                m.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }  // the input has no noise
+            }
         case .derivative, .cleanDerivative:
             guard p >= 0 else { m.storage = Array(repeating: 1, count: count); return }
             let clean = signal == .cleanDerivative
             let a = rates(clean: clean), z = clean ? cleanPre[p] : network.preActivations[p]
-            let activation = network.populations[p].activation
-            for k in 0..<count { m.storage[k] = activation.derivative(output: a.storage[k], preActivation: z.storage[k])! }
-        case .noise:
-            guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
-            if case .nodes = rule.probe { m.storage = network.probeNoise[p].storage } else { m.storage = network.noise[p].storage }
+            a.storage.withUnsafeBufferPointer { ap in
+                z.storage.withUnsafeBufferPointer { zp in
+                    m.storage.withUnsafeMutableBufferPointer { network.populations[p].activation.derivatives(output: ap, preActivation: zp, into: $0) }
+                }
+            }
         case .difference, .driveDifference:
             guard p >= 0 else { m.storage = Array(repeating: 0, count: count); return }
             let (probed, clean) = signal == .difference ? (network.rates[p], cleanRates[p]) : (network.preActivations[p], cleanPre[p])
             for k in 0..<count { m.storage[k] = probed.storage[k] - clean.storage[k] }
-        case .drive, .cleanDrive:
-            m.storage = p < 0 ? input.storage : signal == .drive ? network.preActivations[p].storage : cleanPre[p].storage
         case .fired:
             let a = rates(clean: false)
             for k in 0..<count { m.storage[k] = a.storage[k] > rule.firingThreshold ? 1 : 0 }

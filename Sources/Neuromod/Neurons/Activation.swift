@@ -91,6 +91,20 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// g = φ′ for every element (outputs `a`, pre-activations `z`), with one dispatch on the
+    /// function; the same values as ``derivative(output:preActivation:)``. Softmax: not elementwise.
+    public func derivatives(output a: UnsafeBufferPointer<Double>, preActivation z: UnsafeBufferPointer<Double>,
+                            into g: UnsafeMutableBufferPointer<Double>) {
+        switch self {
+        case .linear: g.update(repeating: 1)
+        case .sigmoid: for k in g.indices { g[k] = a[k] * (1 - a[k]) }
+        case .tanh: for k in g.indices { g[k] = 1 - a[k] * a[k] }
+        case .relu: for k in g.indices { g[k] = z[k] > 0 ? 1 : 0 }
+        case .leakyReLU(let slope): for k in g.indices { g[k] = z[k] > 0 ? 1 : slope }
+        case .softmax: preconditionFailure("softmax has no elementwise derivative")
+        }
+    }
+
     /// Chain rule through φ: gradZ ← (∂a/∂z)ᵀ gradA, row by row.
     public func backward(
         gradOutput gradA: UnsafeBufferPointer<Double>, output a: UnsafeBufferPointer<Double>,
