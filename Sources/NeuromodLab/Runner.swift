@@ -122,49 +122,51 @@ public struct Runner: Sendable {
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
         var outcome = RunOutcome(steps: [], epochs: [], diverged: false)
         outcome.steps.reserveCapacity(spec.training.epochs * ((n + batch - 1) / batch))
-        var input = Matrix(rows: instances, cols: data.train.inputs.cols)
-        var target = Matrix(rows: instances, cols: data.train.targets.cols)
-        var step = 0
         // The rule's own loss is already clean for backprop on a noiseless network.
         let noisy = spec.network.layers.contains { ($0.population.noise?.sigma ?? 0) > 0 }
         let needsCleanPass = noisy || method.rule != .backprop(learningRate: method.rule.learningRate, loss: method.rule.loss)
         let started = Date()
-        func diverged(epoch: Int, loss: Double) throws -> RunOutcome {
+        var epochTotal = 0.0, epochCount = 0
+        /// Ends the run as diverged (`record`) or stops the experiment (`stop`).
+        func diverged(epoch: Int, step: Int, loss: Double) throws -> MinibatchLoop.Control {
             guard spec.training.onDivergence == .record else {
                 throw RunError.diverged(method: method.name, run: r, epoch: epoch, step: step, loss: loss,
                                         hint: method.rule.divergenceHint)
             }
             outcome.diverged = true
             onEpoch(spec.training.epochs, loss)
-            return outcome
+            return .stop
         }
-        for epoch in 1...spec.training.epochs {
-            let permutation = order.permutation(n)
-            var epochTotal = 0.0, epochCount = 0
-            for start in stride(from: 0, to: n, by: batch) {
-                let indices = permutation[start..<min(start + batch, n)]
-                if input.rows != indices.count {
-                    input = Matrix(rows: indices.count, cols: input.cols)
-                    target = Matrix(rows: indices.count, cols: target.cols)
+        var lastStep = 0
+        try MinibatchLoop(rows: n, batchSize: batch, epochs: spec.training.epochs, order: order).run(
+            learner: trainer, inputColumns: data.train.inputs.cols, targetColumns: data.train.targets.cols,
+            feed: { rows, input, target in
+                data.train.inputs.gatherRows(rows, into: &input)
+                data.train.targets.gatherRows(rows, into: &target)
+            },
+            before: needsCleanPass ? { input, target in method.rule.loss.mean(output: network.forward(input), target: target) } : nil,
+            onStep: { s in
+                lastStep = s.step
+                let ruleLoss = s.learnerLoss, loss = s.measured ?? ruleLoss
+                guard loss.isFinite, ruleLoss.isFinite else {
+                    return try diverged(epoch: s.epoch, step: s.step, loss: ruleLoss.isFinite ? loss : ruleLoss)
                 }
-                data.train.inputs.gatherRows(indices, into: &input)
-                data.train.targets.gatherRows(indices, into: &target)
-                step += 1
-                let cleanLoss = needsCleanPass ? method.rule.loss.mean(output: network.forward(input), target: target) : nil
-                let ruleLoss = try trainer.update(input: input, target: target)
-                let loss = cleanLoss ?? ruleLoss
-                guard loss.isFinite, ruleLoss.isFinite else { return try diverged(epoch: epoch, loss: ruleLoss.isFinite ? loss : ruleLoss) }
-                outcome.steps.append(StepRecord(method: method.name, run: r, epoch: epoch, step: step, loss: loss,
+                outcome.steps.append(StepRecord(method: method.name, run: r, epoch: s.epoch, step: s.step, loss: loss,
                                                 ruleLoss: ruleLoss, seconds: Date().timeIntervalSince(started)))
                 epochTotal += loss
                 epochCount += 1
-            }
-            let trainLoss = evaluate(network, on: data.train, loss: method.rule.loss, chunk: batch)
-            let testLoss = data.test.map { evaluate(network, on: $0, loss: method.rule.loss, chunk: batch) }
-            guard trainLoss.isFinite else { return try diverged(epoch: epoch, loss: trainLoss) }
-            outcome.epochs.append(EpochRecord(method: method.name, run: r, epoch: epoch, trainLoss: trainLoss, testLoss: testLoss))
-            onEpoch(epoch, epochTotal / Double(max(epochCount, 1)))
-        }
+                return .proceed
+            },
+            onEpoch: { epoch in
+                let trainLoss = evaluate(network, on: data.train, loss: method.rule.loss, chunk: batch)
+                let testLoss = data.test.map { evaluate(network, on: $0, loss: method.rule.loss, chunk: batch) }
+                guard trainLoss.isFinite else { return try diverged(epoch: epoch, step: lastStep, loss: trainLoss) }
+                outcome.epochs.append(EpochRecord(method: method.name, run: r, epoch: epoch, trainLoss: trainLoss, testLoss: testLoss))
+                onEpoch(epoch, epochTotal / Double(max(epochCount, 1)))
+                epochTotal = 0
+                epochCount = 0
+                return .proceed
+            })
         return outcome
     }
 

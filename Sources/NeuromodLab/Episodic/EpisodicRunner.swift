@@ -154,7 +154,7 @@ public struct EpisodicRunner: Sendable {
     }
 
     /// One run of one configuration: `training.instances` environments step in lockstep through the
-    /// engine; an instance whose episode ends is reset and goes on until `episodes` have finished.
+    /// engine's ``EpisodeLoop`` until `episodes` episodes have finished.
     func train(_ job: Job, run r: Int, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
         let instances = spec.training.instances
         let environments = try (0..<instances).map { _ in try spec.environment.kind.make(parameters: job.environmentOptions) }
@@ -173,46 +173,21 @@ public struct EpisodicRunner: Sendable {
             intrinsicStreams: streams(StreamPlan.instanceNoise(run: r)),
             environments: EnvironmentBatch(instances: instances, dt: environments[0].dt,
                                            policyStreams: streams(StreamPlan.actions(run: r))))
-        let resets = try streams(StreamPlan.environment(run: r))
+        let loop = try EpisodeLoop(engine: engine, environments: environments, resets: streams(StreamPlan.environment(run: r)),
+                                   reward: spec.training.reward == .step ? .step : .episode)
         var outcome = RunOutcome(returns: [], steps: [])
         outcome.returns.reserveCapacity(spec.training.episodes)
         outcome.steps.reserveCapacity(spec.training.episodes)
-        let perStep = spec.training.reward == .step
         let reportEvery = max(1, spec.training.episodes / 10)
-        var observations = Matrix(rows: instances, cols: network.inputSize)
-        func start(_ n: Int) {
-            let first = environments[n].reset(rng: resets[n])
-            for k in first.indices { observations[n, k] = first[k] }
+        do {
+            try loop.run(episodes: spec.training.episodes) { episode in
+                outcome.returns.append(episode.episodeReturn)
+                outcome.steps.append(episode.steps)
+                if episode.index % reportEvery == 0 || episode.index == spec.training.episodes { onProgress(episode.index, outcome.returns) }
+            }
+        } catch let diverged as EpisodeLoop.PolicyDiverged {
+            throw RunError.policyDiverged(method: method.name, run: r, episode: diverged.episode, step: diverged.step)
         }
-        for n in 0..<instances { start(n) }
-        var totals = Array(repeating: 0.0, count: instances), steps = Array(repeating: 0, count: instances)
-        var done = Array(repeating: false, count: instances)
-        while true {
-            let actions = engine.act(observations)
-            guard engine.policy.storage.allSatisfy(\.isFinite) else {
-                let n = (0..<instances).first { n in (0..<engine.policy.cols).contains { !engine.policy[n, $0].isFinite } }!
-                throw RunError.policyDiverged(method: method.name, run: r, episode: outcome.returns.count + 1, step: steps[n] + 1)
-            }
-            for n in 0..<instances {
-                let step = environments[n].step(actions[n])
-                totals[n] += step.reward
-                steps[n] += 1
-                done[n] = step.terminated || step.truncated
-                if perStep { engine.reinforce(instance: n, reward: step.reward) } else if done[n] { engine.reinforce(instance: n, reward: totals[n]) }
-                if !done[n] { for k in step.observation.indices { observations[n, k] = step.observation[k] } }
-            }
-            engine.advance()
-            for n in 0..<instances where done[n] {
-                engine.endEpisode(instance: n)
-                outcome.returns.append(totals[n])
-                outcome.steps.append(steps[n])
-                let episode = outcome.returns.count
-                if episode % reportEvery == 0 || episode == spec.training.episodes { onProgress(episode, outcome.returns) }
-                if episode == spec.training.episodes { return outcome }
-                totals[n] = 0
-                steps[n] = 0
-                start(n)
-            }
-        }
+        return outcome
     }
 }

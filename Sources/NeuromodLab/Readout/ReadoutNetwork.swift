@@ -5,7 +5,7 @@ import Neuromod
 ///
 /// Used by readout studies (seed 003 §3.2) and by evolution studies' SignSGD phase. Every minibatch
 /// update is computed from the parameters as they were at the start of that minibatch.
-final class ReadoutNetwork {
+final class ReadoutNetwork: MinibatchLearner {
     let network: Network
     let engine: PlasticityEngine
     private var targets = Matrix(rows: 0, cols: 0)
@@ -25,9 +25,19 @@ final class ReadoutNetwork {
     @discardableResult
     func learn(hidden: Matrix, labels: [Int]) throws -> Double {
         if targets.rows != labels.count { targets = Matrix(rows: labels.count, cols: network.populations[0].size) }
+        Self.oneHot(labels[...], into: &targets)
+        return try step(input: hidden, target: targets)
+    }
+
+    /// One update from one-hot `target`s; returns the minibatch's mean cross-entropy before the update.
+    func step(input: Matrix, target: Matrix) throws -> Double {
+        try engine.step(input: input, target: target)
+        return engine.instanceLosses.reduce(0, +) / Double(max(input.rows, 1))
+    }
+
+    /// Row n of `targets` ← the one-hot vector of `labels[n]`.
+    static func oneHot(_ labels: ArraySlice<Int>, into targets: inout Matrix) {
         for (n, c) in labels.enumerated() { for k in 0..<targets.cols { targets[n, k] = k == c ? 1 : 0 } }
-        try engine.step(input: hidden, target: targets)
-        return engine.instanceLosses.reduce(0, +) / Double(max(labels.count, 1))
     }
 
     /// The predicted class (the softmax winner, lowest index on ties) of every sample.

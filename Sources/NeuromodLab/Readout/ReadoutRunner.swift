@@ -65,24 +65,32 @@ public struct ReadoutRunner {
                 var history: [ReadoutEpoch] = []
                 // Every method draws the same sequence of orders from its own copy of the stream.
                 let orderRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run))
-                for e in 0..<spec.epochs {
-                    let order = orderRNG.permutation(train.count)
-                    var loss = 0.0, batches = 0
-                    for first in stride(from: 0, to: order.count, by: method.batch) {
-                        let rows = order[first..<min(first + method.batch, order.count)]
-                        loss += try readout.learn(hidden: trainCache.gatherRows(rows), labels: rows.map { train.labels[$0] })
+                var loss = 0.0, batches = 0
+                try MinibatchLoop(rows: train.count, batchSize: method.batch, epochs: spec.epochs, order: orderRNG).run(
+                    learner: readout, inputColumns: spec.hidden, targetColumns: classes,
+                    feed: { rows, input, target in
+                        input = trainCache.gatherRows(rows)
+                        ReadoutNetwork.oneHot(rows.map { train.labels[$0] }[...], into: &target)
+                    },
+                    onStep: { step in
+                        loss += step.learnerLoss
                         batches += 1
-                    }
-                    guard readout.parameters.weights.storage.allSatisfy(\.isFinite) else {
-                        throw RunError.diverged(method: method.name, run: run, epoch: e + 1, step: batches, loss: loss / Double(batches),
-                                                hint: "the readout's weights are no longer finite; lower 'rate'")
-                    }
-                    let record = ReadoutEpoch(method: method.name, run: run, epoch: e + 1, trainLoss: loss / Double(batches),
-                                              trainAccuracy: accuracy(readout, trainCache, train.labels),
-                                              testAccuracy: accuracy(readout, testCache, test.labels))
-                    progress(record)
-                    history.append(record)
-                }
+                        return .proceed
+                    },
+                    onEpoch: { epoch in
+                        guard readout.parameters.weights.storage.allSatisfy(\.isFinite) else {
+                            throw RunError.diverged(method: method.name, run: run, epoch: epoch, step: batches, loss: loss / Double(batches),
+                                                    hint: "the readout's weights are no longer finite; lower 'rate'")
+                        }
+                        let record = ReadoutEpoch(method: method.name, run: run, epoch: epoch, trainLoss: loss / Double(batches),
+                                                  trainAccuracy: accuracy(readout, trainCache, train.labels),
+                                                  testAccuracy: accuracy(readout, testCache, test.labels))
+                        progress(record)
+                        history.append(record)
+                        loss = 0
+                        batches = 0
+                        return .proceed
+                    })
                 return (history, Date().timeIntervalSince(started))
             }
             for (m, (history, wall)) in perMethod.enumerated() {

@@ -1,35 +1,8 @@
 import Neuromod
 
-/// What one step of an ``Environment`` returns.
-///
-/// `observation` is the observation *after* the step, the one the agent acts on next.
-/// `terminated` and `truncated` follow Gymnasium's meaning: the episode ended by the task's own rule
-/// (the pole fell, the reward of a trial was delivered), or it was cut off by the time limit
-/// ``Environment/stepLimit``. Either one ends the episode; call a `reset` method before stepping again.
-public struct EnvironmentStep: Sendable, Equatable {
-    /// The observation after the step (``Environment/observationSize`` values).
-    public var observation: [Double]
-    /// The reward the step earned.
-    public var reward: Double
-    /// The episode ended by the task's own rule (a terminal state was reached).
-    public var terminated: Bool
-    /// The episode reached the time limit ``Environment/stepLimit``.
-    public var truncated: Bool
-
-    /// Creates a step result.
-    public init(observation: [Double], reward: Double, terminated: Bool, truncated: Bool) {
-        self.observation = observation
-        self.reward = reward
-        self.terminated = terminated
-        self.truncated = truncated
-    }
-
-    /// The episode is over: ``terminated`` or ``truncated``.
-    public var isEpisodeEnd: Bool { terminated || truncated }
-}
-
 /// A discrete-time, discrete-action reinforcement-learning environment, deterministic given its state
-/// and the random stream handed to it at reset.
+/// and the random stream handed to it at reset; the engine's episode loop drives it as an
+/// ``EpisodicEnvironment`` (whose ``EnvironmentStep`` its `step` returns).
 ///
 /// An environment is a class that holds one episode's state and is stepped in place: `step` writes
 /// the new state and observation into buffers made at initialization, so a loop that does not keep
@@ -43,7 +16,7 @@ public struct EnvironmentStep: Sendable, Equatable {
 ///
 /// An environment is not `Sendable`; give each thread its own. Implementations: ``CartPole``,
 /// ``Acrobot``, ``Reaching``, ``CueDelayReward``; ``EnvironmentKind`` builds one by name.
-public protocol Environment: AnyObject {
+public protocol Environment: EpisodicEnvironment {
     /// The environment's name on the command line and in specs (``EnvironmentKind``'s raw value).
     static var name: String { get }
 
