@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuromodLab
+import NeuromodTasks
 
 /// The options every spec-driven subcommand shares: the spec, the seed, the data folder and the
 /// number of concurrent jobs.
@@ -17,8 +18,18 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Runs (or measurements) computed at the same time, one per thread (default: the number of cores). Results do not depend on it.")
     var jobs: Int?
 
+    @Option(help: "Most memory a study may need, e.g. 8G, 512M, 16GiB (default: $NEUROMOD_MEMORY_LIMIT, else half of physical memory). Specs and data files that need more are refused before anything is allocated.")
+    var memoryLimit: String?
+
+    /// Checks the options and sets the process-wide ``MemoryLimit`` (before any spec is read).
     func validate() throws {
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
+        if let text = memoryLimit ?? ProcessInfo.processInfo.environment["NEUROMOD_MEMORY_LIMIT"] {
+            guard let bytes = MemoryLimit.parse(text) else {
+                throw ValidationError("--memory-limit must be a size such as 8G, 512M or 16GiB, got '\(text)'")
+            }
+            MemoryLimit.bytes = bytes
+        }
     }
 
     /// Concurrent jobs to use.
@@ -40,8 +51,9 @@ struct SpecOptions: ParsableArguments {
         return experiment
     }
 
-    /// The spec file's text, for the copy written beside the results.
-    var text: String { (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "" }
+    /// The spec file's text, for the copy written beside the results; empty when the file cannot be
+    /// read or is too large (loading the spec then reports why).
+    var text: String { (try? SpecText.read(path: spec)) ?? "" }
 }
 
 /// An error printed as one line "Error: …" with exit code 1.
