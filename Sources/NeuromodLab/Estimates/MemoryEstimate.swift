@@ -45,13 +45,16 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var total: Int { MemoryLimit.sum([Self.baseline, max(bytes(of: .loading), bytes(of: .running))]) }
 
     /// Throws a one-line ``SpecError`` for `file` when the peak exceeds `limit`: at the largest part's
-    /// field, saying what it needs and, if it fits alone, what the whole study needs.
+    /// field when that part alone exceeds it, else for the study as a whole, naming its largest part.
     public func check(file: String, limit: Int = MemoryLimit.bytes) throws {
         guard total > limit, let largest = parts.max(by: { $0.bytes < $1.bytes }) else { return }
         let limitText = limit == MemoryLimit.bytes ? MemoryLimit.described : MemoryLimit.format(limit)
-        let needs = "\(largest.value) needs \(MemoryLimit.format(largest.bytes)) for \(largest.purpose)"
-        let whole = largest.bytes > limit ? "" : " (the study needs \(MemoryLimit.format(total)) in all)"
-        throw SpecError(file: file, field: largest.field, message: "\(needs)\(whole); the limit is \(limitText)")
+        let needs = "\(MemoryLimit.format(largest.bytes)) for \(largest.purpose)"
+        guard largest.bytes <= limit else {
+            throw SpecError(file: file, field: largest.field, message: "\(largest.value) needs \(needs); the limit is \(limitText)")
+        }
+        throw SpecError(file: file, field: "", message: "the study needs \(MemoryLimit.format(total)) in all (the largest part: "
+                        + "\(needs), \(largest.field): \(largest.value)); the limit is \(limitText)")
     }
 
     /// One line per part of at least 1 % of the total, largest first, then how many smaller parts
