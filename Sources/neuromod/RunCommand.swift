@@ -92,6 +92,8 @@ struct RunCommand: ParsableCommand {
                 overrides.append("--methods \(methods)")
             }
             if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
+            // The command-line overrides change sizes: check them again, with --jobs.
+            try experiment.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
             BLASThreads.set(blasThreads)

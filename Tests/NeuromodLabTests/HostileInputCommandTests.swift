@@ -57,6 +57,17 @@ import Testing
         try expectRefused(evolution, ["--memory-limit", "8G"], in: scratch)
     }
 
+    /// Command-line overrides change sizes after the spec was read; they are checked too.
+    @Test func hugeOverridesAreRefused() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let tiny = try scratch.write("tiny.yaml", tinySinusoidSpec)
+        #expect(try expectRefused(tiny, ["--runs", "2000000000000", "--memory-limit", "8G"], in: scratch)
+            == "Error: \(tiny): training.epochs: 2 (× 4 updates) needs 2.9 PB for the per-update metrics of every run; the limit is 8 GB (--memory-limit)")
+        let env = try scratch.write("env.yaml", HostileSpecTests.environment)
+        try expectRefused(env, ["--episodes", "2000000000000", "--memory-limit", "8G"], in: scratch)
+    }
+
     /// A gzip CSV that inflates to 64 MB, read with a 40 MB limit (the process itself takes about
     /// 32 MB of it), stops at the limit.
     @Test func gzipBombStopsAtTheMemoryLimit() throws {
