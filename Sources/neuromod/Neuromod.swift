@@ -13,5 +13,6 @@ struct Neuromod: ParsableCommand {
         Example:
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
-        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self,
+                      DataCommand.self])
 }

@@ -12,7 +12,7 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Master seed (default: the spec's 'seed'). Same spec + seed gives the same numbers.")
     var seed: UInt64?
 
-    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA or ../shared/data).")
+    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA, else ../shared/data if present, else the dataset cache ~/.cache/neuromod).")
     var dataDir: String?
 
     @Option(help: "Runs (or measurements) computed at the same time, one per thread (default: the number of cores). Results do not depend on it.")
@@ -35,8 +35,13 @@ struct SpecOptions: ParsableArguments {
     /// Concurrent jobs to use.
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    /// Where `$DATA/` paths point: `--data-dir`, else $NEUROMOD_DATA, else ../shared/data.
-    var dataDirectory: String { dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data" }
+    /// Where `$DATA/` paths point: `--data-dir`, else $NEUROMOD_DATA, else ../shared/data if it
+    /// exists, else the dataset cache (`neuromod data fetch` fills it; see ``DatasetStore``).
+    var dataDirectory: String {
+        if let dataDir { return dataDir }
+        if let data = ProcessInfo.processInfo.environment["NEUROMOD_DATA"], !data.isEmpty { return data }
+        return FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : DatasetStore.defaultFolder()
+    }
 
     /// Reads the spec, with `--seed` applied.
     func load() throws -> ExperimentSpec {
