@@ -12,9 +12,7 @@ extension ReadoutSpec {
         var estimate = MemoryEstimate()
         let shape = ImageDataShape(data)
         let classes = data.classes.count
-        estimate.add("data", shape.trainLoaded, "loading the images", shape.loadingBytes, .loading)
-        estimate.add("data", shape.trainKept + shape.test, "the images as inputs",
-                     MemoryLimit.product(shape.trainKept + shape.test, shape.width, Bytes.double))
+        estimate.addImages(shape)
         let images = shape.trainKept + shape.test
         estimate.add("readout.hidden", hidden, "the fixed layer's cached activity",
                      MemoryLimit.product(images, hidden, Bytes.float))
@@ -41,9 +39,7 @@ extension EvolutionSpec {
         var estimate = MemoryEstimate()
         let shape = ImageDataShape(data)
         let classes = data.classes.count
-        estimate.add("data", shape.trainLoaded, "loading the images", shape.loadingBytes, .loading)
-        estimate.add("data", shape.trainKept + shape.test, "the images as inputs",
-                     MemoryLimit.product(shape.trainKept + shape.test, shape.width, Bytes.double))
+        estimate.addImages(shape)
         let links = Int(Double(hidden) * Double(shape.width) * inputDensity) + hidden * classes
         let largest = genes.max() ?? 1
         let field = "evolution.genes[\(genes.firstIndex(of: largest) ?? 0)]"
@@ -56,5 +52,14 @@ extension EvolutionSpec {
         estimate.add("evolution.hidden", hidden, "the weights and hidden activity of genotypes evaluated at once",
                      MemoryLimit.product(concurrent, hidden, MemoryLimit.sum([shape.width, evaluated, classes]), Bytes.double))
         return estimate
+    }
+}
+
+extension MemoryEstimate {
+    /// The images of a readout or evolution study: loading them, then the train and test inputs.
+    mutating func addImages(_ shape: ImageDataShape) {
+        add("data", shape.trainLoaded, "loading the images", shape.loadingBytes, .loading)
+        add("data", shape.trainKept + shape.test, "the images as inputs",
+            MemoryLimit.product(shape.trainKept + shape.test, shape.width, Bytes.double))
     }
 }
