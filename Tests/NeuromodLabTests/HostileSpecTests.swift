@@ -115,6 +115,20 @@ import NeuromodTasks
             .hasPrefix("e.yaml: evolution.genes[1]: 2000000000000 needs "))
     }
 
+    /// `neuromod gradcheck --widths` widens hidden layers after the spec was read; the widened
+    /// network is checked before it is built.
+    @Test func hugeWidthFactorIsRefusedBeforeTheNetworkIsBuilt() throws {
+        let text = SpecValidationTests.valid.replacingOccurrences(of: "{name: BP, rule: backprop, learning_rate: 0.5}",
+                                                                  with: "{name: WP, rule: weight-perturbation, learning_rate: 0.5, sigma: 0.1}")
+        let spec = try ExperimentSpec.parse(text, file: "spec.yaml")
+        #expect(throws: SpecError.self) {
+            _ = try GradientCheck.measure(spec: spec, options: .init(samples: [2], widthFactors: [1e8]))
+        }
+        #expect(throws: GradientCheckError.self) {
+            _ = try GradientCheck.measure(spec: spec, options: .init(samples: [2], widthFactors: [1e300]))
+        }
+    }
+
     /// The limit as messages quote it.
     var limit: String { MemoryLimit.described }
 
