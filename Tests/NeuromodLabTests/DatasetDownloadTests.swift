@@ -150,6 +150,45 @@ import NeuromodTasks
         #expect(!FileManager.default.fileExists(atPath: f.scratch.path("cache/blob")))
     }
 
+    /// `neuromod data fetch | verify | list` with the cache in the scratch folder and the test
+    /// server as `$NEUROMOD_DATA_MIRROR` (serving copies of ../shared/data/mnist).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: MemoryEstimateTests.data + "/mnist")))
+    func dataCommandFetchesVerifiesAndListsThroughAMirror() throws {
+        let f = try Fixture()
+        defer { f.stop() }
+        for file in try RemoteDataset.named("mnist").files {
+            try FileManager.default.copyItem(atPath: MemoryEstimateTests.data + "/mnist/\(file.name)", toPath: f.scratch.path("served/\(file.name)"))
+        }
+        let environment = ["NEUROMOD_DATA": f.scratch.path("cache"), "NEUROMOD_DATA_MIRROR": "http://127.0.0.1:\(f.port)/plain"]
+        let fetch = try Self.neuromod(["data", "fetch", "mnist"], environment: environment)
+        #expect(fetch.status == 0 && fetch.stdout == "mnist: 4 file(s) verified in \(f.scratch.path("cache"))/mnist\n", "\(fetch.stderr)")
+        #expect(try Self.neuromod(["data", "list"], environment: environment).stdout.contains("mnist               verified"))
+        #expect(try Self.neuromod(["data", "verify"], environment: environment).stdout == "mnist: 4 file(s) verified\n")
+        // One flipped byte in the cache: verify names the file and both checksums on one line.
+        let labels = f.scratch.path("cache/mnist/t10k-labels-idx1-ubyte.gz")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: labels)))
+        bytes[100] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: labels))
+        let verify = try Self.neuromod(["data", "verify", "mnist"], environment: environment)
+        #expect(verify.status == 1)
+        #expect(verify.stderr.hasPrefix("Error: \(labels): SHA-256 is ") && verify.stderr.filter { $0 == "\n" }.count == 1)
+    }
+
+    /// Runs the `neuromod` executable with `environment` added to the test's own.
+    static func neuromod(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try NeuromodCLI.executable()
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
     @Test func unknownNameListsTheKnownOnes() {
         #expect(throws: DatasetError.unknownDataset(name: "mnsit", known: ["mnist", "fashion-mnist", "california-housing"])) {
             try RemoteDataset.named("mnsit")
