@@ -18,15 +18,22 @@ extension EpisodicSpec {
         estimate.add("training.episodes", training.episodes, "the per-episode records of every run",
                      MemoryLimit.product(runs, training.episodes, configurations, 180))
         let concurrentRuns = min(jobs, runs)
-        let traceSteps = (methods.map(\.trace) + (grid?.traces ?? [])).map { Self.storedSteps($0, dt: dt) }.max() ?? 1
         let sizes = [environment?.observationSize ?? 1] + hidden + [environment?.actionCount ?? 1]
-        for l in 0..<(sizes.count - 1) {
-            let synapses = MemoryLimit.product(sizes[l] + 1, sizes[l + 1])
+        let synapses = (0..<(sizes.count - 1)).map { MemoryLimit.product(sizes[$0] + 1, sizes[$0 + 1]) }
+        for l in synapses.indices {
             let field = l < hidden.count ? "network.hidden[\(l)]" : "network.hidden"
-            // Weights, update, clean and noisy gradients (×4) and the trace's stored steps.
+            // Weights, update, clean and noisy gradients, and a one-value trace (×5).
             estimate.add(field, l < hidden.count ? "\(hidden[l])" : "\(hidden)",
                          l < hidden.count ? "its weights and eligibility traces" : "the output layer's weights and traces",
-                         MemoryLimit.product(synapses, MemoryLimit.sum([4, traceSteps]), concurrentRuns, Bytes.double))
+                         MemoryLimit.product(synapses[l], 5, concurrentRuns, Bytes.double))
+        }
+        // Traces that keep more than one value per synapse (rise–decay, window), at the longest one.
+        let kernels = methods.enumerated().map { ("methods[\($0)].trace", $1.trace) }
+            + (grid?.traces ?? []).enumerated().map { ("grid.traces[\($0)]", $1) }
+        if let (field, kernel) = kernels.max(by: { Self.storedSteps($0.1, dt: dt) < Self.storedSteps($1.1, dt: dt) }),
+           Self.storedSteps(kernel, dt: dt) > 1 {
+            estimate.add(field, "\(kernel)", "the trace's stored steps for every synapse",
+                         MemoryLimit.product(MemoryLimit.sum(synapses), Self.storedSteps(kernel, dt: dt) - 1, concurrentRuns, Bytes.double))
         }
         return estimate
     }

@@ -23,13 +23,15 @@ public struct TimeEstimate: Sendable, Equatable {
         self.isUpperBound = isUpperBound
     }
 
-    /// E.g. `about 3 min`, `at most 2.5 h`.
+    /// E.g. `about 3 min`, `at most 2.5 h`, `about 12 days`.
     public var description: String {
         let prefix = isUpperBound ? "at most" : "about"
         switch seconds {
         case ..<60: return "\(prefix) \(max(1, Int(seconds.rounded()))) s"
         case ..<3600: return "\(prefix) \(Int((seconds / 60).rounded())) min"
-        default: return "\(prefix) \(String(format: "%.1f", seconds / 3600)) h"
+        case ..<(72 * 3600): return "\(prefix) \(String(format: "%.1f", seconds / 3600)) h"
+        case ..<(1000 * 86400): return "\(prefix) \(Int((seconds / 86400).rounded())) days"
+        default: return "more than 1000 days"
         }
     }
 
