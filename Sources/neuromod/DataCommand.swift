@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuromodLab
+import NeuromodTasks
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +51,14 @@ struct DataCommand: ParsableCommand {
                     dataset.mirrors.insert(mirror.hasSuffix("/") ? mirror : mirror + "/", at: 0)
                 }
                 let store = DatasetStore(folder: DatasetStore.defaultFolder())
-                try store.fetch(dataset)
+                // On a terminal, one line per file that updates as bytes arrive.
+                let terminal = isatty(STDERR_FILENO) == 1, folder = dataset.folder
+                try store.fetch(dataset) { file, bytes in
+                    guard terminal else { return }
+                    let total = file.bytes.map { " of \(MemoryLimit.format($0))" } ?? ""
+                    FileHandle.standardError.write(Data("\r\(folder)/\(file.name): \(MemoryLimit.format(bytes))\(total)\u{1B}[K".utf8))
+                }
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 print("\(dataset.name): \(dataset.files.count) file(s) verified in \(store.folder)/\(dataset.folder)")
             }
         }
