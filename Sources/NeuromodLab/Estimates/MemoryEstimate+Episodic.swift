@@ -13,10 +13,11 @@ extension EpisodicSpec {
         let environment = try? self.environment.kind.make(parameters: self.environment.options)
         let dt = environment?.dt ?? 1
         let configurations = MemoryLimit.product(methods.count, grid.map { $0.delays.count * $0.traces.count } ?? 1)
-        // An EpisodeRecord (about 100 bytes) and its CSV line (about 60 bytes) per episode, plus the
-        // run's returns and step counts (16 bytes).
+        // An EpisodeRecord with its two strings, its lines in episodes.csv and episode-curves.csv, and
+        // the run's returns and step counts: 240 bytes an episode (measured: 82.5 MB for the full
+        // delay sweep, 5 runs × 1 000 episodes × 42 cells).
         estimate.add("training.episodes", training.episodes, "the per-episode records of every run",
-                     MemoryLimit.product(runs, training.episodes, configurations, 180))
+                     MemoryLimit.product(runs, training.episodes, configurations, 240))
         let concurrentRuns = min(jobs, runs)
         let sizes = [environment?.observationSize ?? 1] + hidden + [environment?.actionCount ?? 1]
         let synapses = (0..<(sizes.count - 1)).map { MemoryLimit.product(sizes[$0] + 1, sizes[$0 + 1]) }
