@@ -19,7 +19,7 @@ public enum DataFile {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError.fileNotFound(path: path)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let size = storedSize(path: path)
         guard MemoryLimit.allows(size) else {
             throw DataError.tooLarge(path: path, problem: "the file holds \(MemoryLimit.format(size))")
         }

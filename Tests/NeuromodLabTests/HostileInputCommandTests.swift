@@ -63,7 +63,7 @@ import Testing
         defer { scratch.remove() }
         let tiny = try scratch.write("tiny.yaml", tinySinusoidSpec)
         #expect(try expectRefused(tiny, ["--runs", "2000000000000", "--memory-limit", "8G"], in: scratch)
-            == "Error: \(tiny): training.epochs: 2 (× 4 updates) needs 2.9 PB for the per-update metrics of every run; the limit is 8 GB (--memory-limit)")
+            == "Error: \(tiny): training.epochs: 2 (× 4 updates) needs 8.3 PB for the per-update metrics of every run; the limit is 8 GB (--memory-limit)")
         let env = try scratch.write("env.yaml", HostileSpecTests.environment)
         try expectRefused(env, ["--episodes", "2000000000000", "--memory-limit", "8G"], in: scratch)
     }

@@ -84,7 +84,7 @@ import NeuromodTasks
 
     @Test func hugeSampleCountIsRefused() {
         let text = SpecValidationTests.valid.replacingOccurrences(of: "samples: 64", with: "samples: 2000000000000000")
-        #expect(error(text).hasPrefix("spec.yaml: training.epochs: 2 (× 125000000000000 updates) needs 90 PB for the per-update metrics"))
+        #expect(error(text).hasPrefix("spec.yaml: training.epochs: 2 (× 125000000000000 updates) needs 260 PB for the per-update metrics"))
     }
 
     @Test func hugeHiddenLayersInAnEnvironmentSpecAreRefused() {

@@ -25,6 +25,7 @@ import NeuromodTasks
 
     static let measured: [Measured] = [
         Measured(spec: "Models/thesis/sinusoid.yaml", runs: 2, kilobytes: 34_092),
+        Measured(spec: "Models/thesis/sinusoid.yaml", kilobytes: 43_280),
         Measured(spec: "Models/thesis/sinusoid-3fwp-readings.yaml", runs: 2, kilobytes: 33_712),
         Measured(spec: "Models/nrl/reaching.yaml", runs: 2, episodes: 50, kilobytes: 32_492),
         Measured(spec: "Models/nrl/cartpole.yaml", runs: 2, episodes: 30, kilobytes: 32_872),
@@ -38,7 +39,7 @@ import NeuromodTasks
         Measured(spec: "Models/dopamine/mnist-h5000.yaml", epochs: 1, methods: ["SignSGD"], kilobytes: 2_043_380),
     ]
 
-    /// Estimated / measured: sinusoid 33/34 MB, readings 33/34, reaching 32/32, cartpole 32/33,
+    /// Estimated / measured: sinusoid 33/34 MB (2 runs) and 39/43 (whole), readings 33/34, reaching 32/32, cartpole 32/33,
     /// acrobot 32/33, delay sweep 32/33 (5 episodes) and 83/82.5 (whole), NNE 0–4 280/267,
     /// NNE 0–9 495/481, h = 1 000 815/797, two readout methods at once 849/837, h = 5 000
     /// 2 200/2 043 (and the housing spec at 2 epochs, 78/72 MB, below).
@@ -65,6 +66,19 @@ import NeuromodTasks
         #expect(abs(estimate / peak - 1) <= 0.2)
     }
 
+    /// Many updates: the sinusoid with 16 384 samples in batches of 16 for 10 epochs, 2 runs, i.e.
+    /// 81 920 per-update records: measured 70 720 kB.
+    @Test func perUpdateMetricsEstimateIsWithinTwentyPercent() throws {
+        let text = try String(contentsOf: NeuromodCLI.packageRoot.appendingPathComponent("Models/thesis/sinusoid.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "samples: 1024", with: "samples: 16384")
+            .replacingOccurrences(of: "batch_size: 128", with: "batch_size: 16")
+            .replacingOccurrences(of: "epochs: 40", with: "epochs: 10")
+        var spec = try ExperimentSpec.parse(text, file: "many.yaml")
+        spec.runs = 2
+        let estimate = Double(spec.memoryEstimate(jobs: 2).total), peak = Double(70_720 * 1024)
+        #expect(abs(estimate / peak - 1) <= 0.2)
+    }
+
     @Test func checkPrintsValidityMemoryAndTimeAndWritesNothing() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
@@ -84,7 +98,7 @@ import NeuromodTasks
         let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
         let result = try NeuromodCLI.run(["check", spec, "--memory-limit", "20M"], in: scratch.cwd)
         #expect(result.status == 1)
-        #expect(result.stderrLines == ["Error: \(spec): the study needs 32 MB in all (the largest part: 6.4 kB for its weights, updates and activity, network.layers[0].size: 8); the limit is 20 MB (--memory-limit)"])
+        #expect(result.stderrLines == ["Error: \(spec): the study needs 32 MB in all (the largest part: 8.3 kB for the per-update metrics of every run, training.epochs: 2 (× 4 updates)); the limit is 20 MB (--memory-limit)"])
     }
 
     @Test func partsBelowOnePercentAreSummarized() {
