@@ -28,16 +28,18 @@ extension DataFile {
     public static func prefix(path: String, count: Int) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        let start = [UInt8]((try? handle.read(upToCount: count)) ?? Data())
-        return Gzip.hasMagic(start) ? Gzip.prefix(start, count: count) : start
+        // Deflate never expands by more than a few bytes per 64 kB block, and a gzip header is at
+        // most a few hundred bytes with its file name: this many stored bytes hold `count` inflated ones.
+        let start = [UInt8]((try? handle.read(upToCount: max(1 << 16, count + count / 64 + 4096))) ?? Data())
+        return Gzip.hasMagic(start) ? Gzip.prefix(start, count: count) : Array(start.prefix(count))
     }
 }
 
 extension IDXFile {
     /// The dimensions an IDX file's header declares (plain or gzip), inflating only the header.
     ///
-    /// - Throws: ``DataError/fileNotFound(path:)``, ``DataError/unreadable(path:)``, or
-    ///   ``DataError/invalidIDX(path:offset:problem:)`` for a header that is not an unsigned-byte IDX header.
+    /// - Throws: ``DataError/fileNotFound(path:)``, or ``DataError/invalidIDX(path:offset:problem:)``
+    ///   for a file that cannot be read or whose header is not an unsigned-byte IDX header.
     public static func dimensions(path: String) throws -> [Int] {
         guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
         // A gzip header (a few hundred bytes with a file name) and the deflated IDX header fit in 64 kB.
