@@ -69,7 +69,7 @@ import Testing
     }
 
     /// A gzip CSV that inflates to 64 MB, read with a 40 MB limit (the process itself takes about
-    /// 32 MB of it), stops at the limit.
+    /// 34 MB of it), stops at the limit.
     @Test func gzipBombStopsAtTheMemoryLimit() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
