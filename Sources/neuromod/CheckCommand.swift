@@ -22,32 +22,14 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
-    @Option(help: "Runs to estimate for (default: the spec's 'runs').")
-    var runs: Int?
-
-    @Option(help: "Episodes per run, for specs with an environment (default: the spec's 'training.episodes').")
-    var episodes: Int?
-
-    @Option(help: "Epochs, for readout studies (default: the spec's 'readout.epochs').")
-    var epochs: Int?
-
-    @Option(help: "Generations, for evolution studies (default: the spec's 'evolution.generations').")
-    var generations: Int?
-
-    @Option(help: "Comma-separated method names to estimate for (default: all of the spec's methods).")
-    var methods: String?
-
-    func validate() throws {
-        for (name, value) in [("--runs", runs), ("--episodes", episodes), ("--epochs", epochs), ("--generations", generations)] {
-            if let value, value <= 0 { throw ValidationError("\(name) must be a positive integer, got \(value)") }
-        }
-    }
+    /// --runs, --methods, --episodes, --epochs, --generations, as for `neuromod run`.
+    @OptionGroup var overrides: StudyOverrides
 
     func run() throws {
         try reportingErrors {
             var spec = try AnySpec.load(path: options.spec, dataDirectory: options.dataDirectory)
-            try spec.override(runs: runs, episodes: episodes, epochs: epochs, generations: generations,
-                              methods: methods?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            try spec.override(runs: overrides.runs, episodes: overrides.episodes, epochs: overrides.epochs,
+                              generations: overrides.generations, methods: overrides.methodNames)
             let jobs = options.jobCount
             let memory = spec.memoryEstimate(jobs: jobs)
             try memory.check(file: options.spec)
