@@ -40,7 +40,7 @@ extension ExperimentSpec {
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
         try f["methods"]!.requireUniqueNames(methods.map(\.name))
         let sweep = try f["sweep"].map { try parseSweep($0, methods: methods) } ?? []
-        return ExperimentSpec(
+        let spec = ExperimentSpec(
             file: file,
             name: try required("name").string(),
             description: try f["description"]?.string() ?? "",
@@ -53,6 +53,9 @@ extension ExperimentSpec {
             training: try parseTraining(required("training")),
             methods: methods,
             sweep: sweep)
+        // Every size multiplied out against --memory-limit before anything is allocated.
+        try spec.memoryEstimate().check(file: file)
+        return spec
     }
 
     /// `sweep: {METHOD: {learning_rate: [...], sigma: [...]}, ...}` over methods named in `methods`.

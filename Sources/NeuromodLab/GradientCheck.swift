@@ -156,6 +156,18 @@ public enum GradientCheck {
         if let b = options.batchSize, b < 2 {
             throw GradientCheckError.invalidOption("the batch needs at least 2 instances for a batch-mean baseline, got \(b)")
         }
+        // Widened networks and a larger batch are checked against --memory-limit before anything is built.
+        if let w = options.widthFactors.first(where: { $0 > 1e9 }) {
+            throw GradientCheckError.invalidOption("a width factor must be at most 1e9, got \(w)")
+        }
+        for factor in options.widthFactors {
+            var scaled = spec
+            for (l, population) in scaledPopulations(spec.network, widthFactor: factor).enumerated() {
+                scaled.network.layers[l].population = population
+            }
+            scaled.training.batchSize = options.batchSize ?? spec.training.batchSize
+            try scaled.memoryEstimate().check(file: spec.file)
+        }
     }
 }
 

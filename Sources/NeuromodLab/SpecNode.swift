@@ -8,12 +8,15 @@ struct SpecNode {
     let path: String
     let file: String
 
-    /// Parses `text` (the contents of `file`); malformed YAML becomes a one-line ``SpecError``.
+    /// Parses `text` (the contents of `file`); malformed YAML, and text beyond ``SpecLimits`` (size,
+    /// nesting, aliases; checked before the parser runs), become a one-line ``SpecError``.
     static func parse(_ text: String, file: String) throws -> SpecNode {
+        try SpecLimits.checkText(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw SpecError(file: file, field: "", message: "the spec is empty")
             }
+            try SpecLimits.checkExpansion(node, file: file)
             return SpecNode(node: node, path: "", file: file)
         } catch let error as YamlError {
             throw SpecError(file: file, field: "", line: Self.line(of: error),
@@ -156,8 +159,13 @@ extension SpecNode {
         text.split(separator: "\n").contains { $0.hasPrefix("\(key):") }
     }
 
-    /// The text of the spec file at `path` (errors: not found, not UTF-8).
+    /// The text of the spec file at `path` (errors: not found, larger than ``SpecLimits/maxBytes``
+    /// (checked before reading), not UTF-8).
     static func readSpecText(path: String) throws -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= SpecLimits.maxBytes else {
+            throw SpecError(file: path, field: "", message: "the spec holds \(size) bytes; the limit is \(SpecLimits.maxBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(file: path, field: "", message: "spec file not found")
         }

@@ -36,7 +36,8 @@ public struct CSVTable: Sendable, Equatable {
         try parse(DataFile.read(path: path), source: path)
     }
 
-    /// Parses CSV text held in `bytes`; `source` names it in error messages.
+    /// Parses CSV text held in `bytes`; `source` names it in error messages. Cells beyond
+    /// ``MemoryLimit`` (8 bytes each, beside the text) are ``DataError/tooLarge(path:problem:)``.
     public static func parse(_ bytes: [UInt8], source: String) throws -> CSVTable {
         try bytes.withUnsafeBufferPointer { text in
             var lines = LineReader(text: text)
@@ -45,7 +46,11 @@ public struct CSVTable: Sendable, Equatable {
 
             var values: [Double] = []
             var rows = 0
+            let limit = MemoryLimit.bytes - bytes.count
             while let (line, range) = lines.next() {
+                guard MemoryLimit.product(values.count + columns.count, MemoryLayout<Double>.size) <= limit else {
+                    throw DataError.tooLarge(path: source, problem: "the table's cells need more than \(MemoryLimit.format(limit)) beside its text")
+                }
                 let cells = 1 + text[range].reduce(0) { $0 + ($1 == comma ? 1 : 0) }
                 guard cells == columns.count else {
                     throw DataError.raggedRow(path: source, line: line, cells: cells, expected: columns.count)

@@ -48,6 +48,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case pixelOutOfRange(path: String, line: Int, column: Int, text: String, maxPixel: Int)
     /// The label (last cell) of a labeled-pixel CSV row lies outside 0…9; `column` is 1-based.
     case labelOutOfRange(path: String, line: Int, column: Int, text: String)
+    /// Reading the file would need more memory than ``MemoryLimit`` allows; `problem` says what
+    /// (e.g. "inflates to more than 8 GB"), before anything that large is allocated.
+    case tooLarge(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -89,6 +92,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): line \(line), column \(column): pixel \(text) outside 0…\(maxPixel)"
         case .labelOutOfRange(let path, let line, let column, let text):
             return "\(path): line \(line), column \(column): label \(text) outside 0…9"
+        case .tooLarge(let path, let problem):
+            return "\(path): \(problem); the limit is \(MemoryLimit.described)"
         }
     }
 }

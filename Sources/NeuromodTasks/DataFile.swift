@@ -12,11 +12,16 @@ public enum DataFile {
     ///   unchanged in error messages.
     /// - Throws: ``DataError/fileNotFound(path:)``, ``DataError/unreadable(path:)``, or the gzip
     ///   errors of a damaged compressed file (``DataError/corruptGzip(path:offset:detail:)``,
-    ///   ``DataError/truncatedGzip(path:offset:)``).
+    ///   ``DataError/truncatedGzip(path:offset:)``), or ``DataError/tooLarge(path:problem:)`` when the
+    ///   file, or its inflated content, is larger than ``MemoryLimit/bytes`` (checked before reading).
     public static func read(path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError.fileNotFound(path: path)
+        }
+        let size = storedSize(path: path)
+        guard MemoryLimit.allows(size) else {
+            throw DataError.tooLarge(path: path, problem: "the file holds \(MemoryLimit.format(size))")
         }
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
             throw DataError.unreadable(path: path)

@@ -18,8 +18,9 @@ enum Gzip {
     /// - Throws: ``DataError/corruptGzip(path:offset:detail:)`` with the input offset where zlib
     ///   stopped (it reads a few bytes ahead, so the damage lies at or shortly before it; a checksum
     ///   mismatch is reported at the member's trailer), or ``DataError/truncatedGzip(path:offset:)``
-    ///   when the input ends inside a member.
-    static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
+    ///   when the input ends inside a member, or ``DataError/tooLarge(path:problem:)`` as soon as the
+    ///   inflated content would exceed `limit` bytes (a "zip bomb" stops there, not at allocation).
+    static func decompress(_ input: [UInt8], path: String, limit: Int = MemoryLimit.bytes) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError.corruptGzip(path: path, offset: 0, detail: "zlib could not be initialised")
@@ -27,7 +28,7 @@ enum Gzip {
         defer { inflateEnd(&stream) }
 
         let chunk = 1 << 30  // zlib counts in 32-bit unsigned integers
-        var output = [UInt8](repeating: 0, count: max(1 << 16, 4 * input.count))
+        var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, 4 * input.count)))
         var produced = 0
         try input.withUnsafeBufferPointer { source in
             guard let base = source.baseAddress else { return }
@@ -40,9 +41,13 @@ enum Gzip {
                     fed += n
                 }
                 if produced == output.count {
+                    let grown = min(limit, MemoryLimit.product(2, output.count))
+                    guard grown > output.count else {
+                        throw DataError.tooLarge(path: path, problem: "gzip content inflates to more than \(MemoryLimit.format(limit))")
+                    }
                     // An Array, not repeatElement: appending a Repeated goes element by element in debug
                     // builds (7 s for MNIST's 47 MB train images, against 0.2 s this way).
-                    output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
+                    output.append(contentsOf: [UInt8](repeating: 0, count: grown - output.count))
                 }
                 let status = output.withUnsafeMutableBufferPointer { target in
                     let room = min(target.count - produced, chunk)

@@ -38,8 +38,7 @@ public enum IDXFile {
             let o = 4 + 4 * d
             let size = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
             dimensions.append(size)
-            expected *= size
-            guard expected <= 1 << 34 else { throw fail(o, "dimensions \(dimensions) are implausibly large") }
+            expected = MemoryLimit.product(expected, size)
         }
         let available = bytes.count - headerSize
         guard available >= expected else {
@@ -47,6 +46,9 @@ public enum IDXFile {
         }
         guard available == expected else {
             throw fail(headerSize + expected, "\(available - expected) bytes after the \(expected) the dimensions \(dimensions) call for")
+        }
+        guard MemoryLimit.allows(expected) else {
+            throw DataError.tooLarge(path: path, problem: "the header's dimensions \(dimensions) need \(MemoryLimit.format(expected))")
         }
         return IDXArray(dimensions: dimensions, values: Array(bytes[headerSize...]))
     }

@@ -56,10 +56,11 @@ extension ImageClassification {
     /// (nil: all), in the given order. Targets are one-hot over the kept classes sorted ascending;
     /// inputs are the pixels scaled by `scaling` relative to `maxPixel`.
     /// - Throws: ``DataError/invalidClasses(path:classes:allowed:)`` naming `source` if `classes` is
-    ///   empty, has repeats or values outside `allowedClasses` (which must lie within 0…255).
+    ///   empty, has repeats or values outside `allowedClasses` (which must lie within 0…255), and
+    ///   ``DataError/tooLarge(path:problem:)`` if the inputs (8 bytes a pixel) exceed `memoryLimit`.
     static func dataset(name: String, source: String, pixels: [UInt8], width: Int, labels: [UInt8], maxPixel: Int,
                         allowedClasses: ClosedRange<Int>, classes: [Int]?, limit: Int?,
-                        scaling: PixelScaling) throws -> Dataset {
+                        scaling: PixelScaling, memoryLimit: Int = MemoryLimit.bytes) throws -> Dataset {
         precondition(pixels.count == width * labels.count, "\(pixels.count) pixels for \(labels.count) images of \(width)")
         precondition(limit.map { $0 >= 0 } ?? true, "limit must be non-negative, got \(limit ?? 0)")
         let kept = (classes ?? Array(0...9)).sorted()
@@ -72,6 +73,10 @@ extension ImageClassification {
         for (n, label) in labels.enumerated() where position[Int(label)] >= 0 {
             if let limit, chosen.count >= limit { break }
             chosen.append(n)
+        }
+        let inputBytes = MemoryLimit.product(chosen.count, width, MemoryLayout<Double>.size)
+        guard inputBytes <= memoryLimit else {
+            throw DataError.tooLarge(path: source, problem: "\(chosen.count) images of \(width) pixels need \(MemoryLimit.format(inputBytes)) as inputs")
         }
         var inputs = Matrix(rows: chosen.count, cols: width)
         var targets = Matrix(rows: chosen.count, cols: kept.count)

@@ -20,6 +20,8 @@ enum EpisodicRun {
             spec.methods = spec.methods.filter { wanted.contains($0.name) }
             overrides.append("--methods \(methods)")
         }
+        // The command-line overrides (--runs, --episodes, …) change sizes: check them again, with --jobs.
+        try spec.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
         let folder = try options.resultFolder(spec.output)
         let started = Date()
         let lock = NSLock()

@@ -14,6 +14,8 @@ enum EvolutionRun {
             spec.evaluateEvery = min(spec.evaluateEvery, generations)
             overrides.append("--generations \(generations)")
         }
+        // The command-line overrides (--runs, --episodes, …) change sizes: check them again, with --jobs.
+        try spec.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
         let folder = try options.resultFolder(spec.output)
         let started = Date(), total = spec.generations
         let result = try EvolutionRunner(spec: spec).run(jobs: options.jobCount) { c in

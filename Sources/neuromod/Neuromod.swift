@@ -16,7 +16,8 @@ struct Neuromod: ParsableCommand {
         Example:
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
-        subcommands: [RunCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self,
+                      DataCommand.self])
 
     /// Parses and runs the command; every error ends the process through ``ExitStatus``.
     static func main() {

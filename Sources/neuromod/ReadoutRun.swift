@@ -17,6 +17,8 @@ enum ReadoutRun {
             spec.methods = spec.methods.filter { wanted.contains($0.name) }
             overrides.append("--methods \(methods)")
         }
+        // The command-line overrides (--runs, --episodes, …) change sizes: check them again, with --jobs.
+        try spec.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
         let folder = try options.resultFolder(spec.output)
         let started = Date(), lock = NSLock(), totalEpochs = spec.epochs
         let result = try ReadoutRunner(spec: spec).run(jobs: options.jobCount) { e in

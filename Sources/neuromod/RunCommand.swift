@@ -20,14 +20,16 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
-    @Option(help: "Number of independent runs (default: the spec's 'runs').")
-    var runs: Int?
+    /// --runs, --methods, --episodes, --epochs, --generations (shared with `neuromod check`).
+    @OptionGroup var overrides: StudyOverrides
+    private var runs: Int? { overrides.runs }
+    private var methods: String? { overrides.methods }
+    private var episodes: Int? { overrides.episodes }
+    private var epochs: Int? { overrides.epochs }
+    private var generations: Int? { overrides.generations }
 
     @Option(help: "Output folder (default: the spec's 'output', relative to the working directory).")
     var out: String?
-
-    @Option(help: "Comma-separated method names to run (default: all of the spec's methods).")
-    var methods: String?
 
     @Option(help: "Minibatch order: 'shared' (all runs see one order) or 'per-run' (each run shuffles its own); default: the spec's 'training.data_order'.")
     var dataOrder: String?
@@ -35,26 +37,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads OpenBLAS may use inside each run (default 1: the matrices here are too small to gain from more).")
     var blasThreads: Int = 1
 
-    @Option(help: "Episodes per run, for specs with an environment (default: the spec's 'training.episodes').")
-    var episodes: Int?
-
-    @Option(help: "Epochs, for readout studies (default: the spec's 'readout.epochs').")
-    var epochs: Int?
-
-    @Option(help: "Generations, for evolution studies (default: the spec's 'evolution.generations').")
-    var generations: Int?
-
     @Flag(help: "No progress output.")
     var quiet = false
 
     func validate() throws {
-        if let runs, runs <= 0 { throw ValidationError("--runs must be a positive integer, got \(runs)") }
         if let dataOrder, DataOrder(rawValue: dataOrder) == nil {
             throw ValidationError("--data-order must be 'shared' or 'per-run', got '\(dataOrder)'")
         }
-        if let episodes, episodes <= 0 { throw ValidationError("--episodes must be a positive integer, got \(episodes)") }
-        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be a positive integer, got \(epochs)") }
-        if let generations, generations <= 0 { throw ValidationError("--generations must be a positive integer, got \(generations)") }
         if blasThreads <= 0 { throw ValidationError("--blas-threads must be a positive integer, got \(blasThreads)") }
     }
 
@@ -93,6 +82,8 @@ struct RunCommand: ParsableCommand {
                 overrides.append("--methods \(methods)")
             }
             if let dataOrder { experiment.training.dataOrder = DataOrder(rawValue: dataOrder)!; overrides.append("--data-order \(dataOrder)") }
+            // The command-line overrides change sizes: check them again, with --jobs.
+            try experiment.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
             let folder = try options.resultFolder(experiment.output)
             let runner = try Runner(spec: experiment)
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)

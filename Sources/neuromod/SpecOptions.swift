@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuromodLab
+import NeuromodTasks
 
 /// The options every spec-driven subcommand shares: the spec, the seed, the data folder and the
 /// number of concurrent jobs.
@@ -11,7 +12,7 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Master seed (default: the spec's 'seed'). Same spec + seed gives the same numbers.")
     var seed: UInt64?
 
-    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA or ../shared/data).")
+    @Option(help: "Folder that '$DATA/' paths in specs refer to (default: $NEUROMOD_DATA, else ../shared/data if present, else the dataset cache ~/.cache/neuromod).")
     var dataDir: String?
 
     @Option(help: "Runs (or measurements) computed at the same time, one per thread (default: the number of cores). Results do not depend on it.")
@@ -20,8 +21,18 @@ struct SpecOptions: ParsableArguments {
     @Flag(help: "Replace an existing output folder. The old folder is replaced only once the new results are complete; without --force an existing folder is refused before any work.")
     var force = false
 
+    @Option(help: "Most memory a study may need, e.g. 8G, 512M, 16GiB (default: $NEUROMOD_MEMORY_LIMIT, else half of physical memory). Specs and data files that need more are refused before anything is allocated.")
+    var memoryLimit: String?
+
+    /// Checks the options and sets the process-wide ``MemoryLimit`` (before any spec is read).
     func validate() throws {
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
+        if let text = memoryLimit ?? ProcessInfo.processInfo.environment["NEUROMOD_MEMORY_LIMIT"] {
+            guard let bytes = MemoryLimit.parse(text) else {
+                throw ValidationError("--memory-limit must be a size such as 8G, 512M or 16GiB, got '\(text)'")
+            }
+            MemoryLimit.bytes = bytes
+        }
     }
 
     /// The output folder at `path`, checked (and cleaned of killed runs' temporaries) before any work.
@@ -30,8 +41,13 @@ struct SpecOptions: ParsableArguments {
     /// Concurrent jobs to use.
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    /// Where `$DATA/` paths point: `--data-dir`, else $NEUROMOD_DATA, else ../shared/data.
-    var dataDirectory: String { dataDir ?? ProcessInfo.processInfo.environment["NEUROMOD_DATA"] ?? "../shared/data" }
+    /// Where `$DATA/` paths point: `--data-dir`, else $NEUROMOD_DATA, else ../shared/data if it
+    /// exists, else the dataset cache (`neuromod data fetch` fills it; see ``DatasetStore``).
+    var dataDirectory: String {
+        if let dataDir { return dataDir }
+        if let data = ProcessInfo.processInfo.environment["NEUROMOD_DATA"], !data.isEmpty { return data }
+        return FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : DatasetStore.defaultFolder()
+    }
 
     /// Reads the spec, with `--seed` applied.
     func load() throws -> ExperimentSpec {
@@ -46,8 +62,9 @@ struct SpecOptions: ParsableArguments {
         return experiment
     }
 
-    /// The spec file's text, for the copy written beside the results.
-    var text: String { (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "" }
+    /// The spec file's text, for the copy written beside the results; empty when the file cannot be
+    /// read or is too large (loading the spec then reports why).
+    var text: String { (try? SpecText.read(path: spec)) ?? "" }
 }
 
 /// The method names `--methods` lists (comma-separated), checked against the spec's `known` names;

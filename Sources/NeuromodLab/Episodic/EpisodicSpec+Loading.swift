@@ -36,7 +36,7 @@ extension EpisodicSpec {
         let methods = try methodsNode.elements().map { try parseMethod($0, dt: dt) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
-        return EpisodicSpec(
+        let spec = EpisodicSpec(
             file: file,
             name: try required("name").string(),
             description: try f["description"]?.string() ?? "",
@@ -51,6 +51,9 @@ extension EpisodicSpec {
             training: try parseTraining(required("training")),
             methods: methods,
             grid: try f["grid"].map { try parseGrid($0, environment: environment, dt: dt) })
+        // Every size multiplied out against --memory-limit before anything is allocated.
+        try spec.memoryEstimate().check(file: file)
+        return spec
     }
 
     private static func parseEnvironment(_ node: SpecNode) throws -> EnvironmentSpec {

@@ -71,7 +71,7 @@ public struct EvolutionSpec: Sendable, SectionSpec {
                                  batch: try s["batch"]?.positiveInt() ?? 50,
                                  iterations: try s.required("iterations", file: file, in: node).positiveInt())
         }
-        return EvolutionSpec(
+        let spec = EvolutionSpec(
             file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
             output: header.output, random: header.random,
             data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
@@ -81,5 +81,8 @@ public struct EvolutionSpec: Sendable, SectionSpec {
             selection: try required("selection").positiveDouble(),
             evaluateEvery: min(try e["evaluate_every"]?.positiveInt() ?? max(1, generations / 10), generations),
             signSGD: phase)
+        // Every size multiplied out against --memory-limit before anything is allocated.
+        try spec.memoryEstimate().check(file: file)
+        return spec
     }
 }

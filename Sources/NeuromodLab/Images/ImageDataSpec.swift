@@ -38,7 +38,9 @@ public struct ImageDataSpec: Sendable, Equatable {
             let folder = resolveData(try folderNode.string())
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw folderNode.error("data folder not found: \(folder)")
+                let name = (folder as NSString).lastPathComponent
+                let hint = RemoteDataset.catalog.contains { $0.folder == name } ? "; `neuromod data fetch \(name)` downloads it" : ""
+                throw folderNode.error("data folder not found: \(folder)\(hint)")
             }
             source = .idx(folder: folder)
         } else if let fileNode = all["file"] {

@@ -42,12 +42,15 @@ public struct ReadoutSpec: Sendable, SectionSpec {
         let methods = try methodsNode.elements().map(ReadoutMethod.parse)
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
-        return ReadoutSpec(
+        let spec = ReadoutSpec(
             file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
             output: header.output, random: header.random,
             data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
             hidden: try readout.required("hidden", file: file, in: readoutNode).positiveInt(),
             epochs: try readout.required("epochs", file: file, in: readoutNode).positiveInt(), methods: methods)
+        // Every size multiplied out against --memory-limit before anything is allocated.
+        try spec.memoryEstimate().check(file: file)
+        return spec
     }
 }
 
