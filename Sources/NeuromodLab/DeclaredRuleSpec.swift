@@ -10,15 +10,21 @@ import Neuromod
 ///   modulator: {baseline: batch-mean}      # optional: baseline, baseline_rate, normalization, gate
 ///   update: additive                       # optional: additive | multiplicative
 ///   optimizer: {kind: sgd, learning_rate: 0.5}   # sgd | sign-sgd | adam (beta1, beta2, epsilon)
-///   trace: {kernel: immediate}             # optional
+///   trace: {kernel: immediate}             # optional (environments: any kernel, default episode-sum)
+///   biases: true                           # optional: whether biases learn
+///   acting: probed                         # environments: the pass actions are drawn from (clean | probed)
 ///   compute: 1.6                           # optional forward-pass equivalents
 /// ```
 ///
 /// Every error names the file and the field; a factor a projection cannot see is refused with the
 /// projection, the factor and what is allowed, before any data is read.
 enum DeclaredRuleSpec {
-    static func parse(_ node: SpecNode, loss: Loss, populations: [Population]) throws -> PlasticityRule {
-        let f = try node.fields(allowed: ["name", "probe", "local", "trace", "modulator", "update", "optimizer", "compute"])
+    /// Reads a declaration for a network of `populations` (after the input), on minibatches or (with
+    /// `environment`, steps of `dt` seconds) on environments; `withNoise` gives the populations as
+    /// the probe leaves them (an intrinsic probe puts noise on every layer of a policy).
+    static func parse(_ node: SpecNode, loss: Loss, populations: [Population], environment: Bool = false, dt: Double = 1,
+                      withNoise: (Probe) -> [Population] = { _ in [] }) throws -> PlasticityRule {
+        let f = try node.fields(allowed: ["name", "probe", "local", "trace", "modulator", "update", "optimizer", "biases", "acting", "compute"])
         guard let probeNode = f["probe"] else { throw node.error("required field 'probe' is missing") }
         guard let localNode = f["local"] else { throw node.error("required field 'local' is missing") }
         guard let optimizerNode = f["optimizer"] else { throw node.error("required field 'optimizer' is missing") }
@@ -26,14 +32,18 @@ enum DeclaredRuleSpec {
             name: try f["name"]?.string() ?? "declared",
             probe: try parseProbe(probeNode),
             local: try parseLocal(localNode),
-            trace: try f["trace"].map { try EpisodicSpec.parseTrace($0, dt: 1) } ?? .immediate,
-            modulator: try f["modulator"].map(parseModulator) ?? Modulation(),
+            trace: try f["trace"].map { try EpisodicSpec.parseTrace($0, dt: dt) } ?? (environment ? .episodeSum : .immediate),
+            modulator: try f["modulator"].map { try parseModulator($0, environment: environment) }
+                ?? Modulation(baseline: environment ? .runningAverage(rate: 0.66) : .batchMean),
             update: try f["update"].map { UpdateForm(rawValue: try $0.choice(UpdateForm.allCases.map(\.rawValue)))! } ?? .additive,
             optimizer: try parseOptimizer(optimizerNode),
             loss: loss,
+            acting: try f["acting"].map { ActingPass(rawValue: try $0.choice(ActingPass.allCases.map(\.rawValue)))! } ?? .probed,
+            plasticBiases: try f["biases"]?.bool() ?? true,
             compute: try f["compute"]?.positiveDouble())
-        let noisy = populations.contains { ($0.noise?.sigma ?? 0) > 0 }
-        do { try rule.validate(populations: populations, intrinsicNoise: noisy) } catch let error as NetworkError {
+        let checked = environment ? withNoise(rule.probe) : populations
+        let noisy = checked.contains { ($0.noise?.sigma ?? 0) > 0 }
+        do { try rule.validate(populations: checked, intrinsicNoise: noisy, environment: environment) } catch let error as NetworkError {
             throw node.error(error.description)
         }
         return rule
@@ -90,10 +100,13 @@ enum DeclaredRuleSpec {
         }
     }
 
-    private static func parseModulator(_ node: SpecNode) throws -> Modulation {
-        let f = try node.fields(allowed: ["baseline", "baseline_rate", "normalization", "gate"])
+    private static func parseModulator(_ node: SpecNode, environment: Bool) throws -> Modulation {
+        let f = try node.fields(allowed: ["baseline", "baseline_rate", "normalization", "gate"] + (environment ? ["dopamine"] : []))
         let baseline: Modulation.Baseline
-        switch try f["baseline"]?.choice(["none", "batch-mean", "running-average", "antithetic"]) ?? "batch-mean" {
+        // On environments rewards come one at a time: the default is seed 004's running average (γ 0.66).
+        switch try f["baseline"]?.choice(["none", "batch-mean", "running-average", "antithetic"]) ?? (environment ? "running-average" : "batch-mean") {
+        case "running-average" where f["baseline"] == nil && f["baseline_rate"] == nil:
+            baseline = .runningAverage(rate: 0.66)
         case let other where other == "none" || other == "antithetic":
             if let rate = f["baseline_rate"] { throw rate.error("'baseline_rate' needs baseline: running-average") }
             baseline = other == "none" ? .none : .antithetic
@@ -104,7 +117,8 @@ enum DeclaredRuleSpec {
             normalization: try f["normalization"].map {
                 Neuromodulator.Normalization(rawValue: try $0.choice(Neuromodulator.Normalization.allCases.map(\.rawValue)))!
             } ?? .none,
-            gate: try f["gate"].map { Modulation.Gate(rawValue: try $0.choice(Modulation.Gate.allCases.map(\.rawValue)))! } ?? .all)
+            gate: try f["gate"].map { Modulation.Gate(rawValue: try $0.choice(Modulation.Gate.allCases.map(\.rawValue)))! } ?? .all,
+            dopamine: try f["dopamine"].map(EpisodicSpec.parseDopamine) ?? DopamineKinetics())
     }
 
     private static func parseOptimizer(_ node: SpecNode) throws -> Optimizer {

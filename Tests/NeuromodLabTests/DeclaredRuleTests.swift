@@ -127,3 +127,48 @@ import Testing
         #expect(!got.contains("\n"))
     }
 }
+
+/// Rules declared in episodic specs: NRL spelled out gives the preset's episodes; what an
+/// environment cannot give is refused.
+@Suite struct DeclaredEpisodicRuleTests {
+    static let spec = """
+    name: declared-nrl
+    seed: 1
+    runs: 2
+    output: out
+    environment: {name: reaching}
+    network: {hidden: [16], activation: leaky-relu(0.1), init: xavier-normal}
+    training: {episodes: 20, reward: step, score_episodes: 5, instances: 2}
+    methods:
+      - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.05, trace: {kernel: exponential, tau: 0.05}, dopamine: {delay: 0.02}}
+      - name: NRL declared
+        rule:
+          probe: {kind: intrinsic, sigma: 0.05}
+          local: dlogp * post_noise * pre / noise_sq
+          trace: {kernel: exponential, tau: 0.05}
+          modulator: {normalization: by-magnitude, dopamine: {delay: 0.02}}
+          optimizer: {kind: sgd, learning_rate: 0.05}
+          acting: clean
+          biases: false
+    """
+
+    @Test func declaredNRLGivesThePresetsEpisodes() throws {
+        let result = try EpisodicRunner(spec: try EpisodicSpec.parse(Self.spec, file: "s.yaml")).run(jobs: 2)
+        let preset = result.episodes.filter { $0.method == "NRL" }, declared = result.episodes.filter { $0.method == "NRL declared" }
+        #expect(preset.count == 40)
+        #expect(preset.map(\.episodeReturn) == declared.map(\.episodeReturn))
+        #expect(result.summaries.map(\.rule) == ["nrl", "declared"])
+    }
+
+    @Test func whatAnEnvironmentCannotGiveIsRefused() {
+        let bad = Self.spec.replacingOccurrences(of: "local: dlogp * post_noise * pre / noise_sq", with: "local: {output: pre * post_error}")
+        #expect(throws: SpecError.self) { try EpisodicSpec.parse(bad, file: "s.yaml") }
+        do { _ = try EpisodicSpec.parse(bad, file: "s.yaml") } catch {
+            #expect("\(error)".contains("methods[1].rule: rule 'declared': projection 2 (into layer 2, softmax): 'post_error' needs targets; environments give rewards"), "\(error)")
+        }
+        let extra = Self.spec.replacingOccurrences(of: "  - name: NRL declared", with: "  - name: NRL declared\n    sigma: 0.1")
+        do { _ = try EpisodicSpec.parse(extra, file: "s.yaml"); Issue.record("accepted") } catch {
+            #expect("\(error)".contains("methods[1].sigma: a declared rule takes 'sigma' inside 'rule'"), "\(error)")
+        }
+    }
+}

@@ -164,10 +164,11 @@ public final class EligibilityTrace {
 
     /// Adds the rank-one local term φ = scale · post ⊗ pre to a dense projection's traces, with
     /// synapse (j, i) at j·pre.count + i (the `[post × pre]` weight layout), through `cblas_dger`.
+    /// These are the first post·pre synapses; any after them (a projection's biases) are untouched.
     public func addOuter(instance: Int, post: UnsafeBufferPointer<Double>, pre: UnsafeBufferPointer<Double>,
                          scale: Double = 1) {
-        precondition(post.count * pre.count == synapseCount,
-                     "post (\(post.count)) × pre (\(pre.count)) does not match \(synapseCount) synapses")
+        precondition(post.count * pre.count <= synapseCount,
+                     "post (\(post.count)) × pre (\(pre.count)) exceeds \(synapseCount) synapses")
         let base = offset(instance)
         for target in targets {
             cblas_dger(CblasRowMajor, Int32(post.count), Int32(pre.count), scale, post.baseAddress, 1,

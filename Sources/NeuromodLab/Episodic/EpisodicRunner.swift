@@ -120,7 +120,7 @@ public struct EpisodicRunner: Sendable {
             let sd = scores.count > 1
                 ? (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count - 1)).squareRoot() : 0
             summaries.append(PolicySummary(
-                method: job.method.name, rule: job.method.rule.rawValue, cell: job.cell, delay: job.delay,
+                method: job.method.name, rule: job.method.plasticityRule.name, cell: job.cell, delay: job.delay,
                 trace: "\(job.method.trace)", scores: scores, meanScore: mean, scoreStandardDeviation: sd,
                 scoreEpisodes: spec.training.scoreEpisodes,
                 solvedAtEpisode: outcomes.map { solvedAt($0.returns) }, episodes: spec.training.episodes,
@@ -159,7 +159,7 @@ public struct EpisodicRunner: Sendable {
         let instances = spec.training.instances
         let environments = try (0..<instances).map { _ in try spec.environment.kind.make(parameters: job.environmentOptions) }
         let method = job.method
-        let noise = method.rule == .reinforce ? nil : IntrinsicNoise(site: .preActivation, sigma: method.sigma)
+        let noise = method.populationNoise
         let populations = spec.hidden.map { Population(size: $0, activation: spec.hiddenActivation, noise: noise) }
             + [Population(size: environments[0].actionCount, activation: .softmax, noise: noise)]
         let network = try Network(

@@ -33,7 +33,11 @@ extension EpisodicSpec {
         }
         let methodsNode = try required("methods")
         let dt = try environment.kind.make(parameters: environment.options).dt
-        let methods = try methodsNode.elements().map { try parseMethod($0, dt: dt) }
+        let actions = try environment.kind.make(parameters: environment.options).actionCount
+        let methods = try methodsNode.elements().map {
+            try parseMethod($0, dt: dt, populations: hidden.map { Population(size: $0, activation: activation) }
+                                + [Population(size: actions, activation: .softmax)])
+        }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
         let spec = EpisodicSpec(
@@ -82,11 +86,12 @@ extension EpisodicSpec {
             instances: try f["instances"]?.positiveInt() ?? 1)
     }
 
-    private static func parseMethod(_ node: SpecNode, dt: Double) throws -> PolicyMethod {
+    private static func parseMethod(_ node: SpecNode, dt: Double, populations: [Population]) throws -> PolicyMethod {
         let f = try node.fields(allowed: ["name", "rule", "learning_rate", "sigma", "fan_out_scaling", "trace",
                                           "baseline_rate", "normalize", "dopamine"])
         guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
-        let rule = PolicyRule(rawValue: try ruleNode.choice(PolicyRule.allCases.map(\.rawValue)))!
+        if ruleNode.node.mapping != nil { return try parseDeclared(ruleNode, fields: f, dt: dt, populations: populations) }
+        let rule = PolicyRule(rawValue: try ruleNode.choice(PolicyRule.presetNames))!
         guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
         var sigma = 0.0
         if rule == .reinforce {
@@ -111,6 +116,23 @@ extension EpisodicSpec {
             baseline: .runningAverage(rate: baselineRate),
             normalization: try f["normalize"].map { Neuromodulator.Normalization(rawValue: try $0.choice(Neuromodulator.Normalization.allCases.map(\.rawValue)))! } ?? .byMagnitude,
             dopamine: try f["dopamine"].map(parseDopamine) ?? DopamineKinetics())
+    }
+
+    /// A method whose `rule:` is declared from its parts (docs/rules.md), on environments.
+    private static func parseDeclared(_ ruleNode: SpecNode, fields f: [String: SpecNode], dt: Double,
+                                      populations: [Population]) throws -> PolicyMethod {
+        for key in ["learning_rate", "sigma", "fan_out_scaling", "trace", "baseline_rate", "normalize", "dopamine"] where f[key] != nil {
+            throw f[key]!.error("a declared rule takes '\(key)' inside 'rule' (docs/rules.md)")
+        }
+        var noisy = populations
+        let rule = try DeclaredRuleSpec.parse(ruleNode, loss: .crossEntropy, populations: populations, environment: true, dt: dt) { probe in
+            guard case .intrinsic(let sigma) = probe else { return populations }
+            for l in noisy.indices { noisy[l].noise = IntrinsicNoise(site: .preActivation, sigma: sigma) }
+            return noisy
+        }
+        return PolicyMethod(name: try f["name"]?.string() ?? rule.name, rule: .declared, learningRate: rule.learningRate,
+                            sigma: rule.sigma, fanOutScaling: false, trace: rule.trace, baseline: .none,
+                            normalization: rule.modulator.normalization, dopamine: rule.modulator.dopamine, declared: rule)
     }
 
     /// `{kernel: immediate | exponential | rise-decay | window | episode-sum, tau, rise, decay, start, end}`.
@@ -139,7 +161,7 @@ extension EpisodicSpec {
     }
 
     /// `{delay: seconds, decay: seconds}`; without `decay` dopamine acts as a pulse at its arrival.
-    private static func parseDopamine(_ node: SpecNode) throws -> DopamineKinetics {
+    static func parseDopamine(_ node: SpecNode) throws -> DopamineKinetics {
         let f = try node.fields(allowed: ["delay", "decay"])
         let delay = try f["delay"]?.double() ?? 0
         guard delay >= 0, delay.isFinite else { throw f["delay"]!.error("expected a delay ≥ 0 s, got \(delay)") }

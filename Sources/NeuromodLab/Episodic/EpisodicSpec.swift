@@ -60,6 +60,11 @@ public enum PolicyRule: String, Sendable, Equatable, CaseIterable {
     case rmhl
     /// REINFORCE with backprop: the exact ∇ log π(a), the non-local baseline.
     case reinforce
+    /// A rule declared from its parts in the spec (``PolicyMethod/declared``).
+    case declared
+
+    /// The names a spec may give as `rule:`.
+    static var presetNames: [String] { allCases.filter { $0 != .declared }.map(\.rawValue) }
 }
 
 /// A learning method of an episodic spec.
@@ -74,6 +79,20 @@ public struct PolicyMethod: Sendable {
     public var baseline: Neuromodulator.Baseline
     public var normalization: Neuromodulator.Normalization
     public var dopamine: DopamineKinetics
+    /// The rule, when the spec declares it from its parts (`rule` is then `.declared`); a grid's
+    /// trace replaces its trace.
+    public var declared: PlasticityRule?
+
+    /// The populations' intrinsic noise: σ on every pre-activation for rules that learn from it.
+    public var populationNoise: IntrinsicNoise? {
+        switch rule {
+        case .nrl, .rmhl: return IntrinsicNoise(site: .preActivation, sigma: sigma)
+        case .reinforce: return nil
+        case .declared:
+            guard case .intrinsic(let sigma) = declared?.probe else { return nil }
+            return IntrinsicNoise(site: .preActivation, sigma: sigma)
+        }
+    }
 
     /// The method as a rule the engine runs (its preset, with the method's settings).
     public var plasticityRule: PlasticityRule {
@@ -89,6 +108,10 @@ public struct PolicyMethod: Sendable {
         case .reinforce:
             return .reinforceBackprop(learningRate: learningRate, trace: trace, baselineRate: rate,
                                       normalization: normalization, dopamine: dopamine)
+        case .declared:
+            var rule = declared!
+            rule.trace = trace
+            return rule
         }
     }
 }

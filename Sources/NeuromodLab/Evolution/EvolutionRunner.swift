@@ -53,30 +53,23 @@ public struct EvolutionRunner {
                                                   stream: StreamPlan.initialization(run: run) + UInt64(configuration))
                 let network = GeneticNetwork(inputs: train.inputs.cols, hidden: spec.hidden, classes: classes,
                                              inputDensity: spec.inputDensity, genes: genes, geneDensity: spec.geneDensity, rng: initRNG)
-                var alleles = AlleleFrequencies.uniform(genes: genes, rng: initRNG)
                 let streams = try InstanceStreams(spec.random, seed: spec.seed,
                                                   base: StreamPlan.genotypes(run: run) + UInt64(configuration * spec.population),
                                                   count: spec.population)
+                var evolution = try NeuralNetEvolution(network: network, alleles: .uniform(genes: genes, rng: initRNG),
+                                                       streams: streams, population: spec.population, selection: spec.selection)
                 func testAccuracy(_ weights: (hidden: Matrix, output: Matrix)) -> Double {
                     let h = GeneticNetwork.hiddenActivity(test.inputs, weights: weights.hidden)
                     return Double(GeneticNetwork.evaluate(hidden: h, output: weights.output, labels: test.labels).correct) / Double(test.count)
                 }
                 for generation in 1...spec.generations {
-                    let genotypes = (0..<spec.population).map { alleles.sample(rng: streams[$0]) }
-                    let fitness = try parallelMap(count: spec.population, jobs: jobs) { k -> Double in
-                        let weights = network.weights(genotype: genotypes[k])
-                        let h = GeneticNetwork.hiddenActivity(train.inputs, weights: weights.hidden)
-                        return GeneticNetwork.fitness(losses: GeneticNetwork.evaluate(hidden: h, output: weights.output, labels: train.labels).losses,
-                                                      classes: classes)
-                    }
-                    alleles.weakSelection(genotypes: genotypes, fitness: fitness, selection: spec.selection)
+                    let fitness = try evolution.generation(inputs: train.inputs, labels: train.labels, classes: classes, threads: jobs)
                     if generation % spec.evaluateEvery == 0 || generation == spec.generations {
-                        let fixed = alleles.p.filter { min($0, 1 - $0) <= 0.05 }.count
                         let checkpoint = EvolutionCheckpoint(
                             genes: genes, run: run, generation: generation, meanFitness: fitness.reduce(0, +) / Double(fitness.count),
-                            consensusAccuracy: testAccuracy(network.weights(genotype: alleles.consensus)),
-                            expectedAccuracy: testAccuracy(network.expectedWeights(alleles)),
-                            fixedFraction: Double(fixed) / Double(genes))
+                            consensusAccuracy: testAccuracy(network.weights(genotype: evolution.alleles.consensus)),
+                            expectedAccuracy: testAccuracy(network.expectedWeights(evolution.alleles)),
+                            fixedFraction: evolution.fixedFraction)
                         progress(checkpoint)
                         checkpoints.append(checkpoint)
                     }
@@ -84,7 +77,7 @@ public struct EvolutionRunner {
                 var signSGDAccuracy: Double?
                 if let phase = spec.signSGD {
                     let rng = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run) + UInt64(configuration))
-                    let weights = network.weights(genotype: alleles.sample(rng: rng))
+                    let weights = network.weights(genotype: evolution.alleles.sample(rng: rng))
                     let h = GeneticNetwork.hiddenActivity(train.inputs, weights: weights.hidden)
                     let readout = try ReadoutNetwork(
                         parameters: LayerParameters(weights: weights.output, bias: [Double](repeating: 0, count: classes)),

@@ -3,7 +3,7 @@ import Dispatch
 /// Runs `body` for 0..<count on up to `jobs` threads and returns the results in index order.
 /// If any call throws, the error of the lowest failing index is rethrown (so the outcome does not
 /// depend on scheduling).
-func parallelMap<T>(count: Int, jobs: Int, _ body: (Int) throws -> T) throws -> [T] {
+public func parallelMap<T>(count: Int, jobs: Int, _ body: (Int) throws -> T) throws -> [T] {
     if jobs <= 1 || count <= 1 { return try (0..<count).map(body) }
     let results = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: count)
     results.initialize(repeating: nil)
