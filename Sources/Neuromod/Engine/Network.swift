@@ -55,6 +55,11 @@ public final class Network {
 
     /// Number of layers after the input.
     public var depth: Int { populations.count }
+
+    /// The population projection ℓ comes from (−1: the input); it goes into population ℓ. Today
+    /// projection ℓ comes from ℓ − 1 (a chain); recurrent, skip and delayed projections, planned
+    /// with temporal networks, change this map, and the plasticity engine reads sources only here.
+    public func source(ofProjection l: Int) -> Int { l - 1 }
     /// Sizes of all layers including the input.
     public var layerSizes: [Int] { [inputSize] + populations.map(\.size) }
     /// The network output of the last step.

@@ -190,11 +190,11 @@ extension PlasticityEngine {
         let state = episodic!, batch = state.batch.instances
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
-            let postWidth = network.populations[l].size, preWidth = l == 0 ? observations.cols : network.populations[l - 1].size
+            let postWidth = network.populations[l].size, preWidth = network.source(ofProjection: l) < 0 ? observations.cols : network.populations[network.source(ofProjection: l)].size
             for (p, product) in term.products.enumerated() {
                 let scales = instanceScales(of: product, batch: batch)
                 let post = traceFactorProduct(product.post, population: l, input: observations)
-                let pre = traceFactorProduct(product.pre, population: l - 1, input: observations)
+                let pre = traceFactorProduct(product.pre, population: network.source(ofProjection: l), input: observations)
                 let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
                 for n in 0..<batch {
                     let scale = scales?[n] ?? 1

@@ -59,7 +59,7 @@ extension PlasticityEngine {
     private func outerProductUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
         var d = takeScratch(l, rows: input.rows)
         modulatedPost(product, layer: l, input: input, into: &d)
-        let pre = factorProduct(product.pre, population: l - 1, input: input)
+        let pre = factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
         Matrix.gemm(d, pre, transA: .transposed, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights)
         if first { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
         let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
@@ -84,7 +84,7 @@ extension PlasticityEngine {
         var c = takeScratch(l, rows: input.rows)
         modulatedPost(product, layer: l, input: input, alpha: alpha, into: &c)
         defer { postScratch[l] = c }
-        let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: l - 1, input: input)
+        let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
         let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
         let batch = input.rows, postSize = updates[l].weights.rows, preSize = updates[l].weights.cols
         var dw: [Double] = [], db: [Double] = []

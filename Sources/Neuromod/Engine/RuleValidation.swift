@@ -89,7 +89,7 @@ enum RuleValidation {
         case .pre(let f), .post(let f):
             let isPost: Bool = { if case .post = factor { return true } else { return false } }()
             if antithetic { throw refuse("\(site): '\(name)': an antithetic pair's terms may read only eps and constants") }
-            let population = isPost ? l : l - 1  // −1: the input
+            let population = isPost ? l : l - 1  // −1: the input (a chain, as Network.source(ofProjection:))
             switch f.signal {
             case .noise:
                 switch probe {
