@@ -75,6 +75,32 @@ import Testing
         for k in 0..<3 { #expect(abs(w[k] - w0[k] * (1 + 0.5 * u[k])) < 1e-15) }
     }
 
+    @Test func biasesStayWhenTheyAreNotPlastic() throws {
+        var rule = PlasticityRule.weightPerturbation(learningRate: 0.5, sigma: 0.1)
+        rule.plasticBiases = false
+        let engine = try Self.engine(rule)
+        let before = engine.network.parameters
+        try engine.step(input: Self.x, target: Self.t)
+        #expect(engine.network.parameters.map(\.bias) == before.map(\.bias))
+        #expect(engine.network.parameters.map(\.weights) != before.map(\.weights))
+    }
+
+    /// A modulator of 0 everywhere changes nothing under SGD (the step is skipped), but Adam's
+    /// momentum from earlier steps still moves the weights.
+    @Test func aSilentModulatorSkipsSGDButNotAdamsMomentum() throws {
+        for (optimizer, moves) in [(Optimizer.sgd(learningRate: 0.5), false), (.adam(AdamSettings(rate: 0.01)), true)] {
+            var rule = PlasticityRule.weightPerturbation(learningRate: 0.5, sigma: 0.1)
+            rule.optimizer = optimizer
+            let engine = try Self.engine(rule)
+            try engine.step(input: Self.x, target: Self.t)
+            // A batch of one is its own batch mean: M = 0.
+            let before = engine.network.parameters
+            try engine.step(input: Matrix([Fixture.x[0]]), target: Matrix([[Fixture.t[0]]]))
+            #expect(engine.modulation == [0])
+            #expect((engine.network.parameters != before) == moves, "\(optimizer)")
+        }
+    }
+
     /// Gate `misclassified`: instances whose largest output is the target's class broadcast M = 0.
     @Test func misclassifiedGateSilencesCorrectInstances() throws {
         let network = try Network(inputSize: 2, populations: [Population(size: 2, activation: .linear)],

@@ -22,7 +22,7 @@ public final class PlasticityEngine {
     public var device: SynapseDevice = IdealSynapses()
     /// Threads that draw a synaptic probe (the numbers do not depend on it).
     public var noiseThreads = 1
-    /// Called after every step with what the step computed.
+    /// Called after every minibatch step with what the step computed.
     public var monitors: [(StepRecord) -> Void] = []
 
     /// Per projection, the change of the last step: η·U for SGD, U for SignSGD and Adam (their step
@@ -47,7 +47,7 @@ public final class PlasticityEngine {
     /// The target of the step being computed (for `post_error`).
     var currentTarget = Matrix(rows: 0, cols: 0)
     var optimizerState: OptimizerState
-    /// Whether the last step's modulator was 0 everywhere (its update is skipped).
+    /// Whether the last step's modulator was 0 everywhere under SGD (its update, 0, is skipped).
     var silent = false
     /// Per-instance traces, dopamine and policies when the engine drives environments.
     var episodic: EpisodicState?
@@ -105,6 +105,7 @@ public final class PlasticityEngine {
     /// Computes ``updates`` for one minibatch without applying them; returns the mean probed loss.
     @discardableResult
     public func computeUpdate(input: Matrix, target: Matrix) throws -> Double {
+        precondition(episodic == nil, "this engine drives environments: use act, reinforce, advance and endEpisode")
         let batch = input.rows
         try probeStreams.ensure(count: batch)
         try intrinsicStreams?.ensure(count: batch)
@@ -113,10 +114,11 @@ public final class PlasticityEngine {
         runPasses(input: input, target: target)
         modulate(output: network.output, target: target)
         let scale = rule.reduction == .mean ? 1 / Double(batch) : 1
-        let eta: Double
-        if case .sgd(let rate) = rule.optimizer { eta = rate } else { eta = 1 }
+        let eta: Double, usesSGD: Bool
+        if case .sgd(let rate) = rule.optimizer { (eta, usesSGD) = (rate, true) } else { (eta, usesSGD) = (1, false) }
         signals.invalidate()
-        silent = !modulation.contains { $0 != 0 }
+        // With SGD a modulator that is 0 everywhere changes nothing; Adam's moments still move.
+        silent = usesSGD && !modulation.contains { $0 != 0 }
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
             if silent {  // no modulator, no change (and nothing to compute)
@@ -128,6 +130,7 @@ public final class PlasticityEngine {
                 accumulate(product, layer: l, input: input, alpha: constant(product, layer: l, gain: eta * scale), first: p == 0)
             }
             network.connectivity[l].apply(to: &updates[l].weights)
+            if !rule.plasticBiases { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
         }
         return instanceLosses.reduce(0, +) * (1 / Double(batch))
     }
@@ -144,7 +147,7 @@ public final class PlasticityEngine {
     func sigmaPower(_ k: Int) -> Double {
         let sigma = rule.sigma
         var value = 1.0
-        for _ in 0..<abs(k) { value = value == 1 ? sigma : value * sigma }
+        for _ in 0..<abs(k) { value *= sigma }
         return k >= 0 ? value : 1 / value
     }
 
