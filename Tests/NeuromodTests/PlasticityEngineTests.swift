@@ -75,6 +75,34 @@ import Testing
         for k in 0..<3 { #expect(abs(w[k] - w0[k] * (1 + 0.5 * u[k])) < 1e-15) }
     }
 
+    /// A trace on a supervised task: slot n's eligibility decays by e^(−1/τ) per minibatch step
+    /// (τ in steps) and takes row n's local term; ΔW = η/B Σ_n M⁽ⁿ⁾ e⁽ⁿ⁾ with this step's M.
+    /// Hebbian φ = x_i y_j on a 2 → 1 linear network, M = −L, two steps, by hand.
+    @Test func aTraceOnASupervisedTaskCarriesEarlierSteps() throws {
+        let tau = 2.0, eta = 0.1
+        let network = try Network(inputSize: 2, populations: [Population(size: 1, activation: .linear)],
+                                  parameters: [LayerParameters(weights: Matrix([[0.4, -0.3]]), bias: [0.2])])
+        let rule = PlasticityRule(name: "hebb-trace", probe: .none, local: [SelectedTerm(.all, try LocalTerm(parsing: "pre * post"))],
+                                  trace: .exponential(tau: tau), modulator: Modulation(baseline: .none),
+                                  optimizer: .sgd(learningRate: eta))
+        let engine = try Self.engine(rule, network: network)
+        let x = [[1.0, 2.0], [-0.5, 0.5]], t = [0.3, -0.2]
+        var w = [0.4, -0.3, 0.2], e = [[0.0, 0, 0], [0, 0, 0]]
+        for _ in 0..<2 {
+            var change = [0.0, 0, 0]
+            for n in 0..<2 {
+                let y = w[0] * x[n][0] + w[1] * x[n][1] + w[2]
+                let m = -(y - t[n]) * (y - t[n])
+                let phi = [x[n][0] * y, x[n][1] * y, y]
+                for k in 0..<3 { e[n][k] = exp(-1 / tau) * e[n][k] + phi[k]; change[k] += eta * m * e[n][k] / 2 }
+            }
+            for k in 0..<3 { w[k] += change[k] }
+            try engine.step(input: Matrix(x), target: Matrix(t.map { [$0] }))
+        }
+        let got = network.parameters[0].weights.storage + network.parameters[0].bias
+        for k in 0..<3 { #expect(abs(got[k] - w[k]) < 1e-14, "\(got) vs \(w)") }
+    }
+
     @Test func biasesStayWhenTheyAreNotPlastic() throws {
         var rule = PlasticityRule.weightPerturbation(learningRate: 0.5, sigma: 0.1)
         rule.plasticBiases = false
@@ -155,9 +183,10 @@ import Testing
         (PlasticityRule(name: "r", probe: .synapses(.gaussian, sigma: 0.1, antithetic: true),
                         local: [SelectedTerm(.all, LocalTerm([.init(factors: [.synapticNoise])]))], optimizer: .sgd(learningRate: 0.1)),
          "rule 'r': an antithetic probe and the antithetic baseline go together (baseline: antithetic ⇔ probe antithetic)"),
-        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.output, LocalTerm([.init(factors: [.pre(.init(.rate))])]))],
-                        trace: .exponential(tau: 1), optimizer: .sgd(learningRate: 0.1)),
-         "rule 'r': trace exponential(tau: 1.0): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments"),
+        (PlasticityRule(name: "r", probe: .synapses(.rademacher, sigma: 0.1, antithetic: true),
+                        local: [SelectedTerm(.all, LocalTerm([.init(factors: [.synapticNoise])]))], trace: .exponential(tau: 1),
+                        modulator: Modulation(baseline: .antithetic), optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': trace exponential(tau: 1.0): an antithetic pair's modulator is formed from both passes at once; its eligibility is immediate"),
         (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.activation(.tanh), LocalTerm([.init(factors: [.pre(.init(.rate))])]))],
                         optimizer: .sgd(learningRate: 0.1)),
          "rule 'r': no local term applies to any projection"),

@@ -39,14 +39,7 @@ final class EpisodicState {
         try batch.policyStreams.ensure(count: batch.instances)
         self.batch = batch
         let sizes = network.layerSizes
-        traces = try (0..<batch.instances).map { _ in
-            try terms.enumerated().map { l, term in
-                let synapses = sizes[l] * sizes[l + 1] + (rule.plasticBiases ? sizes[l + 1] : 0)
-                return try (term?.products ?? []).map { _ in
-                    try EligibilityTrace(kernel: rule.trace, dt: batch.dt, instances: 1, synapseCount: synapses)
-                }
-            }
-        }
+        traces = try PlasticityEngine.makeTraces(rule: rule, terms: terms, network: network, instances: batch.instances, dt: batch.dt)
         dopamine = try (0..<batch.instances).map { _ in try DopamineSignal(kinetics: rule.modulator.dopamine, dt: batch.dt) }
         modulators = (0..<batch.instances).map { _ in rule.modulator.makeNeuromodulator()! }
         logProbabilityDifference = Array(repeating: 0, count: batch.instances)
@@ -106,7 +99,7 @@ extension PlasticityEngine {
             }
         }
         signals.invalidate()
-        recordTraces(observations)
+        recordTraces(observations, into: state.traces)
         return state.actions
     }
 
@@ -183,65 +176,6 @@ extension PlasticityEngine {
             network.connectivity[l].apply(to: &state.changes[l].weights)
             device.write(state.changes[l], projection: l, into: &network.parameters[l])
         }
-    }
-
-    /// Adds each instance's local term (scaled by its instance factors) to its traces.
-    private func recordTraces(_ observations: Matrix) {
-        let state = episodic!, batch = state.batch.instances
-        for l in 0..<network.depth {
-            guard let term = terms[l] else { continue }
-            let postWidth = network.populations[l].size, preWidth = network.source(ofProjection: l) < 0 ? observations.cols : network.populations[network.source(ofProjection: l)].size
-            for (p, product) in term.products.enumerated() {
-                let scales = instanceScales(of: product, batch: batch)
-                let post = traceFactorProduct(product.post, population: l, input: observations)
-                let pre = traceFactorProduct(product.pre, population: network.source(ofProjection: l), input: observations)
-                let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
-                for n in 0..<batch {
-                    let scale = scales?[n] ?? 1
-                    guard scale != 0 else { continue }
-                    let trace = state.traces[n][l][p]
-                    post.storage.withUnsafeBufferPointer { q in
-                        pre.storage.withUnsafeBufferPointer { x in
-                            let qn = UnsafeBufferPointer(rebasing: q[(n * postWidth)..<((n + 1) * postWidth)])
-                            let xn = UnsafeBufferPointer(rebasing: x[(n * preWidth)..<((n + 1) * preWidth)])
-                            if product.usesSynapticNoise {
-                                addNoiseTerm(product, layer: l, instance: n, post: qn, pre: xn, biasPre: b0, scale: scale, into: trace)
-                            } else {
-                                trace.addOuter(instance: 0, post: qn, pre: xn, scale: scale)
-                                if rule.plasticBiases, b0 != 0 {
-                                    for j in 0..<postWidth { trace.add(instance: 0, synapse: postWidth * preWidth + j, phi: scale * b0 * qn[j]) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// φ_ji = (Π post)_j (Π pre)_i ε_ji (ε to its power), and the biases' terms, into one trace.
-    private func addNoiseTerm(_ product: LocalTerm.Product, layer l: Int, instance n: Int, post: UnsafeBufferPointer<Double>,
-                              pre: UnsafeBufferPointer<Double>, biasPre: Double, scale: Double, into trace: EligibilityTrace) {
-        let synaptic = synaptic!, power = product.noiseCount
-        let weights = synaptic.weights[l], biases = synaptic.biases[l]
-        func eps(_ v: Double) -> Double { var r = v; for _ in 1..<power { r *= v }; return r }
-        for j in post.indices {
-            for i in pre.indices {
-                trace.add(instance: 0, synapse: j * pre.count + i, phi: scale * post[j] * pre[i] * eps(weights[n, j * pre.count + i]))
-            }
-            if rule.plasticBiases, biasPre != 0 {
-                trace.add(instance: 0, synapse: post.count * pre.count + j, phi: scale * post[j] * biasPre * eps(biases[n, j]))
-            }
-        }
-    }
-
-    /// `[B × width]`: a product of factors for trace input (all ones if none).
-    private func traceFactorProduct(_ factors: [LocalTerm.NeuronFactor], population: Int, input: Matrix) -> Matrix {
-        if factors.count == 1 { return signal(factors[0], population: population, input: input) }
-        let width = population < 0 ? input.cols : network.populations[population].size
-        var out = Matrix(rows: input.rows, cols: width, value: 1)
-        for f in factors { out.multiplyElementwise(by: signal(f, population: population, input: input)) }
-        return out
     }
 
     /// Copies the acting pass's logits and softmax output (the next pass overwrites the network's).

@@ -49,6 +49,8 @@ public final class PlasticityEngine {
     var optimizerState: OptimizerState
     /// Whether the last step's modulator was 0 everywhere under SGD (its update, 0, is skipped).
     var silent = false
+    /// Per slot of a minibatch, its traces (minibatch steps with a trace kernel).
+    var minibatchTraces: [[[EligibilityTrace]]] = []
     /// Per-instance traces, dopamine and policies when the engine drives environments.
     var episodic: EpisodicState?
 
@@ -119,6 +121,11 @@ public final class PlasticityEngine {
         signals.invalidate()
         // With SGD a modulator that is 0 everywhere changes nothing; Adam's moments still move.
         silent = usesSGD && !modulation.contains { $0 != 0 }
+        if rule.trace != .immediate {
+            try traceUpdates(input: input, gain: eta * scale)
+            for l in 0..<network.depth where terms[l] != nil { network.connectivity[l].apply(to: &updates[l].weights) }
+            return instanceLosses.reduce(0, +) * (1 / Double(batch))
+        }
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
             if silent {  // no modulator, no change (and nothing to compute)

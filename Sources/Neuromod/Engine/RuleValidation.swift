@@ -27,8 +27,8 @@ enum RuleValidation {
             if case .signSGD = rule.optimizer { throw refuse("optimizer sign-sgd: on environments weights change as dopamine arrives (sgd)") }
             if rule.update != .additive { throw refuse("update '\(rule.update.rawValue)': on environments weights change additively as dopamine arrives") }
         } else {
-            guard rule.trace == .immediate else {
-                throw refuse("trace \(rule.trace): minibatch steps give each instance a new sample, so eligibility is immediate here; traces run on environments")
+            if rule.trace != .immediate, case .synapses(_, _, true) = rule.probe {
+                throw refuse("trace \(rule.trace): an antithetic pair's modulator is formed from both passes at once; its eligibility is immediate")
             }
             guard rule.modulator.dopamine == DopamineKinetics() else {
                 throw refuse("dopamine delay and decay apply on environments; minibatch steps deliver the modulator at once")
