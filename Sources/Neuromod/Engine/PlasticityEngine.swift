@@ -6,11 +6,15 @@
 ///    probe runs +ε and −ε), each instance drawing from its own streams;
 /// 3. the modulator turns per-instance rewards R = −L into M⁽ⁿ⁾ (baseline, normalization, gate);
 /// 4. every projection evaluates its local term and forms U = (1/B) Σ_n M⁽ⁿ⁾ φ⁽ⁿ⁾ in bulk — one
-///    GEMV (φ = ε), one GEMM (φ factorizes into pre × post), or one fused pass (3F-WP);
+///    GEMV (φ = ε), one GEMM (φ factorizes into pre × post), or one fused pass (3F-WP); with a
+///    trace kernel, each slot's eligibility e = K * φ instead (``traceUpdates(input:gain:)``);
 /// 5. the optimizer turns U into a change and the device writes it; monitors see the step.
 ///
-/// The arithmetic of each path is that of the rules' earlier engines, so the presets give the same
-/// numbers bit for bit. Deterministic: instance n draws only from stream n, whatever the threads.
+/// On environments the same rule runs per environment instance with traces and delayed dopamine
+/// (``act(_:)`` …, `PlasticityEngine+Environments.swift`); ``MinibatchLoop`` and ``EpisodeLoop``
+/// drive the two. The arithmetic of each path is that of the rules' earlier engines, so the presets
+/// give the same numbers bit for bit. Deterministic: instance n draws only from stream n, whatever
+/// the threads.
 public final class PlasticityEngine {
     public let rule: PlasticityRule
     public let network: Network
