@@ -12,6 +12,7 @@ import Neuromod
 ///   optimizer: {kind: sgd, learning_rate: 0.5}   # sgd | sign-sgd | adam (beta1, beta2, epsilon)
 ///   trace: {kernel: immediate}             # optional (environments: any kernel, default episode-sum)
 ///   biases: true                           # optional: whether biases learn
+///   tables: {r: [[0, 1], [-1, 0]]}         # optional: tables the term looks up as r[pre_history][post_history]
 ///   acting: probed                         # environments: the pass actions are drawn from (clean | probed)
 ///   compute: 1.6                           # optional forward-pass equivalents
 /// ```
@@ -24,7 +25,7 @@ enum DeclaredRuleSpec {
     /// the probe leaves them (an intrinsic probe puts noise on every layer of a policy).
     static func parse(_ node: SpecNode, loss: Loss, populations: [Population], environment: Bool = false, dt: Double = 1,
                       withNoise: (Probe) -> [Population] = { _ in [] }) throws -> PlasticityRule {
-        let f = try node.fields(allowed: ["name", "probe", "local", "trace", "modulator", "update", "optimizer", "biases", "acting", "compute"])
+        let f = try node.fields(allowed: ["name", "probe", "local", "trace", "modulator", "update", "optimizer", "biases", "acting", "tables", "compute"])
         guard let probeNode = f["probe"] else { throw node.error("required field 'probe' is missing") }
         guard let localNode = f["local"] else { throw node.error("required field 'local' is missing") }
         guard let optimizerNode = f["optimizer"] else { throw node.error("required field 'optimizer' is missing") }
@@ -40,6 +41,7 @@ enum DeclaredRuleSpec {
             loss: loss,
             acting: try f["acting"].map { ActingPass(rawValue: try $0.choice(ActingPass.allCases.map(\.rawValue)))! } ?? .probed,
             plasticBiases: try f["biases"]?.bool() ?? true,
+            tables: try f["tables"].map(parseTables) ?? [:],
             compute: try f["compute"]?.positiveDouble())
         let checked = environment ? withNoise(rule.probe) : populations
         let noisy = checked.contains { ($0.noise?.sigma ?? 0) > 0 }
@@ -100,8 +102,23 @@ enum DeclaredRuleSpec {
         }
     }
 
+    /// `{NAME: [[r00, r01], [r10, r11]], …}`: rows the presynaptic history, columns the postsynaptic.
+    private static func parseTables(_ node: SpecNode) throws -> [String: RuleTable] {
+        guard let mapping = node.node.mapping else { throw node.error("expected a mapping from table names to tables") }
+        let names = Array(mapping.keys.compactMap(\.string))
+        let f = try node.fields(allowed: names)
+        var tables: [String: RuleTable] = [:]
+        for name in names {
+            guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw f[name]!.error("a table's name is a word (letters, digits, _)")
+            }
+            tables[name] = RuleTable(try f[name]!.elements().map { row in try row.elements().map { try $0.double() } })
+        }
+        return tables
+    }
+
     private static func parseModulator(_ node: SpecNode, environment: Bool) throws -> Modulation {
-        let f = try node.fields(allowed: ["baseline", "baseline_rate", "normalization", "gate"] + (environment ? ["dopamine"] : []))
+        let f = try node.fields(allowed: ["source", "baseline", "baseline_rate", "normalization", "gate"] + (environment ? ["dopamine"] : []))
         let baseline: Modulation.Baseline
         // On environments rewards come one at a time: the default is seed 004's running average (γ 0.66).
         switch try f["baseline"]?.choice(["none", "batch-mean", "running-average", "antithetic"]) ?? (environment ? "running-average" : "batch-mean") {
@@ -112,7 +129,13 @@ enum DeclaredRuleSpec {
             baseline = other == "none" ? .none : .antithetic
         default: baseline = try ExperimentSpec.parseBaseline(f)
         }
+        let source: Modulation.Source
+        switch try f["source"]?.choice(["negative-loss", "constant"]) ?? "negative-loss" {
+        case "constant": source = .constant
+        default: source = .negativeLoss
+        }
         return Modulation(
+            source: source,
             baseline: baseline,
             normalization: try f["normalization"].map {
                 Neuromodulator.Normalization(rawValue: try $0.choice(Neuromodulator.Normalization.allCases.map(\.rawValue)))!

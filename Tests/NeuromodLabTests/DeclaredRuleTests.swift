@@ -95,6 +95,46 @@ import Testing
         #expect(rule.forwardPassEquivalents == 2.5)
     }
 
+    /// Seed 002's shape end to end: a table over pre and post firing, gated to misclassified
+    /// examples, multiplicative, on a classification task (a table of one-hot targets).
+    @Test func aGatedMultiplicativeTableRuleRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neuromod-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var csv = "x1,x2,a,b\n"
+        for k in 0..<40 { let u = Double(k % 7) / 7 - 0.4, v = Double(k % 5) / 5 - 0.5; csv += "\(u),\(v),\(u > v ? 1 : 0),\(u > v ? 0 : 1)\n" }
+        try csv.write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let spec = try ExperimentSpec.parse("""
+        name: table
+        seed: 2
+        runs: 1
+        output: out
+        task: {kind: table, path: \(folder.appendingPathComponent("t.csv").path), targets: [a, b], test_fraction: 0}
+        network:
+          input: 2
+          layers:
+            - {size: 6, activation: relu}
+            - {size: 2, activation: softmax}
+        training: {batch_size: 8, epochs: 3}
+        methods:
+          - name: table rule
+            loss: cross-entropy
+            rule:
+              probe: {kind: none}
+              local: 0.5 * r[pre_history][post_history]
+              tables: {r: [[0, -1], [-1, 1]]}
+              modulator: {source: constant, baseline: none, gate: misclassified}
+              update: multiplicative
+              optimizer: {kind: sgd, learning_rate: 0.05}
+        """, file: "spec.yaml")
+        guard case .local(let rule) = spec.methods[0].rule else { Issue.record("not a local rule"); return }
+        #expect(rule.tables == ["r": RuleTable([[0, -1], [-1, 1]])])
+        let result = try Runner(spec: spec).run()
+        #expect(result.steps.count == 3 * 5)
+        #expect(result.steps.allSatisfy { $0.loss.isFinite })
+        #expect(Set(result.steps.map(\.loss)).count > 1, "the weights changed")
+    }
+
     @Test(arguments: [
         ("""
           - rule: {probe: {kind: nodes, sigma: 0.1}, local: pre * post_nosie, optimizer: {kind: sgd, learning_rate: 0.1}}

@@ -204,3 +204,57 @@ import Testing
         }
     }
 }
+
+/// Table rules (seed 002's form): the change of a synapse is r[s_i][s_j] at the firing of its two
+/// neurons, times the modulator; written out by hand on a 2 → 3 ReLU → 1 network.
+@Suite struct TableRuleTests {
+    @Test func aTableTermLooksUpEachSynapsesFiring() throws {
+        let w1 = [[0.5, -0.4], [-0.6, 0.3], [0.2, 0.7]], b1 = [0.1, -0.2, 0.05], w2 = [[0.8, -0.5, 0.4]], b2 = [0.1]
+        let network = try Network(inputSize: 2, populations: [Population(size: 3, activation: .relu), Population(size: 1, activation: .linear)],
+                                  parameters: [LayerParameters(weights: Matrix(w1), bias: b1), LayerParameters(weights: Matrix(w2), bias: b2)])
+        let r = [[0.1, -0.2], [0.3, 0.5]], eta = 0.4
+        let rule = PlasticityRule(name: "table", probe: .none,
+                                  local: [SelectedTerm(.all, try LocalTerm(parsing: "r[pre_history][post_history]"))],
+                                  modulator: Modulation(baseline: .none), optimizer: .sgd(learningRate: eta), tables: ["r": RuleTable(r)])
+        let engine = try PlasticityEngine(rule: rule, network: network, probeStreams: InstanceStreams(.taus2, seed: 1, base: 0, count: 3))
+        let x = [[1.0, 2.0], [-0.5, 0.5], [0.3, -1.0]], t = [0.3, -0.2, 0.5]
+        try engine.computeUpdate(input: Matrix(x), target: Matrix(t.map { [$0] }))
+        var dw1 = Array(repeating: [0.0, 0], count: 3), db1 = [0.0, 0, 0], dw2 = [0.0, 0, 0], db2 = 0.0
+        func fired(_ v: Double) -> Int { v > 0 ? 1 : 0 }
+        for n in 0..<3 {
+            let h = (0..<3).map { j in max(0, w1[j][0] * x[n][0] + w1[j][1] * x[n][1] + b1[j]) }
+            let y = (0..<3).reduce(b2[0]) { $0 + w2[0][$1] * h[$1] }
+            let m = -(y - t[n]) * (y - t[n]) * eta / 3
+            for j in 0..<3 {
+                for i in 0..<2 { dw1[j][i] += m * r[fired(x[n][i])][fired(h[j])] }
+                db1[j] += m * r[1][fired(h[j])]
+                dw2[j] += m * r[fired(h[j])][fired(y)]
+            }
+            db2 += m * r[1][fired(y)]
+        }
+        for j in 0..<3 {
+            for i in 0..<2 { #expect(abs(engine.updates[0].weights[j, i] - dw1[j][i]) < 1e-14) }
+            #expect(abs(engine.updates[0].bias[j] - db1[j]) < 1e-14)
+            #expect(abs(engine.updates[1].weights[0, j] - dw2[j]) < 1e-14)
+        }
+        #expect(abs(engine.updates[1].bias[0] - db2) < 1e-14)
+    }
+
+    @Test func tablesAreCheckedAgainstTheNetwork() throws {
+        let network = try Network(inputSize: 2, populations: [Population(size: 1, activation: .linear)],
+                                  initializer: .uniform, rng: RandomGenerator(seed: 1))
+        func rule(_ tables: [String: RuleTable]) throws -> PlasticityRule {
+            PlasticityRule(name: "t", probe: .none, local: [SelectedTerm(.all, try LocalTerm(parsing: "r[pre_history][post_history]"))],
+                           optimizer: .sgd(learningRate: 0.1), tables: tables)
+        }
+        let streams = try InstanceStreams(.taus2, seed: 1, base: 0, count: 1)
+        #expect(throws: NetworkError.unsupported("rule 't': projection 1 (into layer 1, linear): unknown table 'r'; the rule declares 'q'")) {
+            try PlasticityEngine(rule: rule(["q": RuleTable([[0, 1], [1, 0]])]), network: network, probeStreams: streams)
+        }
+        #expect(throws: NetworkError.unsupported("rule 't': table 'r' is 4 × 4; a feedforward network fires once per example, so a table over pre and post firing is 2 × 2")) {
+            try PlasticityEngine(rule: rule(["r": RuleTable(Array(repeating: [0, 0, 0, 0], count: 4))]), network: network, probeStreams: streams)
+        }
+        #expect(throws: LocalTermError.self) { try LocalTerm(parsing: "r[post_history][pre_history]") }
+        #expect(try LocalTerm(parsing: "2 * r[pre_history][post_history] * post").description == "2 * r[pre_history][post_history] * post")
+    }
+}

@@ -48,6 +48,8 @@ extension PlasticityEngine {
             let synaptic = synaptic!
             gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
             gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].bias)
+        } else if !product.tables.isEmpty {
+            tableUpdate(product, layer: l, input: input, alpha: alpha, first: first)
         } else if noiseCount == 0 {
             outerProductUpdate(product, layer: l, input: input, alpha: alpha, first: first)
         } else {
@@ -64,6 +66,37 @@ extension PlasticityEngine {
         if first { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
         let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
         if b0 != 0 { d.addColumnSums(scaledBy: alpha * b0, into: &updates[l].bias) }
+        postScratch[l] = d
+    }
+
+    /// ΔW += α Σ_ab r_ab (M ⊙ Π post ⊙ 1[s_j = b])ᵀ (Π pre ⊙ 1[s_i = a]): the table term as one GEMM per
+    /// entry (s: whether the neuron fired, the one-round history of a feedforward pass); a bias's unit
+    /// always fires (a = 1).
+    private func tableUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool) {
+        let table = rule.tables[product.tables[0]]!.entries, source = network.source(ofProjection: l)
+        var d = takeScratch(l, rows: input.rows)
+        modulatedPost(product, layer: l, input: input, into: &d)
+        let pre = factorProduct(product.pre, population: source, input: input)
+        let firedPre = signal(.init(.fired), population: source, input: input)
+        let firedPost = signal(.init(.fired), population: l, input: input)
+        if first {
+            updates[l].weights.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            for j in updates[l].bias.indices { updates[l].bias[j] = 0 }
+        }
+        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        func masked(_ m: Matrix, by fired: Matrix, firing: Int) -> Matrix {
+            var out = m
+            for k in out.storage.indices { out.storage[k] *= firing == 1 ? fired.storage[k] : 1 - fired.storage[k] }
+            return out
+        }
+        for b in 0...1 {
+            let db = masked(d, by: firedPost, firing: b)
+            for a in 0...1 where table[a][b] != 0 {
+                Matrix.gemm(db, masked(pre, by: firedPre, firing: a), transA: .transposed, alpha: alpha * table[a][b], beta: 1,
+                            into: &updates[l].weights)
+            }
+            if table[1][b] != 0, b0 != 0 { db.addColumnSums(scaledBy: alpha * table[1][b] * b0, into: &updates[l].bias) }
+        }
         postScratch[l] = d
     }
 

@@ -69,7 +69,10 @@ extension PlasticityEngine {
                         pre.storage.withUnsafeBufferPointer { x in
                             let qn = UnsafeBufferPointer(rebasing: q[(n * postWidth)..<((n + 1) * postWidth)])
                             let xn = UnsafeBufferPointer(rebasing: x[(n * preWidth)..<((n + 1) * preWidth)])
-                            if product.usesSynapticNoise {
+                            if !product.tables.isEmpty {
+                                addTableTerm(product, layer: l, instance: n, post: qn, pre: xn, biasPre: b0, scale: scale,
+                                             input: observations, into: trace)
+                            } else if product.usesSynapticNoise {
                                 addNoiseTerm(product, layer: l, instance: n, post: qn, pre: xn, biasPre: b0, scale: scale, into: trace)
                             } else {
                                 trace.addOuter(instance: 0, post: qn, pre: xn, scale: scale)
@@ -96,6 +99,27 @@ extension PlasticityEngine {
             }
             if rule.plasticBiases, biasPre != 0 {
                 trace.add(instance: 0, synapse: post.count * pre.count + j, phi: scale * post[j] * biasPre * eps(biases[n, j]))
+            }
+        }
+    }
+
+    /// φ_ji = Σ_ab r_ab (Π post)_j 1[s_j = b] (Π pre)_i 1[s_i = a] into one trace (biases: a = 1).
+    private func addTableTerm(_ product: LocalTerm.Product, layer l: Int, instance n: Int, post: UnsafeBufferPointer<Double>,
+                              pre: UnsafeBufferPointer<Double>, biasPre: Double, scale: Double, input: Matrix,
+                              into trace: EligibilityTrace) {
+        let table = rule.tables[product.tables[0]]!.entries
+        let firedPre = signal(.init(.fired), population: network.source(ofProjection: l), input: input)
+        let firedPost = signal(.init(.fired), population: l, input: input)
+        for b in 0...1 {
+            let q = post.indices.map { j in post[j] * (b == 1 ? firedPost[n, j] : 1 - firedPost[n, j]) }
+            for a in 0...1 where table[a][b] != 0 {
+                let x = pre.indices.map { i in pre[i] * (a == 1 ? firedPre[n, i] : 1 - firedPre[n, i]) }
+                q.withUnsafeBufferPointer { qp in
+                    x.withUnsafeBufferPointer { xp in trace.addOuter(instance: 0, post: qp, pre: xp, scale: scale * table[a][b]) }
+                }
+            }
+            if rule.plasticBiases, biasPre != 0, table[1][b] != 0 {
+                for j in q.indices { trace.add(instance: 0, synapse: q.count * pre.count + j, phi: scale * table[1][b] * biasPre * q[j]) }
             }
         }
     }

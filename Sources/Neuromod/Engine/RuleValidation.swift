@@ -65,9 +65,12 @@ enum RuleValidation {
             guard let term else { continue }
             let site = "projection \(l + 1) (into layer \(l + 1), \(populations[l].activation))"
             for product in term.products {
+                if product.tables.count > 1 || (!product.tables.isEmpty && product.usesSynapticNoise) {
+                    throw refuse("\(site): a product may look up one table, without eps")
+                }
                 for factor in product.factors {
                     try check(factor, site: site, layer: l, last: last, populations: populations, probe: rule.probe,
-                              antithetic: antithetic, environment: environment, refuse: refuse)
+                              antithetic: antithetic, environment: environment, rule: rule, refuse: refuse)
                 }
             }
         }
@@ -75,11 +78,20 @@ enum RuleValidation {
     }
 
     private static func check(_ factor: LocalTerm.Factor, site: String, layer l: Int, last: Int, populations: [Population],
-                              probe: Probe, antithetic: Bool, environment: Bool, refuse: (String) -> NetworkError) throws {
+                              probe: Probe, antithetic: Bool, environment: Bool, rule: PlasticityRule,
+                              refuse: (String) -> NetworkError) throws {
         let name = LocalTerm.name(factor)
         let noiseAtNeurons: Bool = { switch probe { case .nodes, .intrinsic: return true; default: return false } }()
         switch factor {
         case .postCount: break
+        case .table(let name):
+            guard let table = rule.tables[name] else {
+                throw refuse("\(site): unknown table '\(name)'; the rule declares \(rule.tables.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            guard table.entries.count == 2, table.entries.allSatisfy({ $0.count == 2 }) else {
+                throw refuse("table '\(name)' is \(table.entries.count) × \(table.entries.first?.count ?? 0); a feedforward network fires once per example, so a table over pre and post firing is 2 × 2")
+            }
+            guard table.entries.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw refuse("table '\(name)': entries must be finite") }
         case .instance(.logProbabilityDifference, _):
             guard environment, probe != .none else { throw refuse("\(site): 'dlogp' compares the probed and clean policies of an environment's action") }
         case .instance(.noiseSquaredNorm, _):

@@ -110,6 +110,20 @@ private struct TermParser {
             return
         }
         if word == "eps" { p.factors.append(.synapticNoise); return }
+        skipSpaces()
+        if peek == "[" {
+            for expected in ["pre_history", "post_history"] {
+                guard peek == "[" else { throw fail("a table lookup reads \(word)[pre_history][post_history]") }
+                position += 1
+                skipSpaces()
+                let index = identifier()
+                skipSpaces()
+                guard index == expected, peek == "]" else { throw fail("a table lookup reads \(word)[pre_history][post_history]") }
+                position += 1
+            }
+            p.factors.append(.table(word))
+            return
+        }
         guard let f = try neuronFactor(word) else { throw fail("unknown factor '\(word)'") }
         p.factors.append(f)
     }

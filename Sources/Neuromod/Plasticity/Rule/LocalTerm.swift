@@ -27,6 +27,7 @@
 /// | `eps` | ij | the synaptic probe's draw ε_ij (N(0, σ²) or ±σ) |
 /// | `sigma` | — | the probe's scale σ |
 /// | `n_post` | — | the postsynaptic population's size (seed 004's fan-out scaling) |
+/// | `NAME[pre_history][post_history]` | ij | entry of the rule's table NAME at the two neurons' firing histories (seed 002) |
 /// | `dlogp` | instance | log π_probed(a) − log π_clean(a) of the action taken (environments) |
 /// | `noise_sq` | instance | ‖ξ‖², the probe's noise squared summed over every neuron (may divide) |
 ///
@@ -54,6 +55,8 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         public private(set) var instance: [InstanceFactor] = []
         /// How many times the synaptic probe's draw ε appears.
         public private(set) var noiseCount = 0
+        /// The tables the product looks up, in order.
+        public private(set) var tables: [String] = []
 
         public init(coefficient: Double = 1, sigmaPower: Int = 0, factors: [Factor]) {
             self.coefficient = coefficient
@@ -69,7 +72,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
 
         /// Sorts the factors by what they belong to (kept with the product, read by every step).
         private mutating func sort() {
-            pre = []; post = []; instance = []; noiseCount = 0
+            pre = []; post = []; instance = []; noiseCount = 0; tables = []
             for factor in factors {
                 switch factor {
                 case .pre(let f): pre.append(f)
@@ -77,6 +80,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
                 case .instance(let s, let d): instance.append(InstanceFactor(signal: s, divides: d))
                 case .synapticNoise: noiseCount += 1
                 case .postCount: break
+                case .table(let name): tables.append(name)
                 }
             }
         }
@@ -98,6 +102,9 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         case instance(InstanceSignal, divides: Bool)
         /// n_post, the number of neurons of the postsynaptic population (a constant per projection).
         case postCount
+        /// r[s_i][s_j]: the entry of the rule's table of this name at the firing histories of the
+        /// presynaptic and postsynaptic neurons (seed 002's plasticity rules); text `NAME[pre_history][post_history]`.
+        case table(String)
     }
 
     /// What every synapse of an instance sees alike at a step (not reward: that is the modulator's).
@@ -151,7 +158,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         for side in ["pre", "post"] {
             for s in Signal.allCases where !(side == "pre" && s == .error) { names.append(side + s.rawValue) }
         }
-        return names + ["eps", "sigma", "n_post"] + InstanceSignal.allCases.map(\.rawValue)
+        return names + ["eps", "sigma", "n_post", "NAME[pre_history][post_history]"] + InstanceSignal.allCases.map(\.rawValue)
     }
 
     /// Whether any product reads a clean-pass signal.
@@ -183,6 +190,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         switch factor {
         case .synapticNoise: return "eps"
         case .postCount: return "n_post"
+        case .table(let name): return "\(name)[pre_history][post_history]"
         case .instance(let s, _): return s.rawValue
         case .pre(let f): return name("pre", f)
         case .post(let f): return name("post", f)

@@ -32,6 +32,8 @@ public struct PlasticityRule: Sendable, Equatable {
     public var reduction: BatchReduction
     /// A neuron fired when its rate is above this (`fired` factors).
     public var firingThreshold: Double
+    /// Tables the local term looks up by name (`NAME[pre_history][post_history]`).
+    public var tables: [String: RuleTable]
     /// Forward-pass equivalents per instance and update (for loss-against-compute curves); nil:
     /// counted from the probe (``defaultForwardPassEquivalents``).
     public var compute: Double?
@@ -39,7 +41,8 @@ public struct PlasticityRule: Sendable, Equatable {
     public init(name: String, probe: Probe, local: [SelectedTerm], trace: TraceKernel = .immediate,
                 modulator: Modulation = Modulation(), update: UpdateForm = .additive, optimizer: Optimizer,
                 loss: Loss = .meanSquaredError, acting: ActingPass = .probed, plasticBiases: Bool = true,
-                reduction: BatchReduction = .mean, firingThreshold: Double = 0, compute: Double? = nil) {
+                reduction: BatchReduction = .mean, firingThreshold: Double = 0, tables: [String: RuleTable] = [:],
+                compute: Double? = nil) {
         self.name = name
         self.probe = probe
         self.local = local
@@ -52,6 +55,7 @@ public struct PlasticityRule: Sendable, Equatable {
         self.plasticBiases = plasticBiases
         self.reduction = reduction
         self.firingThreshold = firingThreshold
+        self.tables = tables
         self.compute = compute
     }
 
@@ -163,6 +167,21 @@ public enum TermSelector: Sendable, Equatable {
         case .activation(let a): return a == activation
         }
     }
+}
+
+/// A plasticity rule as a table (seed 002): the change of a synapse is r[s_i][s_j], indexed by the
+/// firing histories of its two neurons over the T rounds of an example (s = Σ_t 2^(T−1−t)·fired_t),
+/// so the table is 2^T × 2^T. Every entry enters the update linearly (the update is differentiable
+/// in them, for meta-learning). A feedforward network fires once per example: T = 1, the table is
+/// r[pre fired][post fired].
+public struct RuleTable: Sendable, Equatable {
+    /// Rows: presynaptic history; columns: postsynaptic history.
+    public var entries: [[Double]]
+
+    public init(_ entries: [[Double]]) { self.entries = entries }
+
+    /// T, the rounds of the histories (entries is 2^T × 2^T).
+    public var rounds: Int { entries.count.trailingZeroBitCount }
 }
 
 /// How the instances of a minibatch combine into one update.
