@@ -24,7 +24,7 @@ studies=(
   "readings-3fwp|Models/thesis/sinusoid-3fwp-readings.yaml --runs 3"
   "housing-bp-np|Models/thesis/california-housing.yaml --runs 1 --methods BP,3F-NP"
   "reaching|Models/nrl/reaching.yaml"
-  "cartpole|Models/nrl/cartpole.yaml --episodes 300"
+  "cartpole|Models/nrl/cartpole.yaml --episodes 1000"
   "acrobot|Models/nrl/acrobot.yaml --episodes 60"
   "delay-sweep|Models/timing/delay-sweep.yaml --episodes 40 --runs 2"
 )

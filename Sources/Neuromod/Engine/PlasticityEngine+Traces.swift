@@ -72,6 +72,17 @@ extension PlasticityEngine {
                             if !product.tables.isEmpty {
                                 addTableTerm(product, layer: l, instance: n, post: qn, pre: xn, biasPre: b0, scale: scale,
                                              input: observations, into: trace)
+                            } else if product.readsPolicyGradient {
+                                // The REINFORCE reference adds its gradient as backprop computed it: each
+                                // product rounded once, then added (seed 004's code; not fused as cblas_dger).
+                                var phi = [Double](repeating: 0, count: qn.count * xn.count)
+                                for j in qn.indices { for i in xn.indices { phi[j * xn.count + i] = qn[j] * xn[i] } }
+                                phi.withUnsafeBufferPointer { phi in
+                                    trace.add(instance: 0, phi: phi, scale: scale)
+                                }
+                                if rule.plasticBiases, b0 != 0 {
+                                    for j in 0..<postWidth { trace.add(instance: 0, synapse: postWidth * preWidth + j, phi: scale * b0 * qn[j]) }
+                                }
                             } else if product.usesSynapticNoise {
                                 addNoiseTerm(product, layer: l, instance: n, post: qn, pre: xn, biasPre: b0, scale: scale, into: trace)
                             } else {

@@ -136,12 +136,13 @@ public final class EligibilityTrace {
         for i in buffer.indices { buffer[i] *= factor }
     }
 
-    /// Adds `scale · phi` (length `synapseCount`) to instance `instance`'s traces at the current step.
+    /// Adds `scale · phi` to the first `phi.count` (at most `synapseCount`) synapses of instance
+    /// `instance`'s traces at the current step.
     public func add(instance: Int, phi: UnsafeBufferPointer<Double>, scale: Double = 1) {
-        precondition(phi.count == synapseCount, "phi has \(phi.count) values, the trace has \(synapseCount) synapses")
+        precondition(phi.count <= synapseCount, "phi has \(phi.count) values, the trace has \(synapseCount) synapses")
         let base = offset(instance)
         for target in targets {
-            for i in 0..<synapseCount { target[base + i] += scale * phi[i] }
+            for i in 0..<phi.count { target[base + i] += scale * phi[i] }
         }
     }
 

@@ -67,6 +67,10 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
 
         /// Whether the product holds the synaptic probe's draw.
         public var usesSynapticNoise: Bool { noiseCount > 0 }
+        /// Whether a factor is the policy gradient of the REINFORCE reference (`logp_grad`).
+        public var readsPolicyGradient: Bool {
+            pre.contains { $0.signal == .logProbabilityGradient } || post.contains { $0.signal == .logProbabilityGradient }
+        }
         /// Whether the product is multiplied by the postsynaptic population's size (`n_post`).
         public var scalesWithPostCount: Bool { factors.contains(.postCount) }
 
