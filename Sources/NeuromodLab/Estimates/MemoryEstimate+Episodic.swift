@@ -6,8 +6,8 @@ extension EpisodicSpec {
     /// ``MemoryEstimate``).
     ///
     /// Running holds every episode's record of every run and configuration (method × grid cell),
-    /// and per concurrent run the policy network and one eligibility trace per synapse (a `window`
-    /// trace keeps ⌈end/dt⌉ past steps of every synapse).
+    /// and per concurrent run the policy network and, per environment instance (`training.instances`),
+    /// one eligibility trace per synapse (a `window` trace keeps ⌈end/dt⌉ past steps of every synapse).
     public func memoryEstimate(jobs: Int = 1) -> MemoryEstimate {
         var estimate = MemoryEstimate()
         let environment = try? self.environment.kind.make(parameters: self.environment.options)
@@ -23,10 +23,10 @@ extension EpisodicSpec {
         let synapses = (0..<(sizes.count - 1)).map { MemoryLimit.product(sizes[$0] + 1, sizes[$0 + 1]) }
         for l in synapses.indices {
             let field = l < hidden.count ? "network.hidden[\(l)]" : "network.hidden"
-            // Weights, update, clean and noisy gradients, and a one-value trace (×5).
+            // Weights, update, clean and noisy gradients (×4), and a one-value trace per instance.
             estimate.add(field, l < hidden.count ? "\(hidden[l])" : "\(hidden)",
                          l < hidden.count ? "its weights and eligibility traces" : "the output layer's weights and traces",
-                         MemoryLimit.product(synapses[l], 5, concurrentRuns, Bytes.double))
+                         MemoryLimit.product(synapses[l], MemoryLimit.sum([4, training.instances]), concurrentRuns, Bytes.double))
         }
         // Traces that keep more than one value per synapse (rise–decay, window), at the longest one.
         let kernels = methods.enumerated().map { ("methods[\($0)].trace", $1.trace) }
@@ -34,7 +34,8 @@ extension EpisodicSpec {
         if let (field, kernel) = kernels.max(by: { Self.storedSteps($0.1, dt: dt) < Self.storedSteps($1.1, dt: dt) }),
            Self.storedSteps(kernel, dt: dt) > 1 {
             estimate.add(field, "\(kernel)", "the trace's stored steps for every synapse",
-                         MemoryLimit.product(MemoryLimit.sum(synapses), Self.storedSteps(kernel, dt: dt) - 1, concurrentRuns, Bytes.double))
+                         MemoryLimit.product(MemoryLimit.sum(synapses), Self.storedSteps(kernel, dt: dt) - 1, training.instances,
+                                             concurrentRuns, Bytes.double))
         }
         return estimate
     }
