@@ -8,6 +8,8 @@
 #   BASE=<commit> DATA=/path/to/data WORK=/tmp/same scripts/same-numbers.sh
 #
 # Prints one line per compared file ("same" / "DIFFERENT") and exits 1 if any differs.
+# With BENCH_ROUNDS=N (e.g. 5) it also times neuromod-bench's per-update figures of both builds,
+# alternating them N times on one OpenBLAS thread, and prints the medians and their ratio.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 base=${BASE:-62574ae}
@@ -59,4 +61,29 @@ for entry in "${studies[@]}"; do
     <(grep -iv 'seconds' "$work/out/base/$name/summary.json") <(grep -iv 'seconds' "$work/out/new/$name/summary.json")
   compare "$name/summary table (no wall column)" <(table "$work/out/base/$name.txt") <(table "$work/out/new/$name.txt")
 done
+if [ -n "${BENCH_ROUNDS:-}" ]; then
+  (cd "$work/base" && swift build -c release --product neuromod-bench >/dev/null)
+  (cd "$root" && swift build -c release --product neuromod-bench >/dev/null)
+  grep -m1 'model name' /proc/cpuinfo
+  for r in $(seq "$BENCH_ROUNDS"); do
+    for side in base new; do
+      dir="$root"; [ "$side" = base ] && dir="$work/base"
+      (cd "$dir" && OPENBLAS_NUM_THREADS=1 .build/release/neuromod-bench --repeats 40 --random spec > "$work/bench-$side-$r.txt" 2>&1)
+    done
+  done
+  python3 - "$work" "$BENCH_ROUNDS" <<'PY'
+import re, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+ms = {}
+for side in ("base", "new"):
+    for r in range(1, rounds + 1):
+        for line in open(f"{work}/bench-{side}-{r}.txt"):
+            m = re.match(r"^  (BP|WP|3F-WP|3F-NP)\s+([0-9.]+)", line)
+            if m: ms.setdefault((side, m.group(1)), []).append(float(m.group(2)))
+print("method  base ms   new ms   new/base  (medians of %d alternating rounds, one OpenBLAS thread)" % rounds)
+for method in ("BP", "WP", "3F-WP", "3F-NP"):
+    b, n = statistics.median(ms[("base", method)]), statistics.median(ms[("new", method)])
+    print(f"{method:6}  {b:7.3f}  {n:7.3f}  {n / b:6.3f}")
+PY
+fi
 exit $status
