@@ -195,6 +195,54 @@ import Testing
         #expect(throws: NetworkError.unsupported(message)) { try Self.engine(rule) }
     }
 
+    static let fired = LocalTerm([.init(factors: [.pre(.init(.fired))])])
+
+    @Test(arguments: [
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, fired)],
+                        modulator: Modulation(source: .dopaminergic(.graded, .winner, lossThreshold: 0.75), baseline: .none),
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': a modulator per output unit reaches only projections into the output (local: {output: …})"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, fired)], modulator: Modulation(source: .constant),
+                        optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': a constant or dopaminergic modulator takes no baseline or normalization (baseline: none)"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, fired)],
+                        modulator: Modulation(dopamine: DopamineKinetics(delay: 0.5)), optimizer: .sgd(learningRate: 0.1)),
+         "rule 'r': dopamine delay and decay apply on environments; minibatch steps deliver the modulator at once"),
+        (PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, fired)], optimizer: .sgd(learningRate: -1)),
+         "rule 'r': the learning rate must be a positive number, got -1.0"),
+    ])
+    func modulatorsAndOptimizersAreChecked(rule: PlasticityRule, message: String) throws {
+        #expect(throws: NetworkError.unsupported(message)) { try Self.engine(rule) }
+    }
+
+    /// On environments: a softmax policy, rewards one at a time, weights changed as dopamine arrives.
+    @Test(arguments: [
+        (Modulation(baseline: .batchMean), Optimizer.sgd(learningRate: 0.1),
+         "rule 'r': baseline batch-mean needs a batch of rewards at once; on environments use running-average or none"),
+        (Modulation(baseline: .none), Optimizer.adam(AdamSettings()),
+         "rule 'r': optimizer adam: on environments weights change as dopamine arrives (sgd)"),
+        (Modulation(baseline: .none, gate: .misclassified), Optimizer.sgd(learningRate: 0.1),
+         "rule 'r': gate 'misclassified' needs targets; environments give rewards"),
+    ])
+    func environmentsRefuseWhatNeedsABatchOrTargets(modulator: Modulation, optimizer: Optimizer, message: String) throws {
+        let policy = try Network(inputSize: 2, populations: [Population(size: 2, activation: .softmax)],
+                                 initializer: .uniform, rng: RandomGenerator(seed: 1))
+        let rule = PlasticityRule(name: "r", probe: .none, local: [SelectedTerm(.all, Self.fired)], trace: .episodeSum,
+                                  modulator: modulator, optimizer: optimizer)
+        #expect(throws: NetworkError.unsupported(message)) {
+            try PlasticityEngine(rule: rule, network: policy, probeStreams: InstanceStreams(.taus2, seed: 1, base: 0, count: 1),
+                                 environments: EnvironmentBatch(instances: 1, dt: 0.1,
+                                                                policyStreams: InstanceStreams(.taus2, seed: 1, base: 9, count: 1)))
+        }
+        let linear = try Network(inputSize: 2, populations: [Population(size: 2, activation: .linear)],
+                                 initializer: .uniform, rng: RandomGenerator(seed: 1))
+        #expect(throws: NetworkError.unsupported("rule 'r': a policy on an environment needs a softmax output layer")) {
+            try PlasticityEngine(rule: rule, network: linear, probeStreams: InstanceStreams(.taus2, seed: 1, base: 0, count: 1),
+                                 environments: EnvironmentBatch(instances: 1, dt: 0.1,
+                                                                policyStreams: InstanceStreams(.taus2, seed: 1, base: 9, count: 1)))
+        }
+    }
+
     @Test func softmaxHasNoDerivativeToRead() throws {
         let softmax = try Network(inputSize: 2, populations: [Population(size: 2, activation: .softmax)],
                                   initializer: .uniform, rng: RandomGenerator(seed: 1))
