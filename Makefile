@@ -47,7 +47,7 @@ fuzz: fuzz-build
 	    -print_final_stats=1 -artifact_prefix=Fuzz/.build/findings/$$t- \
 	    $$( [ $$t = spec ] && echo -dict=Fuzz/spec.dict ) \
 	    Fuzz/.build/corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | tee Fuzz/.build/fuzz-$$t.log \
-	    | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|^stat::' ; \
+	    | grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|^stat::' ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "fuzz-$$t found a problem: see Fuzz/.build/fuzz-$$t.log"; exit 1; }; \
 	done
 
