@@ -2,7 +2,14 @@
 #   make run    install system packages if missing, build in release, run the default model
 #   make test   install system packages if missing, run the test suite
 #   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3 h)
-.PHONY: run test build release notebooks clean
+#   make fuzz   build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 600)
+#   make fuzz-ci    the same, 25 s per target (CI runs it after `make test`)
+.PHONY: run test build release notebooks clean fuzz fuzz-ci fuzz-build
+
+SHELL := /bin/bash
+FUZZ_TARGETS ?= spec gzip idx csv pixels
+FUZZ_SECONDS ?= 600
+FUZZ_RSS_MB ?= 2048
 
 MODEL ?= Models/thesis/sinusoid.yaml
 
@@ -24,5 +31,28 @@ release:
 notebooks:
 	bash scripts/notebooks.sh
 
+# Sanitizer flags go on the command line so that the main package needs no unsafe flags; lld
+# because gold cannot link SwiftPM's renamed main beside libFuzzer. Each run grows its own corpus
+# in Fuzz/.build/corpus/TARGET (the seeds in Tests/Fixtures/fuzz/TARGET are only read) and writes
+# what it finds (crash-*, timeout-*, oom-*) into Fuzz/.build/findings/; any finding fails the run.
+fuzz-build:
+	bash scripts/setup.sh
+	cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p Fuzz/.build/corpus/$$t Fuzz/.build/findings; \
+	  echo "== fuzz-$$t for $(FUZZ_SECONDS) s"; \
+	  Fuzz/.build/release/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=$(FUZZ_RSS_MB) \
+	    -print_final_stats=1 -artifact_prefix=Fuzz/.build/findings/$$t- \
+	    $$( [ $$t = spec ] && echo -dict=Fuzz/spec.dict ) \
+	    Fuzz/.build/corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | tee Fuzz/.build/fuzz-$$t.log \
+	    | grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|^stat::' ; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "fuzz-$$t found a problem: see Fuzz/.build/fuzz-$$t.log"; exit 1; }; \
+	done
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=25
+
 clean:
-	rm -rf .build runs
+	rm -rf .build runs Fuzz/.build

@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Neuromod", targets: ["Neuromod"]),
         .library(name: "NeuromodTasks", targets: ["NeuromodTasks"]),
         .library(name: "NeuromodLab", targets: ["NeuromodLab"]),
+        // The fuzz targets' entry points, for the libFuzzer package in Fuzz/ (see Fuzz/README.md).
+        .library(name: "NeuromodFuzzing", targets: ["NeuromodFuzzing"]),
         .executable(name: "neuromod", targets: ["neuromod"]),
     ],
     dependencies: [
@@ -29,6 +31,7 @@ let package = Package(
             name: "NeuromodLab",
             dependencies: ["Neuromod", "NeuromodTasks", .product(name: "Yams", package: "Yams")],
             swiftSettings: fastMath),
+        .target(name: "NeuromodFuzzing", dependencies: ["NeuromodLab", "NeuromodTasks"]),
         .executableTarget(
             name: "neuromod",
             dependencies: ["NeuromodLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -41,7 +44,7 @@ let package = Package(
         // What the test targets share: where the data files are (fixtures and the full data folder).
         .target(name: "NeuromodTestSupport", path: "Tests/NeuromodTestSupport"),
         .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks", "NeuromodTestSupport"]),
-        .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab", "NeuromodTestSupport"]),
+        .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab", "NeuromodFuzzing", "NeuromodTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,7 +24,7 @@ extension ExperimentSpec {
     }
 
     /// Parses spec text; `resolveData` maps a data path as written to a path to open.
-    static func parse(_ text: String, file: String, resolveData: (String) -> String = { $0 }) throws -> ExperimentSpec {
+    package static func parse(_ text: String, file: String, resolveData: (String) -> String = { $0 }) throws -> ExperimentSpec {
         let root = try SpecNode.parse(text, file: file)
         let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random",
                                           "task", "network", "training", "methods", "sweep"])

@@ -57,7 +57,7 @@ extension IDXFile {
 extension Gzip {
     /// Up to the first `count` inflated bytes of the gzip data `input` (fewer if the stream is
     /// damaged or shorter); never inflates more than `count` bytes.
-    static func prefix(_ input: [UInt8], count: Int) -> [UInt8] {
+    package static func prefix(_ input: [UInt8], count: Int) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
         defer { inflateEnd(&stream) }

@@ -7,9 +7,9 @@ import CZlib
 /// and what RFC 1952 allows) are inflated one after another into a single output. Each member's CRC-32
 /// and length trailer is checked by zlib. Anything after the last member that is not another member
 /// is an error rather than being ignored, so damaged files are never read as shorter data.
-enum Gzip {
+package enum Gzip {
     /// Whether `bytes` begins with the gzip magic number `1f 8b`.
-    static func hasMagic(_ bytes: [UInt8]) -> Bool {
+    package static func hasMagic(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
@@ -20,7 +20,7 @@ enum Gzip {
     ///   mismatch is reported at the member's trailer), or ``DataError/truncatedGzip(path:offset:)``
     ///   when the input ends inside a member, or ``DataError/tooLarge(path:problem:)`` as soon as the
     ///   inflated content would exceed `limit` bytes (a "zip bomb" stops there, not at allocation).
-    static func decompress(_ input: [UInt8], path: String, limit: Int = MemoryLimit.bytes) throws -> [UInt8] {
+    package static func decompress(_ input: [UInt8], path: String, limit: Int = MemoryLimit.bytes) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError.corruptGzip(path: path, offset: 0, detail: "zlib could not be initialised")

@@ -19,7 +19,11 @@ public struct IDXArray: Sendable, Equatable {
 /// content.
 public enum IDXFile {
     public static func read(path: String) throws -> IDXArray {
-        let bytes = try DataFile.read(path: path)
+        try parse(DataFile.read(path: path), source: path)
+    }
+
+    /// Parses the IDX content `bytes` (already inflated); `path` names it in error messages.
+    public static func parse(_ bytes: [UInt8], source path: String) throws -> IDXArray {
         func fail(_ offset: Int, _ problem: String) -> DataError { .invalidIDX(path: path, offset: offset, problem: problem) }
         guard bytes.count >= 4 else { throw fail(bytes.count, "file ends inside the 4-byte magic number") }
         guard bytes[0] == 0, bytes[1] == 0 else {

@@ -14,7 +14,7 @@ extension EpisodicSpec {
         return try parse(text, file: path)
     }
 
-    static func parse(_ text: String, file: String) throws -> EpisodicSpec {
+    package static func parse(_ text: String, file: String) throws -> EpisodicSpec {
         let root = try SpecNode.parse(text, file: file)
         let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "environment",
                                           "network", "training", "methods", "grid"])

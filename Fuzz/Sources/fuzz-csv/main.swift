@@ -1,0 +1,4 @@
+import FuzzDriver
+
+// libFuzzer on FuzzEntry.csv (see ../../README.md).
+runFuzzer(.csv)

@@ -1,0 +1,4 @@
+import FuzzDriver
+
+// libFuzzer on FuzzEntry.gzip (see ../../README.md).
+runFuzzer(.gzip)

@@ -1,0 +1,4 @@
+import FuzzDriver
+
+// libFuzzer on FuzzEntry.idx (see ../../README.md).
+runFuzzer(.idx)

@@ -1,0 +1,4 @@
+import FuzzDriver
+
+// libFuzzer on FuzzEntry.pixels (see ../../README.md).
+runFuzzer(.pixels)

@@ -1,0 +1,4 @@
+import FuzzDriver
+
+// libFuzzer on FuzzEntry.spec (see ../../README.md).
+runFuzzer(.spec)
