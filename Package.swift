@@ -1,11 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Release builds may use FMA/AVX2 (see ../shared/TOOLCHAIN.md: without it Swift emits libm fma calls).
-let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-mfma", "-Xcc", "-mavx2"], .when(configuration: .release))
-]
-
 let package = Package(
     name: "Neuromod",
     platforms: [.macOS(.v13)],
@@ -25,12 +20,11 @@ let package = Package(
         // GSL with its CBLAS calls bound to OpenBLAS (link lines written by hand, see module.modulemap).
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Neuromod", dependencies: ["CGSL"], swiftSettings: fastMath),
-        .target(name: "NeuromodTasks", dependencies: ["Neuromod", "CZlib"], swiftSettings: fastMath),
+        .target(name: "Neuromod", dependencies: ["CGSL"]),
+        .target(name: "NeuromodTasks", dependencies: ["Neuromod", "CZlib"]),
         .target(
             name: "NeuromodLab",
-            dependencies: ["Neuromod", "NeuromodTasks", .product(name: "Yams", package: "Yams")],
-            swiftSettings: fastMath),
+            dependencies: ["Neuromod", "NeuromodTasks", .product(name: "Yams", package: "Yams")]),
         .target(name: "NeuromodFuzzing", dependencies: ["NeuromodLab", "NeuromodTasks"]),
         .executableTarget(
             name: "neuromod",
@@ -38,7 +32,7 @@ let package = Package(
         // Timing benchmark (not a test): one update per method and the noise floor; see Benchmarks/README.md.
         .executableTarget(
             name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
-            path: "Benchmarks/Sources/neuromod-bench", swiftSettings: fastMath),
+            path: "Benchmarks/Sources/neuromod-bench"),
         // CGSL directly: the trace tests check closed forms against GSL quadrature.
         .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
         // What the test targets share: where the data files are (fixtures and the full data folder).

@@ -19,7 +19,7 @@ mkdir -p "$work"
 if [ ! -d "$work/base" ]; then git -C "$root" worktree add --detach "$work/base" "$base" >/dev/null; fi
 echo "building $base in $work/base and this checkout (release)" >&2
 (cd "$work/base" && swift build -c release --product neuromod >/dev/null)
-(cd "$root" && swift build -c release --product neuromod >/dev/null)
+make -C "$root" release >/dev/null   # the base's manifest carries its flags; ours come from the Makefile
 
 studies=(
   "sinusoid|Models/thesis/sinusoid.yaml"
@@ -63,7 +63,6 @@ for entry in "${studies[@]}"; do
 done
 if [ -n "${BENCH_ROUNDS:-}" ]; then
   (cd "$work/base" && swift build -c release --product neuromod-bench >/dev/null)
-  (cd "$root" && swift build -c release --product neuromod-bench >/dev/null)
   grep -m1 'model name' /proc/cpuinfo
   for r in $(seq "$BENCH_ROUNDS"); do
     for side in base new; do

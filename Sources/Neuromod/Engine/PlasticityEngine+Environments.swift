@@ -63,8 +63,8 @@ extension PlasticityEngine {
                      "\(observations.rows) observations for \(state.batch.instances) environment instances")
         for instance in state.traces { for projection in instance { for trace in projection { trace.advance() } } }
         device.prepareRead(network)
-        let usesLogP = terms.contains { $0?.products.contains { $0.instance.contains { $0.signal == .logProbabilityDifference } } ?? false }
-        let needsClean = rule.acting == .clean || usesLogP || terms.contains { $0?.needsCleanPass ?? false }
+        let usesLogP = termsReadLogP
+        let needsClean = rule.acting == .clean || usesLogP || termsNeedCleanPass
         switch rule.probe {
         case .none:
             network.forward(observations, streams: intrinsicStreams)
@@ -90,7 +90,7 @@ extension PlasticityEngine {
                     - Self.logProbability(a, logits: cleanPre[network.depth - 1], row: n)
             }
         }
-        if usesPolicyGradient {
+        if termsReadPolicyGradient {
             for n in 0..<state.batch.instances { for k in 0..<state.oneHot.cols { state.oneHot[n, k] = k == state.actions[n] ? 1 : 0 } }
             do {
                 try state.backprop.computeGradients(network: network, input: observations, target: state.oneHot)
@@ -101,11 +101,6 @@ extension PlasticityEngine {
         signals.invalidate()
         recordTraces(observations, into: state.traces)
         return state.actions
-    }
-
-    private var usesPolicyGradient: Bool {
-        terms.contains { $0?.products.contains { p in
-            p.pre.contains { $0.signal == .logProbabilityGradient } || p.post.contains { $0.signal == .logProbabilityGradient } } ?? false }
     }
 
     /// Turns instance n's reward into dopamine: its prediction error against the instance's baseline

@@ -41,6 +41,8 @@ public final class PlasticityEngine {
 
     /// Per projection, its local term (nil: not plastic under this rule).
     let terms: [LocalTerm?]
+    /// What the terms read, decided once: a clean pass, `dlogp`, `logp_grad`.
+    let termsNeedCleanPass: Bool, termsReadLogP: Bool, termsReadPolicyGradient: Bool
     let neuromodulator: Neuromodulator?
     var minusLosses: [Double] = []
     var cleanRates: [Matrix] = []
@@ -76,6 +78,10 @@ public final class PlasticityEngine {
                 intrinsicStreams: InstanceStreams? = nil, environments: EnvironmentBatch? = nil) throws {
         terms = try RuleValidation.terms(of: rule, on: network.populations, intrinsic: intrinsicStreams != nil,
                                          environment: environments != nil)
+        let products = terms.compactMap { $0 }.flatMap(\.products)
+        termsNeedCleanPass = terms.contains { $0?.needsCleanPass ?? false }
+        termsReadLogP = products.contains { $0.instance.contains { $0.signal == .logProbabilityDifference } }
+        termsReadPolicyGradient = products.contains(where: \.readsPolicyGradient)
         self.rule = rule
         self.network = network
         self.probeStreams = probeStreams
@@ -166,7 +172,7 @@ public final class PlasticityEngine {
     /// ``instanceLosses``.
     private func runPasses(input: Matrix, target: Matrix) {
         let batch = input.rows
-        let needsClean = terms.contains { $0?.needsCleanPass ?? false }
+        let needsClean = termsNeedCleanPass
         switch rule.probe {
         case .none:
             if needsClean { network.forward(input, streams: intrinsicStreams); keepCleanPass() }
