@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Neuromod", targets: ["Neuromod"]),
         .library(name: "NeuromodTasks", targets: ["NeuromodTasks"]),
         .library(name: "NeuromodLab", targets: ["NeuromodLab"]),
+        .library(name: "NeuromodReport", targets: ["NeuromodReport"]),
         // The fuzz targets' entry points, for the libFuzzer package in Fuzz/ (see Fuzz/README.md).
         .library(name: "NeuromodFuzzing", targets: ["NeuromodFuzzing"]),
         .executable(name: "neuromod", targets: ["neuromod"]),
@@ -25,10 +26,12 @@ let package = Package(
         .target(
             name: "NeuromodLab",
             dependencies: ["Neuromod", "NeuromodTasks", .product(name: "Yams", package: "Yams")]),
+        // Figures (SVG) and notebook export: reads run folders by their file formats, needs no other target.
+        .target(name: "NeuromodReport"),
         .target(name: "NeuromodFuzzing", dependencies: ["NeuromodLab", "NeuromodTasks"]),
         .executableTarget(
             name: "neuromod",
-            dependencies: ["NeuromodLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NeuromodLab", "NeuromodReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Timing benchmark (not a test): one update per method and the noise floor; see Benchmarks/README.md.
         .executableTarget(
             name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
@@ -38,6 +41,7 @@ let package = Package(
         // What the test targets share: where the data files are (fixtures and the full data folder).
         .target(name: "NeuromodTestSupport", path: "Tests/NeuromodTestSupport"),
         .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks", "NeuromodTestSupport"]),
+        .testTarget(name: "NeuromodReportTests", dependencies: ["NeuromodReport", "NeuromodTestSupport"]),
         .testTarget(name: "NeuromodLabTests", dependencies: ["NeuromodLab", "NeuromodFuzzing", "NeuromodTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuromodLab
+import NeuromodReport
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -98,7 +98,7 @@ private struct TaskStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: ResultWriter.SummaryFile.self)
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Task.self)
         let curves = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("curves.csv"))
         let methods = try curves.column("method"), steps = try curves.numbers("step")
         let compute = try curves.numbers("compute"), mean = try curves.numbers("mean_loss")
@@ -283,7 +283,7 @@ private struct EnvironmentStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: EpisodicResultWriter.SummaryFile.self)
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Episodic.self)
         let episodes = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("episodes.csv"))
         let methods = try episodes.column("method"), cells = try episodes.column("cell")
         let runs = try episodes.numbers("run").map(Int.init), index = try episodes.numbers("episode").map(Int.init)

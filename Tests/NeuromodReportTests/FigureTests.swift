@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NeuromodLab
+@testable import NeuromodReport
 
 #if canImport(FoundationXML)
 import FoundationXML

@@ -7,7 +7,7 @@ struct ReadoutStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: ReadoutResultWriter.SummaryFile.self)
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Readout.self)
         let curves = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("curves.csv"))
         let methods = try curves.column("method"), epochs = try curves.numbers("epoch")
         let loss = try curves.numbers("train_loss"), accuracy = try curves.numbers("test_accuracy")
@@ -85,7 +85,7 @@ struct EvolutionStudyExport {
 
     func build() throws -> NotebookExporter.Export {
         let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: EvolutionResultWriter.SummaryFile.self)
+        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Evolution.self)
         let table = try RunFolderCSV(path: (folder as NSString).appendingPathComponent("generations.csv"))
         let genes = try table.numbers("genes"), generation = try table.numbers("generation")
         let consensus = try table.numbers("consensus_accuracy"), fixed = try table.numbers("fixed_fraction")
