@@ -20,7 +20,9 @@ public struct Bar: Sendable, Equatable {
 ///
 /// The y axis is linear, always includes 0, and is widened to whole nice ticks around every
 /// value ± error. Bars take the Okabe–Ito colours in order; each bar's group carries
-/// `data-series="LABEL"`.
+/// `data-series="LABEL"`. Labels wider than their slot are turned by 30° and wrapped onto two
+/// lines of at most 150 px (shortened with "…", the full label as a tooltip); the bottom and left
+/// margins grow so that they stay inside the figure.
 public struct BarChart: Sendable {
     /// The figure's title, drawn on top and stored in the SVG `<title>`.
     public var title: String
@@ -66,11 +68,10 @@ public struct BarChart: Sendable {
         let yAxis = Axis(
             scale: .linear, dataMin: lows.min()!, dataMax: highs.max()!, targetTicks: max(3, Int(height / 80)),
             includeZero: true)
-        let frame = try PlotFrame.fitting(figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20)
+        let layout = try labelLayout(yTicks: yAxis.ticks)
+        let frame = layout.frame, rotate = layout.rotate
         let slot = frame.width / Double(bars.count)
         let barWidth = slot * 0.7
-        let longest = bars.map { PlotFrame.textWidth($0.label, fontSize: 12) }.max() ?? 0
-        let rotate = longest > slot - 4
 
         var svg = SVGWriter()
         PlotFrame.drawTitle(&svg, title, figureWidth: width)
@@ -102,7 +103,7 @@ public struct BarChart: Sendable {
                         ("text-anchor", rotate ? "end" : "middle"), ("fill", PlotFrame.textColor),
                     ]
                     if rotate { attributes.append(("transform", "rotate(-30 \(px(center)) \(px(ly)))")) }
-                    svg.text("text", attributes, bar.label)
+                    svg.label(attributes, lines: layout.lines[i], full: bar.label, x: center, y: ly)
                 }
             }
         }
@@ -111,5 +112,24 @@ public struct BarChart: Sendable {
             ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
         ])
         return svg.document(width: width, height: height, title: title)
+    }
+
+    /// The plot area and the bar labels' lines: level and whole when every label fits its slot,
+    /// else turned and wrapped, with the bottom margin deep enough for them and the left margin
+    /// wide enough that the first bar's label stays inside.
+    private func labelLayout(yTicks: [Tick]) throws -> (frame: PlotFrame, rotate: Bool, lines: [[String]]) {
+        let level = try PlotFrame.fitting(figure: title, width: width, height: height, yTicks: yTicks, rightMargin: 20)
+        let slot = level.width / Double(bars.count)
+        if bars.allSatisfy({ PlotFrame.textWidth($0.label) <= slot - 4 }) { return (level, false, bars.map { [$0.label] }) }
+        let lines = bars.map { TextFit.wrapped($0.label, maxWidth: 150, maxLines: 2) }
+        let widest = lines.flatMap { $0 }.map { PlotFrame.textWidth($0) }.max() ?? 0
+        let depth = TextFit.turnedDepth(width: widest, lines: lines.map(\.count).max() ?? 1)
+        // The first label's anchor is left + slot / 2, slot = (width − left − 20) / n; it must reach no further than x = 2.
+        let n = Double(bars.count), reach = TextFit.turnedReach(width: widest) + 2
+        let minLeft = (reach - (width - 20) / (2 * n)) / (1 - 1 / (2 * n))
+        let frame = try PlotFrame.fitting(
+            figure: title, width: width, height: height, yTicks: yTicks, rightMargin: 20,
+            bottomMargin: max(56, 18 + depth + 4), minLeft: minLeft)
+        return (frame, true, lines)
     }
 }

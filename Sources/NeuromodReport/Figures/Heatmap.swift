@@ -109,15 +109,20 @@ public struct Heatmap: Sendable {
         let yTickWidth = min(width * 0.4, (yNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
         let colorBarWidth = 16.0, colorBarSpace = 90.0
         let longestX = xNames.map { PlotFrame.textWidth($0) }.max() ?? 0
-        let frame = PlotFrame(
-            left: 40 + yTickWidth, top: 40, width: width - 40 - yTickWidth - 20 - colorBarSpace, height: height - 40 - 56)
+        let left = 40 + yTickWidth, frameWidth = width - 40 - yTickWidth - 20 - colorBarSpace
+        let cellWidth = frameWidth / Double(columns)
+        let rotate = longestX > cellWidth - 4
+        // Turned x labels: at most 100 px, and no further left than the first column's centre allows;
+        // the bottom margin deepens to hold them above the axis label.
+        let xLabelWidth = rotate ? min(100, max(12, (left + cellWidth / 2 - 2 - 4.8) / 0.866)) : longestX
+        let bottomMargin = rotate ? max(56, 18 + TextFit.turnedDepth(width: xLabelWidth, lines: 1) + 28) : 56
+        let frame = PlotFrame(left: left, top: 40, width: frameWidth, height: height - 40 - bottomMargin)
         guard frame.width >= 40, frame.height >= 40 else {
             throw FigureError.shapeMismatch(
                 figure: title,
                 what: "the size \(NumberFormat.compact(width))×\(NumberFormat.compact(height)) leaves no room for the cells once labels and colour bar are drawn; make the figure larger or the labels shorter")
         }
-        let cellWidth = frame.width / Double(columns), cellHeight = frame.height / Double(rows)
-        let rotate = longestX > cellWidth - 4
+        let cellHeight = frame.height / Double(rows)
         let fontSize = min(12, max(7, min(cellWidth / 4.5, cellHeight / 2)))
 
         var svg = SVGWriter()
@@ -150,16 +155,17 @@ public struct Heatmap: Sendable {
             // Every label when rows are at least 14 px apart, otherwise every k-th.
             let rowStride = max(1, Int((14 / cellHeight).rounded(.up)))
             for (r, name) in yNames.enumerated() where r % rowStride == 0 {
-                svg.text("text", [
-                    ("class", "tick-label"), ("x", px(frame.left - 6)), ("y", px(frame.top + (Double(r) + 0.5) * cellHeight + 4)),
+                let y = frame.top + (Double(r) + 0.5) * cellHeight + 4
+                svg.label([
+                    ("class", "tick-label"), ("x", px(frame.left - 6)), ("y", px(y)),
                     ("text-anchor", "end"), ("fill", PlotFrame.textColor),
-                ], name)
+                ], lines: [TextFit.truncated(name, maxWidth: yTickWidth)], full: name, x: frame.left - 6, y: y)
             }
             let cx = 16.0, cy = frame.top + frame.height / 2
-            svg.text("text", [
+            svg.label([
                 ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
                 ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], yLabel)
+            ], lines: [TextFit.truncated(yLabel, maxWidth: frame.height + 72, fontSize: 13)], full: yLabel, x: cx, y: cy)
         }
         svg.group("g", [("class", "x-axis")]) { svg in
             let columnStride = rotate ? max(1, Int((14 / cellWidth).rounded(.up))) : 1
@@ -170,12 +176,13 @@ public struct Heatmap: Sendable {
                     ("fill", PlotFrame.textColor),
                 ]
                 if rotate { attributes.append(("transform", "rotate(-30 \(px(x)) \(px(y)))")) }
-                svg.text("text", attributes, name)
+                svg.label(attributes, lines: [TextFit.truncated(name, maxWidth: xLabelWidth)], full: name, x: x, y: y)
             }
-            svg.text("text", [
-                ("class", "axis-label"), ("x", px(frame.left + frame.width / 2)), ("y", px(frame.bottom + 42)),
+            let cx = frame.left + frame.width / 2, cy = frame.bottom + bottomMargin - 14
+            svg.label([
+                ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)),
                 ("text-anchor", "middle"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], xLabel)
+            ], lines: [TextFit.truncated(xLabel, maxWidth: frame.width + 32, fontSize: 13)], full: xLabel, x: cx, y: cy)
         }
         // The colour bar: 64 stacked bands (no gradient ids, so several figures can share a page).
         let barLeft = frame.right + 16, steps = 64
@@ -204,10 +211,10 @@ public struct Heatmap: Sendable {
                 ], tick.label)
             }
             let cx = barLeft + colorBarWidth + 70, cy = frame.top + frame.height / 2
-            svg.text("text", [
+            svg.label([
                 ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
                 ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], colorLabel)
+            ], lines: [TextFit.truncated(colorLabel, maxWidth: frame.height, fontSize: 13)], full: colorLabel, x: cx, y: cy)
         }
         return svg.document(width: width, height: height, title: title)
     }

@@ -71,8 +71,10 @@ public struct LinePlot: Sendable {
             legendNames.append(s.name)
             legendStyle[s.name] = s.style
         }
+        // Legend entries wrap onto up to 3 lines of at most 200 px (one line each when that does not fit).
+        let legendLines = legendNames.map { TextFit.wrapped($0, maxWidth: Self.legendTextWidth, maxLines: 3) }
         let legendWidth = legendNames.isEmpty
-            ? 0 : min(220, 40 + (legendNames.map { PlotFrame.textWidth($0) }.max() ?? 0))
+            ? 0 : 40 + (legendLines.flatMap { $0 }.map { PlotFrame.textWidth($0) }.max() ?? 0)
         let frame = try PlotFrame.fitting(
             figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20 + legendWidth)
         func point(_ x: Double, _ y: Double) -> String {
@@ -128,11 +130,16 @@ public struct LinePlot: Sendable {
         }
         if !legendNames.isEmpty {
             let left = frame.right + 16
+            // 20 px per entry and 14 px per further line; when that is too tall, one line per entry,
+            // closer (down to 13 px) when there are many.
+            let wrappedHeight = legendLines.reduce(0) { $0 + 20 + 14 * Double($1.count - 1) }
+            let fitsWrapped = wrappedHeight <= frame.height - 8
+            let lines = fitsWrapped ? legendLines : legendNames.map { [TextFit.truncated($0, maxWidth: Self.legendTextWidth)] }
+            let rowHeight = fitsWrapped ? 20 : min(20, max(13, (frame.height - 8) / Double(legendNames.count)))
             svg.group("g", [("class", "legend")]) { svg in
-                // 20 px per entry, closer (down to 13 px) when there are many.
-                let rowHeight = min(20, max(13, (frame.height - 8) / Double(legendNames.count)))
+                var y = frame.top + 8
                 for (row, name) in legendNames.enumerated() {
-                    let y = frame.top + 8 + Double(row) * rowHeight
+                    defer { y += rowHeight + 14 * Double(lines[row].count - 1) }
                     let c = Colormap.categorical(colorIndex[name]!)
                     svg.group("g", [("data-legend", name)]) { svg in
                         if legendStyle[name] == .points {
@@ -143,15 +150,17 @@ public struct LinePlot: Sendable {
                                 ("stroke", c), ("stroke-width", "2"),
                             ])
                         }
-                        svg.text("text", [
-                            ("x", px(left + 28)), ("y", px(y + 4)), ("fill", PlotFrame.textColor),
-                        ], name)
+                        svg.label([("x", px(left + 28)), ("y", px(y + 4)), ("fill", PlotFrame.textColor)],
+                                  lines: lines[row], full: name, x: left + 28, y: y + 4)
                     }
                 }
             }
         }
         return svg.document(width: width, height: height, title: title)
     }
+
+    /// The widest a legend line may be (px).
+    static let legendTextWidth = 200.0
 
     /// Checks everything `svg()` promises to reject, in the order: size, emptiness, lengths,
     /// finiteness, log-axis positivity.

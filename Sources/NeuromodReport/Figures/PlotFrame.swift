@@ -14,15 +14,17 @@ struct PlotFrame {
     func y(_ fraction: Double) -> Double { bottom - fraction * height }
 
     /// The plot area of a `width × height` figure: room on the left for the y axis label and the
-    /// widest of `yTicks`, 40 px on top for the title, 56 px below for x tick labels and the x
-    /// axis label, `rightMargin` on the right (e.g. for a legend).
+    /// widest of `yTicks` (at least `minLeft`), 40 px on top for the title, `bottomMargin` (56 px
+    /// by default) below for x tick labels and the x axis label, `rightMargin` on the right (e.g.
+    /// for a legend).
     /// - Throws: `FigureError.shapeMismatch` when less than 40 × 40 px would be left for the data.
     static func fitting(
-        figure: String, width: Double, height: Double, yTicks: [Tick], rightMargin: Double
+        figure: String, width: Double, height: Double, yTicks: [Tick], rightMargin: Double, bottomMargin: Double = 56,
+        minLeft: Double = 0
     ) throws -> PlotFrame {
         let widest = yTicks.map { textWidth($0.label) }.max() ?? 0
-        let left = max(60, 36 + widest)
-        let frame = PlotFrame(left: left, top: 40, width: width - left - rightMargin, height: height - 40 - 56)
+        let left = max(60, 36 + widest, minLeft)
+        let frame = PlotFrame(left: left, top: 40, width: width - left - rightMargin, height: height - 40 - bottomMargin)
         guard frame.width >= 40, frame.height >= 40 else {
             throw FigureError.shapeMismatch(
                 figure: figure,
@@ -40,12 +42,13 @@ struct PlotFrame {
         Double(text.count) * fontSize * 0.6
     }
 
-    /// The figure title, centred on `figureWidth`.
+    /// The figure title, centred on `figureWidth`; shortened with "…" (full text as a tooltip) when
+    /// it is wider than the figure less 16 px.
     static func drawTitle(_ svg: inout SVGWriter, _ title: String, figureWidth: Double) {
-        svg.text("text", [
+        svg.label([
             ("class", "title"), ("x", px(figureWidth / 2)), ("y", "22"), ("text-anchor", "middle"),
             ("font-size", "15"), ("font-weight", "bold"), ("fill", textColor),
-        ], title)
+        ], lines: [TextFit.truncated(title, maxWidth: figureWidth - 16, fontSize: 15)], full: title, x: figureWidth / 2, y: 22)
     }
 
     /// Horizontal grid lines and labelled ticks of a y axis on the left, and its label, rotated.
@@ -76,10 +79,11 @@ struct PlotFrame {
                 ("stroke", PlotFrame.axisColor), ("stroke-width", "1"),
             ])
             let cx = 16.0, cy = frame.top + frame.height / 2
-            svg.text("text", [
+            // Centred on the frame, turned: at most the frame's height and 36 px of the margins above and below.
+            svg.label([
                 ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
                 ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], label)
+            ], lines: [TextFit.truncated(label, maxWidth: frame.height + 72, fontSize: 13)], full: label, x: cx, y: cy)
         }
     }
 
@@ -107,10 +111,12 @@ struct PlotFrame {
                 }
             }
             frame.drawXAxisLine(&svg)
-            svg.text("text", [
-                ("class", "axis-label"), ("x", px(frame.left + frame.width / 2)), ("y", px(frame.bottom + 42)),
+            let cx = frame.left + frame.width / 2
+            // Centred on the frame: at most its width and 16 px of each margin (the right one is at least 20 px).
+            svg.label([
+                ("class", "axis-label"), ("x", px(cx)), ("y", px(frame.bottom + 42)),
                 ("text-anchor", "middle"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], label)
+            ], lines: [TextFit.truncated(label, maxWidth: frame.width + 32, fontSize: 13)], full: label, x: cx, y: frame.bottom + 42)
         }
     }
 

@@ -48,6 +48,25 @@ struct SVGWriter {
         lines.append("\(indent)<\(name)\(Self.attributeText(attributes))>\(Self.escape(content))</\(name)>")
     }
 
+    /// A `<text>` of one or more lines: one line is plain text (as ``text(_:_:_:)``); several are
+    /// `<tspan>`s at `x` and `y + k · lineHeight` (`attributes` hold the text's own `x` and `y`, a
+    /// transform turns all lines). When the lines do not spell `full` (wrapped or shortened), the
+    /// element starts with a `<title>` holding `full`, shown as a tooltip.
+    mutating func label(
+        _ attributes: [(String, String)], lines: [String], full: String, x: Double, y: Double, lineHeight: Double = 14
+    ) {
+        if lines == [full] {
+            text("text", attributes, full)
+            return
+        }
+        group("text", attributes) { svg in
+            svg.text("title", [], full)
+            for (k, line) in lines.enumerated() {
+                svg.text("tspan", [("x", px(x)), ("y", px(y + Double(k) * lineHeight))], line)
+            }
+        }
+    }
+
     /// An element with children: `body` writes them, indented.
     mutating func group(_ name: String = "g", _ attributes: [(String, String)], _ body: (inout SVGWriter) -> Void) {
         lines.append("\(indent)<\(name)\(Self.attributeText(attributes))>")
