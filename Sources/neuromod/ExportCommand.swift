@@ -10,7 +10,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
         The notebook (nbformat 4.5) opens without running: figures are stored as image/svg+xml outputs. \
         Its data is copied beside it into a folder named like the notebook, and the code cells read it \
-        from there with pandas. Works for task studies (curves.csv) and environment studies (episodes.csv).
+        from there with pandas and redraw every figure with matplotlib. The kind of study comes from summary.json's \
+        "kind" (task, episodic, readout, evolution); without it, from the files the folder holds.
 
         Example:
           neuromod run Models/thesis/sinusoid.yaml --out runs/sinusoid

@@ -19,11 +19,24 @@ public struct Notebook: Sendable {
     public struct StoredFigure: Sendable, Equatable {
         public var svg: String
         public var altText: String
+        /// What the SVG was drawn from, kept in memory for checks (the cell that redraws it must plot
+        /// the same series); not written to the notebook file. Equality ignores it.
+        public var drawn: DrawnFigure?
 
-        public init(svg: String, altText: String) {
+        public init(svg: String, altText: String, drawn: DrawnFigure? = nil) {
             self.svg = svg
             self.altText = altText
+            self.drawn = drawn
         }
+
+        public static func == (a: StoredFigure, b: StoredFigure) -> Bool { a.svg == b.svg && a.altText == b.altText }
+    }
+
+    /// The chart behind a stored figure.
+    public enum DrawnFigure: Sendable {
+        case lines(LinePlot)
+        case bars(BarChart)
+        case heatmap(Heatmap)
     }
 
     public mutating func markdown(_ text: String) { cells.append(.markdown(text)) }

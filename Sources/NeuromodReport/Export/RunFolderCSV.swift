@@ -58,13 +58,17 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case badFile(String, String)
     case notARunFolder(String)
+    /// `summary.json` (the path) names a kind of study (the text) the exporter does not know.
+    case unknownKind(String, String)
 
     public var description: String {
         switch self {
         case .missingFile(let path): return "\(path): file not found (is this a folder written by `neuromod run`?)"
         case .badFile(let path, let why): return "\(path): \(why)"
         case .notARunFolder(let path):
-            return "\(path): not a run folder: expected summary.json with curves.csv (a task study) or episodes.csv (an environment study)"
+            return "\(path): not a run folder: expected summary.json with curves.csv (a task or readout study), episodes.csv (an environment study) or generations.csv (an evolution study)"
+        case .unknownKind(let path, let kind):
+            return "\(path): unknown kind '\(kind)' (known: \(NotebookExporter.StudyKind.allCases.map(\.rawValue).joined(separator: ", ")))"
         }
     }
 }

@@ -35,10 +35,6 @@ enum StudySummaries {
             var method: String
             /// The grid cell's text (`delay=… trace=…`), empty without a grid.
             var cell: String
-            /// The grid cell's reward delay (s); nil without a grid.
-            var delay: Double?
-            /// The grid cell's trace kernel, as text.
-            var trace: String
             var scores: [Double]
             var meanScore: Double
             var scoreStandardDeviation: Double
