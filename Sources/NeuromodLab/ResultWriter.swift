@@ -4,6 +4,14 @@ import Foundation
 /// atomic single-file writes. Each study kind's files are listed where its outcome is encoded
 /// (``StudyOutcome``); ``files(of:specText:)`` assembles a folder.
 public enum ResultWriter {
+    /// A CSV file `name`: the `header` line, then one line per item.
+    static func csv<T>(_ name: String, header: String, _ items: [T], row: (T) -> String) -> (name: String, data: Data) {
+        var text = header + "\n"
+        text.reserveCapacity(items.count * (header.count + 8))
+        for item in items { text += row(item) + "\n" }
+        return (name, Data(text.utf8))
+    }
+
     /// A CSV field as written: quoted (RFC 4180) when it holds a comma, quote or line end, so that
     /// method names such as "batch 50, 1e-2" stay one field.
     static func csvField(_ field: String) -> String {

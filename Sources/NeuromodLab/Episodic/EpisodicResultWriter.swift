@@ -9,18 +9,14 @@ import Foundation
 /// | `summary.json` | per method (and grid cell): score of each run (mean return over the last episodes), mean, SD, steps, wall time |
 extension EpisodicResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
-        var episodes = "method,cell,run,episode,return,steps\n"
-        episodes.reserveCapacity(self.episodes.count * 32)
-        for e in self.episodes {
-            // A cell names its trace, e.g. riseDecay(rise: 0.1, decay: 0.5): quoted, it may hold commas.
-            episodes += "\(ResultWriter.csvField(e.method)),\(e.cell.isEmpty ? "" : "\"\(e.cell)\""),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)\n"
+        // A cell names its trace, e.g. riseDecay(rise: 0.1, decay: 0.5): quoted, it may hold commas.
+        let episodes = ResultWriter.csv("episodes.csv", header: "method,cell,run,episode,return,steps", self.episodes) { e in
+            "\(ResultWriter.csvField(e.method)),\(e.cell.isEmpty ? "" : "\"\(e.cell)\""),\(e.run),\(e.episode),\(e.episodeReturn),\(e.steps)"
         }
-        guard spec.grid != nil else { return [("episodes.csv", Data(episodes.utf8))] }
-        var grid = "method,delay,trace,mean_score,sd_score,runs\n"
-        for s in summaries {
-            grid += "\(ResultWriter.csvField(s.method)),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)\n"
-        }
-        return [("episodes.csv", Data(episodes.utf8)), ("grid.csv", Data(grid.utf8))]
+        guard spec.grid != nil else { return [episodes] }
+        return [episodes, ResultWriter.csv("grid.csv", header: "method,delay,trace,mean_score,sd_score,runs", summaries) { s in
+            "\(ResultWriter.csvField(s.method)),\(s.delay.map { "\($0)" } ?? ""),\"\(s.trace)\",\(s.meanScore),\(s.scoreStandardDeviation),\(s.scores.count)"
+        }]
     }
 
     public var summary: EpisodicResultWriter.SummaryFile {

@@ -57,11 +57,10 @@ extension EvolutionSpec {
 /// | `summary.json` | per number of genes and run: final accuracies, NNE + SignSGD accuracy, wall time |
 extension EvolutionResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
-        var csv = "genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction\n"
-        for c in checkpoints {
-            csv += "\(c.genes),\(c.run),\(c.generation),\(c.meanFitness),\(c.consensusAccuracy),\(c.expectedAccuracy),\(c.fixedFraction)\n"
-        }
-        return [("generations.csv", Data(csv.utf8))]
+        [ResultWriter.csv("generations.csv", header: "genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction",
+                          checkpoints) { c in
+            "\(c.genes),\(c.run),\(c.generation),\(c.meanFitness),\(c.consensusAccuracy),\(c.expectedAccuracy),\(c.fixedFraction)"
+        }]
     }
 
     public var summary: EvolutionResultWriter.SummaryFile {

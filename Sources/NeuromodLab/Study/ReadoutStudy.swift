@@ -51,11 +51,9 @@ extension ReadoutSpec {
 /// | `summary.json` | per method: final test accuracy of each run, their mean, wall time |
 extension ReadoutResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
-        var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
-        for e in epochs {
-            curves += "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
-        }
-        return [("curves.csv", Data(curves.utf8))]
+        [ResultWriter.csv("curves.csv", header: "method,run,epoch,train_loss,train_accuracy,test_accuracy", epochs) { e in
+            "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)"
+        }]
     }
 
     public var summary: ReadoutResultWriter.SummaryFile {

@@ -83,23 +83,18 @@ extension ExperimentResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
         let csv = ResultWriter.csvField
         let fpe = Dictionary(uniqueKeysWithValues: spec.methods.map { ($0.name, $0.rule.forwardPassEquivalents) })
-        var metrics = "method,run,epoch,step,compute,loss,rule_loss\n"
-        var timing = "method,run,step,seconds\n"
-        metrics.reserveCapacity(steps.count * 40)
-        for s in steps {
-            metrics += "\(csv(s.method)),\(s.run),\(s.epoch),\(s.step),\(Double(s.step) * fpe[s.method]!),\(s.loss),\(s.ruleLoss)\n"
-            timing += "\(csv(s.method)),\(s.run),\(s.step),\(s.seconds)\n"
-        }
-        var curves = "method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs\n"
-        for c in self.curves {
-            curves += "\(csv(c.method)),\(c.step),\(c.epoch),\(c.compute),\(c.meanLoss),\(c.varianceAcrossRuns),\(c.bestRunLoss),\(c.runs)\n"
-        }
-        var epochs = "method,run,epoch,train_loss,test_loss\n"
-        for e in self.epochs {
-            epochs += "\(csv(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")\n"
-        }
-        return [("metrics.csv", Data(metrics.utf8)), ("epochs.csv", Data(epochs.utf8)), ("curves.csv", Data(curves.utf8)),
-                ("timing.csv", Data(timing.utf8))]
+        return [
+            ResultWriter.csv("metrics.csv", header: "method,run,epoch,step,compute,loss,rule_loss", steps) { s in
+                "\(csv(s.method)),\(s.run),\(s.epoch),\(s.step),\(Double(s.step) * fpe[s.method]!),\(s.loss),\(s.ruleLoss)"
+            },
+            ResultWriter.csv("epochs.csv", header: "method,run,epoch,train_loss,test_loss", epochs) { e in
+                "\(csv(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.testLoss.map { "\($0)" } ?? "")"
+            },
+            ResultWriter.csv("curves.csv", header: "method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs", curves) { c in
+                "\(csv(c.method)),\(c.step),\(c.epoch),\(c.compute),\(c.meanLoss),\(c.varianceAcrossRuns),\(c.bestRunLoss),\(c.runs)"
+            },
+            ResultWriter.csv("timing.csv", header: "method,run,step,seconds", steps) { s in "\(csv(s.method)),\(s.run),\(s.step),\(s.seconds)" },
+        ]
     }
 
     public var summary: ResultWriter.SummaryFile {
