@@ -6,11 +6,6 @@ public enum StudyRegistry {
     /// The kinds, in the order `neuromod check` and the field reference list them.
     public static let kinds: [any StudySpec.Type] = [ExperimentSpec.self, EpisodicSpec.self, ReadoutSpec.self, EvolutionSpec.self]
 
-    /// The kind that `section` (a top-level key) marks, if any.
-    public static func kind(section: String) -> (any StudySpec.Type)? {
-        kinds.first { $0.kind.section == section }
-    }
-
     /// Reads and validates the spec at `path`, of whichever kind its sections say; `$DATA/` paths
     /// resolve under `dataDirectory`, other relative data paths under the spec's folder.
     public static func load(path: String, dataDirectory: String = "../shared/data") throws -> any StudySpec {
