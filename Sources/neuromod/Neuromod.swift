@@ -17,7 +17,7 @@ struct Neuromod: ParsableCommand {
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
         subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self,
-                      DataCommand.self])
+                      DataCommand.self, FieldsCommand.self])
 
     /// Parses and runs the command; every error ends the process through ``ExitStatus``.
     static func main() {

@@ -116,35 +116,3 @@ public struct ReadoutRunner {
         return Double(correct) / Double(max(labels.count, 1))
     }
 }
-
-/// Writes a readout study's outputs into a ``ResultFolder`` (whole or absent).
-///
-/// | file | contents |
-/// |---|---|
-/// | `curves.csv` | `method,run,epoch,train_loss,train_accuracy,test_accuracy` |
-/// | `summary.json` | per method: final test accuracy of each run, their mean, wall time |
-/// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
-public enum ReadoutResultWriter {
-    public static let files = ["curves.csv", "summary.json", "spec.yaml"]
-
-    public static func write(_ result: ReadoutResult, specText: String, to folder: ResultFolder) throws {
-        var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
-        for e in result.epochs {
-            curves += "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
-        }
-        let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
-            name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
-            epochs: result.spec.epochs, cacheSeconds: result.cacheSeconds, methods: result.summaries))
-        try folder.write([("curves.csv", Data(curves.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))])
-    }
-
-    struct SummaryFile: Codable {
-        var name: String
-        var seed: UInt64
-        var runs: Int
-        var hidden: Int
-        var epochs: Int
-        var cacheSeconds: Double
-        var methods: [ReadoutSummary]
-    }
-}
