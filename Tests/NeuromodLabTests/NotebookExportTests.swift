@@ -36,6 +36,12 @@ struct NotebookExportTests {
         #expect(process.terminationStatus == 0 && output.contains("valid"), "nbformat: \(output)", sourceLocation: sourceLocation)
     }
 
+    /// The copied summary.json names the study's kind: the exporter chose its exporter by it.
+    func expectKind(_ kind: String, in scratch: CLIScratchDirectory, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let summary = try JSONSerialization.jsonObject(with: try scratch.data("nb/study/summary.json")) as? [String: Any]
+        #expect(summary?["kind"] as? String == kind, sourceLocation: sourceLocation)
+    }
+
     /// The SVG outputs of the notebook, each checked to parse as XML.
     func svgFigures(_ notebook: [String: Any]) throws -> [String] {
         let cells = try #require(notebook["cells"] as? [[String: Any]])
@@ -66,6 +72,7 @@ struct NotebookExportTests {
         let text = String(decoding: try scratch.data("nb/study.ipynb"), as: UTF8.self)
         #expect(text.contains("pd.read_csv(\\\"study/curves.csv\\\")"), "code cells read the copied data by a relative path")
         #expect(text.contains("# cli-sinusoid"))
+        try expectKind("task", in: scratch)
     }
 
     /// A run that diverged (recorded, not stopped) leaves astronomically large or infinite losses: the
@@ -101,6 +108,7 @@ struct NotebookExportTests {
         try expectValidNotebook(scratch.path("nb/study.ipynb"))
         let figures = try svgFigures(notebook)
         #expect(figures.contains { $0.contains("NRL: score by reward delay and trace") })
+        try expectKind("episodic", in: scratch)
         #expect(try scratch.contents("nb/study").sorted() == ["episode-curves.csv", "grid.csv", "spec.yaml", "summary.json"])
     }
 
@@ -125,6 +133,7 @@ struct NotebookExportTests {
         #expect(figures.count == 2 && figures[0].contains("data-series=\"SignSGD, batch 5\""))
         let curves = try String(contentsOfFile: scratch.path("nb/study/curves.csv"), encoding: .utf8)
         #expect(curves.contains("\n\"SignSGD, batch 5\",1,3,"))
+        try expectKind("readout", in: scratch)
 
         let second = try CLIScratchDirectory()
         defer { second.remove() }
@@ -142,6 +151,7 @@ struct NotebookExportTests {
         let evolutionFigures = try svgFigures(evolution)
         #expect(evolutionFigures.count == 3, "accuracy and fixation per generation, accuracy against genes")
         #expect(evolutionFigures[2].contains("data-series=\"NNE + SignSGD\""))
+        try expectKind("evolution", in: second)
         #expect(try second.contents("nb/study").sorted() == ["generations.csv", "spec.yaml", "summary.json"])
     }
 
