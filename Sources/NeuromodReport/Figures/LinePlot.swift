@@ -63,104 +63,18 @@ public struct LinePlot: Sendable {
         // One colour per distinct name, in order of first appearance.
         var colorIndex: [String: Int] = [:]
         for s in series where colorIndex[s.name] == nil { colorIndex[s.name] = colorIndex.count }
-        func color(_ s: Series) -> String { Colormap.categorical(colorIndex[s.name]!) }
-
-        var legendNames: [String] = []
-        var legendStyle: [String: SeriesStyle] = [:]
-        for s in series where s.style != .thinLine && legendStyle[s.name] == nil {
-            legendNames.append(s.name)
-            legendStyle[s.name] = s.style
-        }
-        // Legend entries wrap onto up to 3 lines of at most 200 px (one line each when that does not fit).
-        let legendLines = legendNames.map { TextFit.wrapped($0, maxWidth: Self.legendTextWidth, maxLines: 3) }
-        let legendWidth = legendNames.isEmpty
-            ? 0 : 40 + (legendLines.flatMap { $0 }.map { PlotFrame.textWidth($0) }.max() ?? 0)
+        let legend = PlotLegend(series)
         let frame = try PlotFrame.fitting(
-            figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20 + legendWidth)
-        func point(_ x: Double, _ y: Double) -> String {
-            "\(px(frame.x(xAxis.fraction(x)))) \(px(frame.y(yAxis.fraction(y))))"
-        }
+            figure: title, width: width, height: height, yTicks: yAxis.ticks, rightMargin: 20 + legend.width)
 
         var svg = SVGWriter()
         PlotFrame.drawTitle(&svg, title, figureWidth: width)
         frame.drawYAxis(&svg, yAxis, label: yLabel)
         frame.drawXAxis(&svg, xAxis, label: xLabel)
-
-        svg.group("g", [("class", "bands")]) { svg in
-            for s in series {
-                guard let band = s.band else { continue }
-                var d = "M " + point(s.x[0], band.upper[0])
-                for i in s.x.indices.dropFirst() { d += " L " + point(s.x[i], band.upper[i]) }
-                for i in s.x.indices.reversed() { d += " L " + point(s.x[i], band.lower[i]) }
-                d += " Z"
-                svg.element("path", [
-                    ("class", "band"), ("data-series", s.name), ("d", d), ("fill", color(s)),
-                    ("fill-opacity", "0.2"), ("stroke", "none"),
-                ])
-            }
-        }
-        let layers: [(SeriesStyle, String)] = [(.thinLine, "traces"), (.line, "lines"), (.points, "markers")]
-        for (style, layer) in layers {
-            let members = series.filter { $0.style == style }
-            if members.isEmpty { continue }
-            svg.group("g", [("class", layer)]) { svg in
-                for s in members {
-                    switch style {
-                    case .line, .thinLine:
-                        var d = "M " + point(s.x[0], s.y[0])
-                        for i in s.x.indices.dropFirst() { d += " L " + point(s.x[i], s.y[i]) }
-                        let thin = style == .thinLine
-                        svg.element("path", [
-                            ("class", thin ? "trace" : "line"), ("data-series", s.name), ("d", d), ("fill", "none"),
-                            ("stroke", color(s)), ("stroke-width", thin ? "0.8" : "2"),
-                            ("stroke-opacity", thin ? "0.35" : "1"), ("stroke-linejoin", "round"),
-                        ])
-                    case .points:
-                        svg.group("g", [("class", "points"), ("data-series", s.name), ("fill", color(s))]) { svg in
-                            for i in s.x.indices {
-                                svg.element("circle", [
-                                    ("cx", px(frame.x(xAxis.fraction(s.x[i])))),
-                                    ("cy", px(frame.y(yAxis.fraction(s.y[i])))), ("r", "3"),
-                                ])
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !legendNames.isEmpty {
-            let left = frame.right + 16
-            // 20 px per entry and 14 px per further line; when that is too tall, one line per entry,
-            // closer (down to 13 px) when there are many.
-            let wrappedHeight = legendLines.reduce(0) { $0 + 20 + 14 * Double($1.count - 1) }
-            let fitsWrapped = wrappedHeight <= frame.height - 8
-            let lines = fitsWrapped ? legendLines : legendNames.map { [TextFit.truncated($0, maxWidth: Self.legendTextWidth)] }
-            let rowHeight = fitsWrapped ? 20 : min(20, max(13, (frame.height - 8) / Double(legendNames.count)))
-            svg.group("g", [("class", "legend")]) { svg in
-                var y = frame.top + 8
-                for (row, name) in legendNames.enumerated() {
-                    defer { y += rowHeight + 14 * Double(lines[row].count - 1) }
-                    let c = Colormap.categorical(colorIndex[name]!)
-                    svg.group("g", [("data-legend", name)]) { svg in
-                        if legendStyle[name] == .points {
-                            svg.element("circle", [("cx", px(left + 11)), ("cy", px(y)), ("r", "3.5"), ("fill", c)])
-                        } else {
-                            svg.element("line", [
-                                ("x1", px(left)), ("y1", px(y)), ("x2", px(left + 22)), ("y2", px(y)),
-                                ("stroke", c), ("stroke-width", "2"),
-                            ])
-                        }
-                        svg.label([("x", px(left + 28)), ("y", px(y + 4)), ("fill", PlotFrame.textColor)],
-                                  lines: lines[row], full: name, x: left + 28, y: y + 4)
-                    }
-                }
-            }
-        }
+        drawData(&svg, frame: frame, xAxis: xAxis, yAxis: yAxis, colorIndex: colorIndex)
+        legend.draw(&svg, frame: frame, colorIndex: colorIndex)
         return svg.document(width: width, height: height, title: title)
     }
-
-    /// The widest a legend line may be (px).
-    static let legendTextWidth = 200.0
 
     /// Checks everything `svg()` promises to reject, in the order: size, emptiness, lengths,
     /// finiteness, log-axis positivity.
