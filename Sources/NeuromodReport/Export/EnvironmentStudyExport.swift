@@ -72,8 +72,8 @@ struct EnvironmentStudyExport {
     }
 
     func build() throws -> NotebookExporter.Export {
-        let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Episodic.self)
+        let basics = try NotebookExporter.RunBasics<StudySummaries.Episodic>(folder)
+        let (specText, summary) = (basics.specText, basics.summary)
         let curves = try EpisodeCurves(folder: folder)
         var notebook = NotebookExporter.opening(
             specText: specText, name: name, about: "environment `\(summary.environment)`, seed \(summary.seed), \(summary.runs) runs")
@@ -88,8 +88,8 @@ struct EnvironmentStudyExport {
             }))
         notebook.code(PythonCells.setup(name: name, reads: [
             ("curves", PythonCells.readCSV("episode-curves.csv")), ("summary", PythonCells.readSummary)]))
-        var files: [String: Data] = ["summary.json": summaryData, "spec.yaml": Data(specText.utf8),
-                                     "episode-curves.csv": Data(curves.csv.utf8)]
+        var files = basics.files
+        files["episode-curves.csv"] = Data(curves.csv.utf8)
         if curves.keys.count <= 8 { try addCurves(&notebook, curves, bands: summary.methods.count <= 6) }
         if summary.methods.count <= 8 { try addScores(&notebook, summary) }
         if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("grid.csv")) {

@@ -7,8 +7,8 @@ struct EvolutionStudyExport {
     let name: String
 
     func build() throws -> NotebookExporter.Export {
-        let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Evolution.self)
+        let basics = try NotebookExporter.RunBasics<StudySummaries.Evolution>(folder)
+        let (specText, summary) = (basics.specText, basics.summary)
         let table = try NotebookExporter.csv(folder, "generations.csv")
         let genes = try table.numbers("genes"), generation = try table.numbers("generation")
         let consensus = try table.numbers("consensus_accuracy"), fixed = try table.numbers("fixed_fraction")
@@ -55,9 +55,9 @@ struct EvolutionStudyExport {
             \(PythonCells.show(fixedPlot.title, fixedPlot.xLabel, fixedPlot.yLabel))
             """, figures: [try NotebookExporter.figure(fixedPlot, "fraction of fixed genes per generation")])
         if geneCounts.count > 1 { try addGenes(&notebook, summary) }
-        return NotebookExporter.Export(notebook: notebook, dataFiles: [
-            "summary.json": summaryData, "spec.yaml": Data(specText.utf8),
-            "generations.csv": try NotebookExporter.read(folder, "generations.csv")])
+        var files = basics.files
+        files["generations.csv"] = try NotebookExporter.read(folder, "generations.csv")
+        return NotebookExporter.Export(notebook: notebook, dataFiles: files)
     }
 
     /// Final accuracy against the number of genes, NNE and (when run) NNE + SignSGD.

@@ -26,11 +26,21 @@ extension NotebookExporter {
         return decoder
     }
 
-    /// The run's `summary.json`, decoded as `T`, and its bytes (copied beside the notebook).
-    static func summary<T: Decodable>(_ folder: String, as type: T.Type) throws -> (T, Data) {
-        let data = try read(folder, "summary.json")
-        do { return (try decoder().decode(T.self, from: data), data) } catch {
-            throw ExportError.badFile((folder as NSString).appendingPathComponent("summary.json"), "\(error)")
+    /// What every kind's notebook starts from: the run's `spec.yaml` as text, its `summary.json`
+    /// decoded as `Summary`, and both files' bytes, to copy beside the notebook.
+    struct RunBasics<Summary: Decodable> {
+        let specText: String
+        let summary: Summary
+        /// `spec.yaml` and `summary.json` as they are in the run folder.
+        let files: [String: Data]
+
+        init(_ folder: String) throws {
+            let spec = try read(folder, "spec.yaml"), data = try read(folder, "summary.json")
+            specText = String(decoding: spec, as: UTF8.self)
+            do { summary = try decoder().decode(Summary.self, from: data) } catch {
+                throw ExportError.badFile((folder as NSString).appendingPathComponent("summary.json"), "\(error)")
+            }
+            files = ["spec.yaml": spec, "summary.json": data]
         }
     }
 

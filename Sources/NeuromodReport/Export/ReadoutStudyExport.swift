@@ -7,8 +7,8 @@ struct ReadoutStudyExport {
     let name: String
 
     func build() throws -> NotebookExporter.Export {
-        let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Readout.self)
+        let basics = try NotebookExporter.RunBasics<StudySummaries.Readout>(folder)
+        let (specText, summary) = (basics.specText, basics.summary)
         let curves = try NotebookExporter.csv(folder, "curves.csv")
         let methods = try curves.column("method"), epochs = try curves.numbers("epoch")
         let loss = try curves.numbers("train_loss"), accuracy = try curves.numbers("test_accuracy")
@@ -63,7 +63,8 @@ struct ReadoutStudyExport {
                 \(PythonCells.show(lossPlot.title, lossPlot.xLabel, lossPlot.yLabel))
                 """, figures: [try NotebookExporter.figure(lossPlot, "training loss per epoch, per method")])
         }
-        return NotebookExporter.Export(notebook: notebook, dataFiles: [
-            "summary.json": summaryData, "spec.yaml": Data(specText.utf8), "curves.csv": try NotebookExporter.read(folder, "curves.csv")])
+        var files = basics.files
+        files["curves.csv"] = try NotebookExporter.read(folder, "curves.csv")
+        return NotebookExporter.Export(notebook: notebook, dataFiles: files)
     }
 }

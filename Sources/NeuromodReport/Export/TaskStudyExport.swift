@@ -36,8 +36,8 @@ struct TaskStudyExport {
         """
 
     func build() throws -> NotebookExporter.Export {
-        let specText = String(decoding: try NotebookExporter.read(folder, "spec.yaml"), as: UTF8.self)
-        let (summary, summaryData) = try NotebookExporter.summary(folder, as: StudySummaries.Task.self)
+        let basics = try NotebookExporter.RunBasics<StudySummaries.Task>(folder)
+        let (specText, summary) = (basics.specText, basics.summary)
         let curves = try Curves(folder)
         let order = summary.methods.map(\.method)
         var notebook = NotebookExporter.opening(specText: specText, name: name, about: "seed \(summary.seed), \(summary.runs) runs")
@@ -53,9 +53,8 @@ struct TaskStudyExport {
         try addEpochs(&notebook, order)
         try addVariance(&notebook, curves, order)
         try addFinalLosses(&notebook, summary)
-        var files: [String: Data] = ["summary.json": summaryData, "spec.yaml": Data(specText.utf8),
-                                     "curves.csv": try NotebookExporter.read(folder, "curves.csv"),
-                                     "epochs.csv": try NotebookExporter.read(folder, "epochs.csv")]
+        var files = basics.files
+        for file in ["curves.csv", "epochs.csv"] { files[file] = try NotebookExporter.read(folder, file) }
         if let timing {
             // timing.csv has a row per update and run; the notebook keeps the per-update mean over runs.
             var csv = "method,step,seconds\n"

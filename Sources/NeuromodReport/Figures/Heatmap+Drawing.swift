@@ -137,10 +137,7 @@ extension Heatmap {
                 ], lines: [TextFit.truncated(name, maxWidth: yTickWidth)], full: name, x: frame.left - 6, y: y)
             }
             let cx = 16.0, cy = frame.top + frame.height / 2
-            svg.label([
-                ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
-                ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], lines: [TextFit.truncated(yLabel, maxWidth: frame.height + 72, fontSize: 13)], full: yLabel, x: cx, y: cy)
+            PlotFrame.drawSideLabel(&svg, yLabel, cx: cx, cy: cy, maxWidth: frame.height + 72)
         }
         svg.group("g", [("class", "x-axis")]) { svg in
             let columnStride = rotate ? max(1, Int((14 / cellWidth).rounded(.up))) : 1
@@ -192,10 +189,7 @@ extension Heatmap {
                 ], tick.label)
             }
             let cx = barLeft + colorBarWidth + 70, cy = frame.top + frame.height / 2
-            svg.label([
-                ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
-                ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], lines: [TextFit.truncated(colorLabel, maxWidth: frame.height, fontSize: 13)], full: colorLabel, x: cx, y: cy)
+            PlotFrame.drawSideLabel(&svg, colorLabel, cx: cx, cy: cy, maxWidth: frame.height)
         }
     }
 }

@@ -51,6 +51,15 @@ struct PlotFrame {
         ], lines: [TextFit.truncated(title, maxWidth: figureWidth - 16, fontSize: 15)], full: title, x: figureWidth / 2, y: 22)
     }
 
+    /// A label turned by 90° (reading upwards), centred on (`cx`, `cy`), 13 px; shortened with "…"
+    /// (the full text as a tooltip) beyond `maxWidth`.
+    static func drawSideLabel(_ svg: inout SVGWriter, _ text: String, cx: Double, cy: Double, maxWidth: Double) {
+        svg.label([
+            ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
+            ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", textColor),
+        ], lines: [TextFit.truncated(text, maxWidth: maxWidth, fontSize: 13)], full: text, x: cx, y: cy)
+    }
+
     /// Horizontal grid lines and labelled ticks of a y axis on the left, and its label, rotated.
     func drawYAxis(_ svg: inout SVGWriter, _ axis: Axis, label: String) {
         let frame = self
@@ -80,10 +89,7 @@ struct PlotFrame {
             ])
             let cx = 16.0, cy = frame.top + frame.height / 2
             // Centred on the frame, turned: at most the frame's height and 36 px of the margins above and below.
-            svg.label([
-                ("class", "axis-label"), ("x", px(cx)), ("y", px(cy)), ("text-anchor", "middle"),
-                ("transform", "rotate(-90 \(px(cx)) \(px(cy)))"), ("font-size", "13"), ("fill", PlotFrame.textColor),
-            ], lines: [TextFit.truncated(label, maxWidth: frame.height + 72, fontSize: 13)], full: label, x: cx, y: cy)
+            PlotFrame.drawSideLabel(&svg, label, cx: cx, cy: cy, maxWidth: frame.height + 72)
         }
     }
 
