@@ -48,8 +48,10 @@ public struct ResultFolder: Sendable {
         try checkTarget()
     }
 
-    /// Writes `files` into a temporary folder beside the target and renames it into place.
+    /// Writes `files`, and ``Provenance/fileName`` (``Provenance/current()``) unless `files` holds
+    /// one, into a temporary folder beside the target and renames it into place.
     public func write(_ files: ResultFiles) throws {
+        let files = try Provenance.adding(to: files)
         do {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {

@@ -10,12 +10,13 @@ import Foundation
 /// | `timing.csv` | `method,run,step,seconds`: wall-clock time since the run started, after each update |
 /// | `summary.json` | per method: final losses, updates to threshold, best run, mean variance across runs, divergences, wall time |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 ///
 /// `metrics.csv`, `epochs.csv` and `curves.csv` depend only on the spec and seed; `timing.csv` and
 /// `summary.json` also hold wall times.
 public enum ResultWriter {
-    /// File names written by ``write(_:specText:to:)``.
-    public static let files = ["metrics.csv", "epochs.csv", "curves.csv", "timing.csv", "summary.json", "spec.yaml"]
+    /// File names written by ``write(_:specText:to:)`` (the last, `provenance.json`, by ``ResultFolder``).
+    public static let files = ["metrics.csv", "epochs.csv", "curves.csv", "timing.csv", "summary.json", "spec.yaml", Provenance.fileName]
 
     public static func write(_ result: ExperimentResult, specText: String, to folder: ResultFolder) throws {
         try folder.write(encode(result, specText: specText))

@@ -6,6 +6,7 @@ enum EpisodicRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, episodes: Int?,
                     quiet: Bool) throws {
         var spec = try EpisodicSpec.load(path: options.spec)
+        Provenance.describeGenerator(spec.random)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }

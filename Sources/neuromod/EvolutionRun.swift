@@ -5,6 +5,7 @@ import NeuromodLab
 enum EvolutionRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, generations: Int?, quiet: Bool) throws {
         var spec = try EvolutionSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
+        Provenance.describeGenerator(spec.random)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }

@@ -5,6 +5,7 @@ import NeuromodLab
 enum ReadoutRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, epochs: Int?, quiet: Bool) throws {
         var spec = try ReadoutSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
+        Provenance.describeGenerator(spec.random)
         var overrides: [String] = []
         if let seed = options.seed { spec.seed = seed; overrides.append("--seed \(seed)") }
         if let runs { spec.runs = runs; overrides.append("--runs \(runs)") }

@@ -8,9 +8,10 @@ import Foundation
 /// | `summary.json` | per method (and grid cell): score of each run (mean return over the last episodes), mean, SD, steps, wall time |
 /// | `grid.csv` | with a grid: `method,delay,trace,mean_score,sd_score,runs` — one row per cell, ready for a heatmap |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 public enum EpisodicResultWriter {
     public static func files(for result: EpisodicResult) -> [String] {
-        ["episodes.csv", "summary.json"] + (result.spec.grid == nil ? [] : ["grid.csv"]) + ["spec.yaml"]
+        ["episodes.csv", "summary.json"] + (result.spec.grid == nil ? [] : ["grid.csv"]) + ["spec.yaml", Provenance.fileName]
     }
 
     public static func write(_ result: EpisodicResult, specText: String, to folder: ResultFolder) throws {

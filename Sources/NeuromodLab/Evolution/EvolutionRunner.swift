@@ -106,8 +106,9 @@ public struct EvolutionRunner {
 /// | `generations.csv` | `genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction` |
 /// | `summary.json` | per number of genes and run: final accuracies, NNE + SignSGD accuracy, wall time |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 public enum EvolutionResultWriter {
-    public static let files = ["generations.csv", "summary.json", "spec.yaml"]
+    public static let files = ["generations.csv", "summary.json", "spec.yaml", Provenance.fileName]
 
     public static func write(_ result: EvolutionResult, specText: String, to folder: ResultFolder) throws {
         var csv = "genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction\n"

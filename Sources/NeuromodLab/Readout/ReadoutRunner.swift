@@ -124,8 +124,9 @@ public struct ReadoutRunner {
 /// | `curves.csv` | `method,run,epoch,train_loss,train_accuracy,test_accuracy` |
 /// | `summary.json` | per method: final test accuracy of each run, their mean, wall time |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 public enum ReadoutResultWriter {
-    public static let files = ["curves.csv", "summary.json", "spec.yaml"]
+    public static let files = ["curves.csv", "summary.json", "spec.yaml", Provenance.fileName]
 
     public static func write(_ result: ReadoutResult, specText: String, to folder: ResultFolder) throws {
         var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
