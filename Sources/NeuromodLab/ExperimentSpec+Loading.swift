@@ -34,7 +34,7 @@ extension ExperimentSpec {
         }
         let seed = try required("seed").int()
         guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
-        let network = try parseNetwork(required("network"))
+        let network = try parseNetwork(required("network"), resolveData: resolveData)
         let populations = network.layers.map(\.population)
         let methods = try required("methods").elements().map { try parseMethod($0, populations: populations) }
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
@@ -122,8 +122,8 @@ extension ExperimentSpec {
         }
     }
 
-    private static func parseNetwork(_ node: SpecNode) throws -> NetworkSpec {
-        let f = try node.fields(allowed: ["input", "layers", "init"])
+    private static func parseNetwork(_ node: SpecNode, resolveData: (String) -> String) throws -> NetworkSpec {
+        let f = try node.fields(allowed: ["input", "layers", "init", "initial_weights"])
         guard let input = f["input"] else { throw node.error("required field 'input' is missing") }
         guard let layersNode = f["layers"] else { throw node.error("required field 'layers' is missing") }
         let layers = try layersNode.elements().map { layer -> LayerSpec in
@@ -156,7 +156,8 @@ extension ExperimentSpec {
         let initializer = try f["init"].map {
             WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))!
         } ?? .uniform
-        return NetworkSpec(inputSize: try input.positiveInt(), layers: layers, initializer: initializer)
+        return NetworkSpec(inputSize: try input.positiveInt(), layers: layers, initializer: initializer,
+                           initialWeights: try f["initial_weights"].map { resolveData(try $0.string()) })
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> TrainingSpec {

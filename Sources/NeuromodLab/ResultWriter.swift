@@ -12,14 +12,17 @@ import Foundation
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
 /// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 ///
+/// | `weights/` | with `--save-weights` (``Runner/keepsFinalNetworks``): each run's final network, see ``WeightFiles`` and docs/weights.md |
+///
 /// `metrics.csv`, `epochs.csv` and `curves.csv` depend only on the spec and seed; `timing.csv` and
 /// `summary.json` also hold wall times.
 public enum ResultWriter {
-    /// File names written by ``write(_:specText:to:)`` (the last, `provenance.json`, by ``ResultFolder``).
+    /// File names written by ``write(_:specText:to:)`` (the last, `provenance.json`, by ``ResultFolder``),
+    /// besides `weights/` when the result holds final networks.
     public static let files = ["metrics.csv", "epochs.csv", "curves.csv", "timing.csv", "summary.json", "spec.yaml", Provenance.fileName]
 
     public static func write(_ result: ExperimentResult, specText: String, to folder: ResultFolder) throws {
-        try folder.write(encode(result, specText: specText))
+        try folder.write(encode(result, specText: specText) + WeightFiles.resultFiles(result.finalNetworks))
     }
 
     /// The files of ``files``, in that order, encoded in memory.

@@ -37,6 +37,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads OpenBLAS may use inside each run (default 1: the matrices here are too small to gain from more).")
     var blasThreads: Int = 1
 
+    @Flag(help: "Also write each run's final network (weights, biases, layer sizes, activations) as weights/METHOD-run-R.npz, with weights/index.csv; NumPy reads them (docs/weights.md). Task and episodic specs.")
+    var saveWeights = false
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -49,6 +52,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if saveWeights, let kind = WeightFiles.unsupportedStudy(text: options.text) {
+                throw CLIError.usage("--save-weights applies to task and episodic specs, not to \(kind) studies")
+            }
             if EvolutionSpec.describes(text: options.text) {
                 if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
                     throw CLIError.usage("--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
@@ -85,7 +91,8 @@ struct RunCommand: ParsableCommand {
             // The command-line overrides change sizes: check them again, with --jobs.
             try experiment.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
             let folder = try options.resultFolder(experiment.output)
-            let runner = try Runner(spec: experiment)
+            var runner = try Runner(spec: experiment)
+            runner.keepsFinalNetworks = saveWeights
             let reporter = ProgressReporter(enabled: !quiet, totalEpochs: experiment.methods.count * experiment.runs * experiment.training.epochs)
             BLASThreads.set(blasThreads)
             let result = try runner.run(jobs: options.jobCount, progress: { reporter.report($0) })
@@ -93,7 +100,7 @@ struct RunCommand: ParsableCommand {
             let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
             try ResultWriter.write(result, specText: header + options.text, to: folder)
             print(SummaryTable.render(result))
-            print("wrote \(ResultWriter.files.joined(separator: ", ")) to \(experiment.output)")
+            print("wrote \((ResultWriter.files + (saveWeights ? ["weights/"] : [])).joined(separator: ", ")) to \(experiment.output)")
         }
     }
 }
