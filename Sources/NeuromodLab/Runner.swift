@@ -26,13 +26,13 @@ public struct Runner: Sendable {
     /// Whether ``run(jobs:progress:)`` returns every run's final network (`--save-weights`).
     public var keepsFinalNetworks = false
     /// The weights every run starts from (`network.initial_weights`), checked against the spec.
-    let initialNetwork: SavedNetwork?
+    let initialWeights: SavedNetwork?
 
     /// Prepares the data of `spec` (generates the sinusoid or loads and splits the table) and reads
     /// its initial weights, if any.
     public init(spec: ExperimentSpec) throws {
         self.spec = spec
-        self.initialNetwork = try spec.network.loadInitialWeights()
+        self.initialWeights = try spec.network.loadInitialWeights()
         self.data = try Self.loadData(spec)
         let inputs = data.train.inputs.cols, targets = data.train.targets.cols
         guard inputs == spec.network.inputSize else {
@@ -115,12 +115,7 @@ public struct Runner: Sendable {
 
     /// One run of one method.
     func train(method: MethodSpec, run r: Int, noiseThreads: Int = 1, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
-        let network = try Network(
-            inputSize: spec.network.inputSize, populations: spec.network.layers.map(\.population),
-            initializer: spec.network.initializer,
-            connectionProbability: spec.network.layers.map(\.connectionProbability),
-            rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
-        if let initialNetwork { network.load(initialNetwork) }
+        let network = try initialNetwork(run: r)
         let batch = spec.training.batchSize
         let n = data.train.count
         let instances = min(batch, n)

@@ -4,7 +4,7 @@ import NeuromodLab
 /// `neuromod run` on an episodic spec (one with an `environment:` section).
 enum EpisodicRun {
     static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, episodes: Int?,
-                    quiet: Bool) throws {
+                    quiet: Bool, saveWeights: Bool = false) throws {
         var spec = try EpisodicSpec.load(path: options.spec)
         Provenance.describeGenerator(spec.random)
         var overrides: [String] = []
@@ -26,7 +26,9 @@ enum EpisodicRun {
         let folder = try options.resultFolder(spec.output)
         let started = Date()
         let lock = NSLock()
-        let result = try EpisodicRunner(spec: spec).run(jobs: options.jobCount) { p in
+        var runner = EpisodicRunner(spec: spec)
+        runner.keepsFinalNetworks = saveWeights
+        let result = try runner.run(jobs: options.jobCount) { p in
             guard !quiet else { return }
             let line = String(format: "[%d/%d] %@ run %d/%d episode %d/%d: mean return %.4g (%.0fs)\n",
                               p.configuration + 1, p.configurations, p.label, p.run + 1, p.runs, p.episode,

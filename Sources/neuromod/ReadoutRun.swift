@@ -3,7 +3,8 @@ import NeuromodLab
 
 /// `neuromod run` on a readout study (a spec with a `readout:` section).
 enum ReadoutRun {
-    static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, epochs: Int?, quiet: Bool) throws {
+    static func run(options: SpecOptions, runs: Int?, out: String?, methods: String?, epochs: Int?, quiet: Bool,
+                    saveWeights: Bool = false) throws {
         var spec = try ReadoutSpec.load(path: options.spec, dataDirectory: options.dataDirectory)
         Provenance.describeGenerator(spec.random)
         var overrides: [String] = []
@@ -22,7 +23,9 @@ enum ReadoutRun {
         try spec.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
         let folder = try options.resultFolder(spec.output)
         let started = Date(), lock = NSLock(), totalEpochs = spec.epochs
-        let result = try ReadoutRunner(spec: spec).run(jobs: options.jobCount) { e in
+        var runner = ReadoutRunner(spec: spec)
+        runner.keepsFinalNetworks = saveWeights
+        let result = try runner.run(jobs: options.jobCount) { e in
             guard !quiet else { return }
             let line = String(format: "%@ run %d epoch %d/%d: train loss %.4f, test accuracy %.2f%% (%.0fs)\n",
                               e.method, e.run + 1, e.epoch, totalEpochs, e.trainLoss, 100 * e.testAccuracy,
@@ -40,6 +43,6 @@ enum ReadoutRun {
         print(TextTable.render(
             title: "\(spec.name): hidden \(spec.hidden), \(spec.epochs) epochs, \(spec.runs) runs, seed \(spec.seed) (hidden layer cached in \(String(format: "%.1f", result.cacheSeconds)) s)",
             header: ["method", "test accuracy %", "per run", "wall s"], rows: rows))
-        print("wrote \(ReadoutResultWriter.files.joined(separator: ", ")) to \(spec.output)")
+        print("wrote \((ReadoutResultWriter.files + (saveWeights ? ["\(WeightFiles.folder)/"] : [])).joined(separator: ", ")) to \(spec.output)")
     }
 }

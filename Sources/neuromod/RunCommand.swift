@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads OpenBLAS may use inside each run (default 1: the matrices here are too small to gain from more).")
     var blasThreads: Int = 1
 
-    @Flag(help: "Also write each run's final network (weights, biases, layer sizes, activations) as weights/METHOD-run-R.npz, with weights/index.csv; NumPy reads them (docs/weights.md). Task and episodic specs.")
+    @Flag(help: "Also write each run's final network (weights, biases, layer sizes, activations) as weights/METHOD-run-R.npz, with weights/index.csv; NumPy reads them (docs/weights.md). Task, episodic and readout specs.")
     var saveWeights = false
 
     @Flag(help: "No progress output.")
@@ -52,10 +52,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if saveWeights, let kind = WeightFiles.unsupportedStudy(text: options.text) {
-                throw CLIError.usage("--save-weights applies to task and episodic specs, not to \(kind) studies")
-            }
             if EvolutionSpec.describes(text: options.text) {
+                if saveWeights { throw CLIError.usage("--save-weights applies to task, episodic and readout specs, not to evolution studies") }
                 if dataOrder != nil || episodes != nil || methods != nil || epochs != nil {
                     throw CLIError.usage("--data-order, --episodes, --methods and --epochs do not apply to evolution studies")
                 }
@@ -68,13 +66,13 @@ struct RunCommand: ParsableCommand {
                     throw CLIError.usage("--data-order and --episodes do not apply to readout studies")
                 }
                 BLASThreads.set(blasThreads)
-                return try ReadoutRun.run(options: options, runs: runs, out: out, methods: methods, epochs: epochs, quiet: quiet)
+                return try ReadoutRun.run(options: options, runs: runs, out: out, methods: methods, epochs: epochs, quiet: quiet, saveWeights: saveWeights)
             }
             if epochs != nil { throw CLIError.usage("--epochs applies to readout studies (specs with a 'readout:' section)") }
             if EpisodicSpec.isEpisodic(text: options.text) {
                 if dataOrder != nil { throw CLIError.usage("--data-order applies to specs with a task, not an environment") }
                 BLASThreads.set(blasThreads)
-                return try EpisodicRun.run(options: options, runs: runs, out: out, methods: methods, episodes: episodes, quiet: quiet)
+                return try EpisodicRun.run(options: options, runs: runs, out: out, methods: methods, episodes: episodes, quiet: quiet, saveWeights: saveWeights)
             }
             if episodes != nil { throw CLIError.usage("--episodes applies to specs with an environment, not a task") }
             var experiment = try options.load()
@@ -100,7 +98,7 @@ struct RunCommand: ParsableCommand {
             let header = "# neuromod run \(options.spec)\(overrides.isEmpty ? "" : " " + overrides.joined(separator: " "))\n"
             try ResultWriter.write(result, specText: header + options.text, to: folder)
             print(SummaryTable.render(result))
-            print("wrote \((ResultWriter.files + (saveWeights ? ["weights/"] : [])).joined(separator: ", ")) to \(experiment.output)")
+            print("wrote \((ResultWriter.files + (saveWeights ? ["\(WeightFiles.folder)/"] : [])).joined(separator: ", ")) to \(experiment.output)")
         }
     }
 }

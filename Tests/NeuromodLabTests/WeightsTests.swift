@@ -87,12 +87,11 @@ import Testing
             let reloaded = try Runner(spec: ExperimentSpec.parse(spec.replacingOccurrences(of: "  input: 8", with: "  input: 8\n  initial_weights: \(saved)"),
                                                                  file: folder.appendingPathComponent("w.yaml").path,
                                                                  resolveData: ExperimentSpec.dataResolver(specPath: folder.appendingPathComponent("w.yaml").path, dataDirectory: "")))
-            let network = try Network(inputSize: 8, populations: reloaded.spec.network.layers.map(\.population), initializer: .uniform,
-                                      rng: RandomGenerator(.taus2, seed: 99, stream: 0))
-            network.load(try #require(reloaded.initialNetwork))
-            let testLoss = reloaded.evaluate(network, on: try #require(reloaded.data.test), loss: .meanSquaredError, chunk: 2)
+            // Any run of the reloaded spec starts from the saved network, evaluated before training.
+            let testLoss = try #require(reloaded.testLoss(of: reloaded.initialNetwork(run: 1 - run), method: reloaded.spec.methods[0]))
             #expect(testLoss == result.summaries[0].finalTestLoss[run], "run \(run): bit for bit")
-            #expect(testLoss.isFinite)
+            let untrained = runner.testLoss(of: try runner.initialNetwork(run: 1 - run), method: runner.spec.methods[0])
+            #expect(testLoss.isFinite && testLoss != untrained, "the saved weights, not the spec's initializer")
         }
     }
 }

@@ -8,10 +8,12 @@ import Foundation
 /// | `summary.json` | per method (and grid cell): score of each run (mean return over the last episodes), mean, SD, steps, wall time |
 /// | `grid.csv` | with a grid: `method,delay,trace,mean_score,sd_score,runs` — one row per cell, ready for a heatmap |
 /// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
+/// | `weights/` | with `--save-weights`: each run's final policy network (see ``WeightFiles``, docs/weights.md) |
 /// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
 public enum EpisodicResultWriter {
     public static func files(for result: EpisodicResult) -> [String] {
         ["episodes.csv", "summary.json"] + (result.spec.grid == nil ? [] : ["grid.csv"]) + ["spec.yaml", Provenance.fileName]
+            + (result.finalNetworks.isEmpty ? [] : ["\(WeightFiles.folder)/"])
     }
 
     public static func write(_ result: EpisodicResult, specText: String, to folder: ResultFolder) throws {
@@ -30,7 +32,7 @@ public enum EpisodicResultWriter {
                                                      methods: result.summaries))
         try folder.write([("episodes.csv", Data(episodes.utf8)), ("summary.json", summary)]
                                   + (result.spec.grid == nil ? [] : [("grid.csv", Data(grid.utf8))])
-                         + [("spec.yaml", Data(specText.utf8))])
+                         + [("spec.yaml", Data(specText.utf8))] + WeightFiles.resultFiles(result.finalNetworks))
     }
 
     struct SummaryFile: Codable {

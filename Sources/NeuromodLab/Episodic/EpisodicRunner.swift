@@ -56,6 +56,9 @@ public struct EpisodicResult: Sendable {
     public var spec: EpisodicSpec
     public var episodes: [EpisodeRecord]
     public var summaries: [PolicySummary]
+    /// Every run's final policy network, per configuration in run order (only with
+    /// ``EpisodicRunner/keepsFinalNetworks``).
+    public var finalNetworks: [FinalNetwork] = []
 }
 
 /// Trains every method of an episodic spec (in every grid cell) for its runs.
@@ -65,6 +68,8 @@ public struct EpisodicResult: Sendable {
 /// same spec and seed give the same numbers whatever the number of jobs.
 public struct EpisodicRunner: Sendable {
     public let spec: EpisodicSpec
+    /// Whether ``run(jobs:progress:)`` returns every run's final policy network (`--save-weights`).
+    public var keepsFinalNetworks = false
 
     public init(spec: EpisodicSpec) { self.spec = spec }
 
@@ -97,7 +102,7 @@ public struct EpisodicRunner: Sendable {
 
     /// Runs every configuration; runs of one configuration go side by side on `jobs` threads.
     public func run(jobs threads: Int = 1, progress: @escaping @Sendable (EpisodicProgress) -> Void = { _ in }) throws -> EpisodicResult {
-        var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = []
+        var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = [], finals: [FinalNetwork] = []
         let all = jobs
         for (j, job) in all.enumerated() {
             let started = Date()
@@ -110,6 +115,7 @@ public struct EpisodicRunner: Sendable {
                 }
             }
             for (r, outcome) in outcomes.enumerated() {
+                if let final = outcome.final { finals.append(FinalNetwork(method: job.method.name, cell: job.cell, run: r, network: final)) }
                 for (e, value) in outcome.returns.enumerated() {
                     episodes.append(EpisodeRecord(method: job.method.name, cell: job.cell, run: r, episode: e + 1,
                                                   episodeReturn: value, steps: outcome.steps[e]))
@@ -127,7 +133,7 @@ public struct EpisodicRunner: Sendable {
                 totalSteps: outcomes.reduce(0) { $0 + $1.steps.reduce(0, +) },
                 wallSeconds: Date().timeIntervalSince(started)))
         }
-        return EpisodicResult(spec: spec, episodes: episodes, summaries: summaries)
+        return EpisodicResult(spec: spec, episodes: episodes, summaries: summaries, finalNetworks: finals)
     }
 
     func score(_ returns: [Double]) -> Double {
@@ -151,6 +157,7 @@ public struct EpisodicRunner: Sendable {
     struct RunOutcome {
         var returns: [Double]
         var steps: [Int]
+        var final: SavedNetwork?
     }
 
     /// One run of one configuration: `training.instances` environments step in lockstep through the
@@ -175,7 +182,7 @@ public struct EpisodicRunner: Sendable {
                                            policyStreams: streams(StreamPlan.actions(run: r))))
         let loop = try EpisodeLoop(engine: engine, environments: environments, resets: streams(StreamPlan.environment(run: r)),
                                    reward: spec.training.reward == .step ? .step : .episode)
-        var outcome = RunOutcome(returns: [], steps: [])
+        var outcome = RunOutcome(returns: [], steps: [], final: nil)
         outcome.returns.reserveCapacity(spec.training.episodes)
         outcome.steps.reserveCapacity(spec.training.episodes)
         let reportEvery = max(1, spec.training.episodes / 10)
@@ -188,6 +195,7 @@ public struct EpisodicRunner: Sendable {
         } catch let diverged as EpisodeLoop.PolicyDiverged {
             throw RunError.policyDiverged(method: method.name, run: r, episode: diverged.episode, step: diverged.step)
         }
+        if keepsFinalNetworks { outcome.final = SavedNetwork(network) }
         return outcome
     }
 }

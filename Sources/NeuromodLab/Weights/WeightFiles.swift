@@ -68,13 +68,3 @@ private extension UInt8 {
     init(ascii scalar: Unicode.Scalar) { self = UInt8(scalar.value) }
     var lowercasedASCII: UInt8 { (65...90).contains(self) ? self + 32 : self }
 }
-
-extension WeightFiles {
-    /// `"evolution"` or `"readout"` when spec `text` describes a study whose networks
-    /// `--save-weights` does not save; nil for task and episodic specs.
-    public static func unsupportedStudy(text: String) -> String? {
-        if EvolutionSpec.describes(text: text) { return "evolution" }
-        if ReadoutSpec.describes(text: text) { return "readout" }
-        return nil
-    }
-}

@@ -1,0 +1,79 @@
+import Foundation
+import Neuromod
+import Testing
+@testable import NeuromodLab
+
+/// `neuromod run --save-weights` on every kind of spec it applies to, a spec starting from the saved
+/// weights by a path relative to itself, and the one-line refusal for evolution studies.
+@Suite struct WeightsCommandTests {
+    /// `result` failed with `status` and one line on stderr holding `fragment`.
+    func expectOneLineError(_ result: CLIRunResult, status: Int32, containing fragment: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stderrLines.count == 1 && result.errorLines.first?.contains(fragment) == true, "\(result)", sourceLocation: sourceLocation)
+    }
+
+    @Test func aTaskRunSavesWeightsThatASpecCanStartFrom() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
+        let first = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--save-weights"], in: scratch.cwd)
+        try #require(first.status == 0, "\(first)")
+        #expect(first.stdout.contains("provenance.json, weights/ to "), "\(first.stdout)")
+        #expect(try scratch.contents("out/weights") == ["bp-run-0.npz", "bp-run-1.npz", "index.csv"])
+        let saved = try SavedNetwork.load(path: scratch.path("out/weights/bp-run-1.npz"), sizes: [1, 8, 4, 1],
+                                          activations: [.sigmoid, .sigmoid, .linear])
+        #expect(saved.parameters.allSatisfy { $0.weights.storage.allSatisfy(\.isFinite) })
+
+        // The path is relative to the spec's folder, like data paths.
+        let restart = try scratch.write("restart.yaml", editedSpec("  init: uniform", "  init: uniform\n  initial_weights: out/weights/bp-run-1.npz"))
+        let second = try NeuromodCLI.run(["run", restart, "--out", scratch.path("again"), "--quiet"], in: scratch.cwd)
+        #expect(second.status == 0, "\(second)")
+        #expect(try scratch.contents("again").contains("weights") == false, "weights only with --save-weights")
+
+        let wrong = try scratch.write("wrong.yaml", editedSpec("  init: uniform", "  init: uniform\n  initial_weights: tiny.yaml"))
+        expectOneLineError(try NeuromodCLI.run(["run", wrong, "--out", scratch.path("x")], in: scratch.cwd), status: 1,
+                           containing: "tiny.yaml: not a zip archive")
+    }
+
+    @Test func episodicAndReadoutRunsSaveWeights() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let episodic = try scratch.write("cartpole.yaml", """
+            name: cli-cartpole
+            seed: 2
+            runs: 1
+            output: out
+            environment: {name: cartpole}
+            network: {hidden: [4]}
+            training: {episodes: 3, score_episodes: 2}
+            methods:
+              - {name: "NRL, fast", rule: nrl, learning_rate: 0.05, sigma: 0.001}
+            """)
+        let result = try NeuromodCLI.run(["run", episodic, "--out", scratch.path("out"), "--quiet", "--save-weights"], in: scratch.cwd)
+        try #require(result.status == 0, "\(result)")
+        #expect(try String(contentsOfFile: scratch.path("out/weights/index.csv"), encoding: .utf8)
+            == "method,cell,run,file\n\"NRL, fast\",,0,nrl-fast-run-0.npz\n")
+        _ = try SavedNetwork.load(path: scratch.path("out/weights/nrl-fast-run-0.npz"), sizes: [4, 4, 2],
+                                  activations: [.leakyReLU(slope: 0.1), .softmax])
+
+        let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
+        let readout = try scratch.write("readout.yaml", """
+            name: cli-readout
+            seed: 1
+            runs: 1
+            output: out
+            data: {file: $DATA/digits.csv.gz, max_pixel: 16, classes: [0, 1, 2]}
+            readout: {hidden: 5, epochs: 1}
+            methods:
+              - {name: DNN, rule: dopaminergic, rate: 1}
+            """)
+        let read = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("ro"), "--quiet", "--save-weights"], in: scratch.cwd)
+        try #require(read.status == 0, "\(read)")
+        _ = try SavedNetwork.load(path: scratch.path("ro/weights/dnn-run-0.npz"), sizes: [64, 5, 3], activations: [.relu, .softmax])
+
+        let evolution = try scratch.write("evolution.yaml", "name: e\nevolution: {hidden: 8}\n")
+        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--save-weights"], in: scratch.cwd), status: 2,
+                           containing: "--save-weights applies to task, episodic and readout specs, not to evolution studies")
+    }
+}
