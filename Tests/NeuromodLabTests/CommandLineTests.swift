@@ -241,18 +241,7 @@ struct CommandLineTests {
     @Test func episodicRunWritesEpisodesAndSummary() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let spec = try scratch.write("cartpole.yaml", """
-            name: cli-cartpole
-            seed: 2
-            runs: 2
-            output: out
-            environment: {name: cartpole}
-            network: {hidden: [8]}
-            training: {episodes: 50, score_episodes: 5}
-            methods:
-              - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.001}
-              - {name: REINFORCE-BP, rule: reinforce, learning_rate: 0.01}
-            """)
+        let spec = try scratch.write("cartpole.yaml", tinyCartPoleSpec)
         let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--episodes", "7", "--quiet"], in: scratch.cwd)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("cli-cartpole: cartpole, 7 episodes, 2 runs, seed 2"))
@@ -273,16 +262,7 @@ struct CommandLineTests {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
-        let readout = try scratch.write("readout.yaml", """
-            name: cli-readout
-            seed: 1
-            runs: 1
-            output: out
-            data: {file: $DATA/digits.csv.gz, max_pixel: 16}
-            readout: {hidden: 50, epochs: 9}
-            methods:
-              - {name: DNN, rule: dopaminergic, rate: 1}
-            """)
+        let readout = try scratch.write("readout.yaml", tinyReadoutSpec)
         let result = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("out"), "--epochs", "2", "--quiet"],
                                          in: scratch.cwd)
         #expect(result.status == 0, "\(result)")

@@ -49,19 +49,8 @@ import Testing
     @Test func anEpisodicRunRecordsItsProvenance() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let spec = try scratch.write("cartpole.yaml", """
-            name: cli-cartpole
-            seed: 2
-            runs: 2
-            output: out
-            random: mt19937
-            environment: {name: cartpole}
-            network: {hidden: [4]}
-            training: {episodes: 3, score_episodes: 2}
-            methods:
-              - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.001}
-            """)
-        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--jobs", "1"], in: scratch.cwd)
+        let spec = try scratch.write("cartpole.yaml", editedSpec("seed: 2", "seed: 2\nrandom: mt19937", in: tinyCartPoleSpec))
+        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--jobs", "1", "--episodes", "3"], in: scratch.cwd)
         try #require(result.status == 0, "\(result)")
         let provenance = try checkedProvenance(in: scratch.path("out"), spec: spec, jobs: 1)
         #expect(provenance.run.generator == "mt19937")

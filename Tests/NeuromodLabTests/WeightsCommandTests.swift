@@ -39,38 +39,21 @@ import Testing
     @Test func episodicAndReadoutRunsSaveWeights() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let episodic = try scratch.write("cartpole.yaml", """
-            name: cli-cartpole
-            seed: 2
-            runs: 1
-            output: out
-            environment: {name: cartpole}
-            network: {hidden: [4]}
-            training: {episodes: 3, score_episodes: 2}
-            methods:
-              - {name: "NRL, fast", rule: nrl, learning_rate: 0.05, sigma: 0.001}
-            """)
-        let result = try NeuromodCLI.run(["run", episodic, "--out", scratch.path("out"), "--quiet", "--save-weights"], in: scratch.cwd)
+        let episodic = try scratch.write("cartpole.yaml", editedSpec("{name: NRL,", "{name: \"NRL, fast\",", in: tinyCartPoleSpec))
+        let result = try NeuromodCLI.run(["run", episodic, "--out", scratch.path("out"), "--quiet", "--save-weights", "--runs", "1", "--episodes", "3"],
+                                         in: scratch.cwd)
         try #require(result.status == 0, "\(result)")
         #expect(try String(contentsOfFile: scratch.path("out/weights/index.csv"), encoding: .utf8)
-            == "method,cell,run,file\n\"NRL, fast\",,0,nrl-fast-run-0.npz\n")
-        _ = try SavedNetwork.load(path: scratch.path("out/weights/nrl-fast-run-0.npz"), sizes: [4, 4, 2],
+            == "method,cell,run,file\n\"NRL, fast\",,0,nrl-fast-run-0.npz\nREINFORCE-BP,,0,reinforce-bp-run-0.npz\n")
+        _ = try SavedNetwork.load(path: scratch.path("out/weights/nrl-fast-run-0.npz"), sizes: [4, 8, 2],
                                   activations: [.leakyReLU(slope: 0.1), .softmax])
 
         let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
-        let readout = try scratch.write("readout.yaml", """
-            name: cli-readout
-            seed: 1
-            runs: 1
-            output: out
-            data: {file: $DATA/digits.csv.gz, max_pixel: 16, classes: [0, 1, 2]}
-            readout: {hidden: 5, epochs: 1}
-            methods:
-              - {name: DNN, rule: dopaminergic, rate: 1}
-            """)
-        let read = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("ro"), "--quiet", "--save-weights"], in: scratch.cwd)
+        let readout = try scratch.write("readout.yaml", tinyReadoutSpec)
+        let read = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("ro"), "--quiet", "--save-weights", "--epochs", "1"],
+                                       in: scratch.cwd)
         try #require(read.status == 0, "\(read)")
-        _ = try SavedNetwork.load(path: scratch.path("ro/weights/dnn-run-0.npz"), sizes: [64, 5, 3], activations: [.relu, .softmax])
+        _ = try SavedNetwork.load(path: scratch.path("ro/weights/dnn-run-0.npz"), sizes: [64, 50, 10], activations: [.relu, .softmax])
 
         let evolution = try scratch.write("evolution.yaml", "name: e\nevolution: {hidden: 8}\n")
         expectOneLineError(try NeuromodCLI.run(["run", evolution, "--save-weights"], in: scratch.cwd), status: 2,
