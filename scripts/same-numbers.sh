@@ -58,7 +58,7 @@ for entry in "${studies[@]}"; do
     compare "$name/$file" "$f" "$work/out/new/$name/$file"
   done
   compare "$name/summary.json (no wall times)" \
-    <(grep -iv 'seconds' "$work/out/base/$name/summary.json") <(grep -iv 'seconds' "$work/out/new/$name/summary.json")
+    <(grep -iv -e 'seconds' -e '"kind"' "$work/out/base/$name/summary.json") <(grep -iv -e 'seconds' -e '"kind"' "$work/out/new/$name/summary.json")
   compare "$name/summary table (no wall column)" <(table "$work/out/base/$name.txt") <(table "$work/out/new/$name.txt")
 done
 if [ -n "${BENCH_ROUNDS:-}" ]; then

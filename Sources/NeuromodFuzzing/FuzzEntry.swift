@@ -9,7 +9,7 @@ import NeuromodTasks
 /// executables in `Fuzz/` call ``fuzz(_:_:)``; `FuzzCorpusTests` replays the seed corpus and the
 /// regression inputs of `Tests/Fixtures/fuzz/<target>/` through ``run(_:)`` without the fuzzer.
 public enum FuzzEntry: String, CaseIterable, Sendable {
-    /// Spec text → every spec kind's parser (task, episodic, readout, evolution), data paths in a sandbox.
+    /// Spec text → the study registry, which hands it to its kind's parser (task, episodic, readout, evolution); data paths in a sandbox.
     case spec
     /// gzip or zlib bytes → the inflater (whole content, and a bounded prefix).
     case gzip
@@ -27,14 +27,7 @@ public enum FuzzEntry: String, CaseIterable, Sendable {
         switch self {
         case .spec:
             let text = String(decoding: bytes, as: UTF8.self)
-            let resolve = FuzzSandbox.resolve
-            let parses: [() throws -> Any] = [
-                { try ExperimentSpec.parse(text, file: source, resolveData: resolve) },
-                { try EpisodicSpec.parse(text, file: source) },
-                { try ReadoutSpec.parse(text, file: source, resolveData: resolve) },
-                { try EvolutionSpec.parse(text, file: source, resolveData: resolve) },
-            ]
-            return parses.map { (try? $0()) != nil }.contains(true)
+            return (try? StudyRegistry.parse(text, file: source, resolveData: FuzzSandbox.resolve)) != nil
         case .gzip:
             _ = Gzip.prefix(bytes, count: 64)
             return (try? Gzip.decompress(bytes, path: source, limit: 1 << 24)) != nil

@@ -26,9 +26,9 @@ enum DeclaredRuleSpec {
     static func parse(_ node: SpecNode, loss: Loss, populations: [Population], environment: Bool = false, dt: Double = 1,
                       withNoise: (Probe) -> [Population] = { _ in [] }) throws -> PlasticityRule {
         let f = try node.fields(allowed: ["name", "probe", "local", "trace", "modulator", "update", "optimizer", "biases", "acting", "tables", "compute"])
-        guard let probeNode = f["probe"] else { throw node.error("required field 'probe' is missing") }
-        guard let localNode = f["local"] else { throw node.error("required field 'local' is missing") }
-        guard let optimizerNode = f["optimizer"] else { throw node.error("required field 'optimizer' is missing") }
+        let probeNode = try f.required("probe", in: node)
+        let localNode = try f.required("local", in: node)
+        let optimizerNode = try f.required("optimizer", in: node)
         let rule = PlasticityRule(
             name: try f["name"]?.string() ?? "declared",
             probe: try parseProbe(probeNode),
@@ -54,13 +54,13 @@ enum DeclaredRuleSpec {
     private static func parseProbe(_ node: SpecNode) throws -> Probe {
         let kinds = ["none", "synapses", "nodes", "intrinsic"]
         let all = try node.fields(allowed: ["kind", "sigma", "distribution", "antithetic", "site"])
-        guard let kindNode = all["kind"] else { throw node.error("required field 'kind' is missing (\(kinds.joined(separator: ", ")))") }
+        let kindNode = try all.required("kind", in: node, "(\(kinds.joined(separator: ", ")))")
         let kind = try kindNode.choice(kinds)
         let extra: [String: [String]] = ["none": [], "synapses": ["sigma", "distribution", "antithetic"],
                                          "nodes": ["sigma", "site"], "intrinsic": ["sigma"]]
         let f = try node.fields(allowed: ["kind"] + extra[kind]!)
         func sigma() throws -> Double {
-            guard let s = f["sigma"] else { throw node.error("required field 'sigma' is missing for a \(kind) probe") }
+            let s = try f.required("sigma", in: node, "for a \(kind) probe")
             return try s.positiveDouble()
         }
         switch kind {
@@ -147,10 +147,10 @@ enum DeclaredRuleSpec {
     private static func parseOptimizer(_ node: SpecNode) throws -> Optimizer {
         let kinds = ["sgd", "sign-sgd", "adam"]
         let all = try node.fields(allowed: ["kind", "learning_rate", "beta1", "beta2", "epsilon"])
-        guard let kindNode = all["kind"] else { throw node.error("required field 'kind' is missing (\(kinds.joined(separator: ", ")))") }
+        let kindNode = try all.required("kind", in: node, "(\(kinds.joined(separator: ", ")))")
         let kind = try kindNode.choice(kinds)
         let f = try node.fields(allowed: kind == "adam" ? ["kind", "learning_rate", "beta1", "beta2", "epsilon"] : ["kind", "learning_rate"])
-        guard let rateNode = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+        let rateNode = try f.required("learning_rate", in: node)
         let rate = try rateNode.positiveDouble()
         switch kind {
         case "sgd": return .sgd(learningRate: rate)

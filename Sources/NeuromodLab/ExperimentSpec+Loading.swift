@@ -3,59 +3,20 @@ import Neuromod
 import NeuromodTasks
 
 extension ExperimentSpec {
-    /// Reads and validates a spec file. Unknown or misspelled fields, wrong types, impossible sizes and
-    /// missing data files are rejected with a ``SpecError`` naming the file and field.
-    ///
-    /// Data paths in the spec are relative to the spec's own folder; a path starting with `$DATA/` is
-    /// relative to `dataDirectory` (default `../shared/data`, where larger datasets live).
-    public static func load(path: String, dataDirectory: String = "../shared/data") throws -> ExperimentSpec {
-        try parse(SpecNode.readSpecText(path: path), file: path,
-                  resolveData: dataResolver(specPath: path, dataDirectory: dataDirectory))
-    }
-
-    /// Maps a data path as written in the spec at `specPath` to a path to open (see ``load(path:dataDirectory:)``).
-    static func dataResolver(specPath: String, dataDirectory: String) -> (String) -> String {
-        let specFolder = (specPath as NSString).deletingLastPathComponent
-        return { raw in
-            if raw.hasPrefix("$DATA/") { return (dataDirectory as NSString).appendingPathComponent(String(raw.dropFirst(6))) }
-            if raw.hasPrefix("/") { return raw }
-            return specFolder.isEmpty ? raw : (specFolder as NSString).appendingPathComponent(raw)
-        }
-    }
-
-    /// Parses spec text; `resolveData` maps a data path as written to a path to open.
-    package static func parse(_ text: String, file: String, resolveData: (String) -> String = { $0 }) throws -> ExperimentSpec {
-        let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random",
-                                          "task", "network", "training", "methods", "sweep"])
-        func required(_ key: String) throws -> SpecNode {
-            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
-            return node
-        }
-        let seed = try required("seed").int()
-        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
-        let network = try parseNetwork(required("network"), resolveData: resolveData)
+    /// Reads a task spec's own fields (`task`, `network`, `training`, `methods`, `sweep`). Unknown
+    /// or misspelled fields, wrong types, impossible sizes and missing data files are rejected with
+    /// a ``SpecError`` naming the file and field.
+    public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> ExperimentSpec {
+        let file = header.file
+        let network = try parseNetwork(f.required("network", file: file), resolveData: resolveData)
         let populations = network.layers.map(\.population)
-        let methods = try required("methods").elements().map { try parseMethod($0, populations: populations) }
+        let methods = try f.required("methods", file: file).elements().map { try parseMethod($0, populations: populations) }
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
         try f["methods"]!.requireUniqueNames(methods.map(\.name))
-        let sweep = try f["sweep"].map { try parseSweep($0, methods: methods) } ?? []
-        let spec = ExperimentSpec(
-            file: file,
-            name: try required("name").string(),
-            description: try f["description"]?.string() ?? "",
-            seed: UInt64(seed),
-            runs: try required("runs").positiveInt(),
-            output: try required("output").string(),
-            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
-            task: try parseTask(required("task"), resolveData: resolveData),
-            network: network,
-            training: try parseTraining(required("training")),
-            methods: methods,
-            sweep: sweep)
-        // Every size multiplied out against --memory-limit before anything is allocated.
-        try spec.memoryEstimate().check(file: file)
-        return spec
+        return ExperimentSpec(
+            header: header, task: try parseTask(f.required("task", file: file), resolveData: resolveData), network: network,
+            training: try parseTraining(f.required("training", file: file)), methods: methods,
+            sweep: try f["sweep"].map { try parseSweep($0, methods: methods) } ?? [])
     }
 
     /// `sweep: {METHOD: {learning_rate: [...], sigma: [...]}, ...}` over methods named in `methods`.
@@ -83,10 +44,8 @@ extension ExperimentSpec {
     }
 
     private static func parseTask(_ node: SpecNode, resolveData: (String) -> String) throws -> TaskSpec {
-        let kind = try node.fields(allowed: ["kind", "low", "high", "samples", "noise", "frequency", "path",
-                                             "inputs", "targets", "test_fraction", "standardize_inputs",
-                                             "standardize_targets"])
-        guard let kindNode = kind["kind"] else { throw node.error("required field 'kind' is missing (sinusoid or table)") }
+        let kind = try node.fields(allowed: Self.kind.keys("task"))
+        let kindNode = try kind.required("kind", in: node, "(sinusoid or table)")
         switch try kindNode.choice(["sinusoid", "table"]) {
         case "sinusoid":
             let f = try node.fields(allowed: ["kind", "low", "high", "samples", "noise", "frequency"])
@@ -102,8 +61,8 @@ extension ExperimentSpec {
         default:
             let f = try node.fields(allowed: ["kind", "path", "inputs", "targets", "test_fraction",
                                               "standardize_inputs", "standardize_targets"])
-            guard let pathNode = f["path"] else { throw node.error("required field 'path' is missing") }
-            guard let targetsNode = f["targets"] else { throw node.error("required field 'targets' is missing") }
+            let pathNode = try f.required("path", in: node)
+            let targetsNode = try f.required("targets", in: node)
             let path = resolveData(try pathNode.string())
             guard FileManager.default.fileExists(atPath: path) else {
                 throw pathNode.error("data file not found: \(path)")
@@ -123,14 +82,13 @@ extension ExperimentSpec {
     }
 
     private static func parseNetwork(_ node: SpecNode, resolveData: (String) -> String) throws -> NetworkSpec {
-        let f = try node.fields(allowed: ["input", "layers", "init", "initial_weights"])
-        guard let input = f["input"] else { throw node.error("required field 'input' is missing") }
-        guard let layersNode = f["layers"] else { throw node.error("required field 'layers' is missing") }
+        let f = try node.fields(allowed: Self.kind.keys("network"))
+        let input = try f.required("input", in: node)
+        let layersNode = try f.required("layers", in: node)
         let layers = try layersNode.elements().map { layer -> LayerSpec in
-            let l = try layer.fields(allowed: ["size", "activation", "noise", "noise_site", "leak_steps",
-                                               "connection_probability"])
-            guard let size = l["size"] else { throw layer.error("required field 'size' is missing") }
-            guard let act = l["activation"] else { throw layer.error("required field 'activation' is missing") }
+            let l = try layer.fields(allowed: Self.kind.keys("network", "layers"))
+            let size = try l.required("size", in: layer)
+            let act = try l.required("activation", in: layer)
             let name = try act.string()
             guard let activation = Activation(name: name) else {
                 throw act.error("unknown activation '\(name)'; expected linear, sigmoid, tanh, relu, leaky-relu, leaky-relu(SLOPE) or softmax")
@@ -161,9 +119,9 @@ extension ExperimentSpec {
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> TrainingSpec {
-        let f = try node.fields(allowed: ["batch_size", "epochs", "data_order", "threshold", "on_divergence"])
-        guard let batch = f["batch_size"] else { throw node.error("required field 'batch_size' is missing") }
-        guard let epochs = f["epochs"] else { throw node.error("required field 'epochs' is missing") }
+        let f = try node.fields(allowed: Self.kind.keys("training"))
+        let batch = try f.required("batch_size", in: node)
+        let epochs = try f.required("epochs", in: node)
         return TrainingSpec(
             batchSize: try batch.positiveInt(),
             epochs: try epochs.positiveInt(),
@@ -176,9 +134,8 @@ extension ExperimentSpec {
     static var ruleNames: [String] { ["backprop"] + RulePresets.all.map(\.name) }
 
     private static func parseMethod(_ node: SpecNode, populations: [Population]) throws -> MethodSpec {
-        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "loss", "sigma", "variant", "baseline",
-                                          "baseline_rate"])
-        guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        let f = try node.fields(allowed: Self.kind.keys("methods"))
+        let ruleNode = try f.required("rule", in: node)
         let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
         if ruleNode.node.mapping != nil {
             for key in ["learning_rate", "sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
@@ -188,7 +145,7 @@ extension ExperimentSpec {
             return MethodSpec(name: try f["name"]?.string() ?? rule.name, rule: .local(rule))
         }
         let ruleName = try ruleNode.choice(ruleNames)
-        guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+        let eta = try f.required("learning_rate", in: node)
         let learningRate = try eta.positiveDouble()
         let name = try f["name"]?.string() ?? ruleName
         guard let preset = RulePresets.named(ruleName) else {
@@ -197,7 +154,7 @@ extension ExperimentSpec {
             }
             return MethodSpec(name: name, rule: .backprop(learningRate: learningRate, loss: loss))
         }
-        guard let sigmaNode = f["sigma"] else { throw node.error("required field 'sigma' is missing for \(ruleName)") }
+        let sigmaNode = try f.required("sigma", in: node, "for \(ruleName)")
         var variant: String?
         if let v = f["variant"] {
             guard !preset.variants.isEmpty else {

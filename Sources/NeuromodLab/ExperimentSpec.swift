@@ -3,22 +3,24 @@ import NeuromodTasks
 
 /// An experiment as declared in a YAML spec under `Models/`: network, task, methods, training
 /// schedule, number of runs, seed and output folder. See README.md ("Spec format") for every field.
-public struct ExperimentSpec: Sendable {
-    /// The spec file it was read from (for messages and exports).
-    public var file: String
-    public var name: String
-    public var description: String
-    public var seed: UInt64
-    public var runs: Int
-    /// Output folder (resolved: relative paths in the spec are relative to the working directory).
-    public var output: String
-    public var random: RandomAlgorithm
+public struct ExperimentSpec: StudySpec {
+    public var header: StudyHeader
     public var task: TaskSpec
     public var network: NetworkSpec
     public var training: TrainingSpec
     public var methods: [MethodSpec]
     /// Hyperparameter grids for `neuromod sweep` (empty: the spec has none).
     public var sweep: [MethodGrid] = []
+
+    public init(header: StudyHeader, task: TaskSpec, network: NetworkSpec, training: TrainingSpec,
+                methods: [MethodSpec], sweep: [MethodGrid] = []) {
+        self.header = header
+        self.task = task
+        self.network = network
+        self.training = training
+        self.methods = methods
+        self.sweep = sweep
+    }
 }
 
 /// A grid over one method's hyperparameters: every combination of the listed values is one
@@ -27,14 +29,6 @@ public struct MethodGrid: Sendable, Equatable {
     public var method: String
     public var learningRates: [Double]
     public var sigmas: [Double]
-}
-
-extension ExperimentSpec {
-    /// The generator used when a spec names none: taus2. Every instance owns a stream, so a batch of
-    /// 256 keeps 256 generator states hot; taus2's 24-byte state fits in cache where mt19937's 2.5 KB
-    /// (640 KB per batch) or gfsr4's 16 KB do not — measured on the housing WP update, taus2 took
-    /// 5.4 s where mt19937 took 9.7 s and gfsr4 8.5 s.
-    public static let defaultRandom = RandomAlgorithm.taus2
 }
 
 /// Where the training data comes from.

@@ -20,3 +20,17 @@ extension ResultFolder {
         }
     }
 }
+
+extension ResultFolder {
+    /// What ``write(_:)`` puts at the top of the folder for `files`, as a message lists it: each
+    /// flat name, each subfolder once (`weights/`), then `provenance.json`.
+    public static func shownNames(_ files: ResultFiles) -> [String] {
+        var names: [String] = []
+        for file in files {
+            let parts = file.name.split(separator: "/", maxSplits: 1)
+            let shown = parts.count > 1 ? parts[0] + "/" : file.name
+            if !names.contains(shown) { names.append(shown) }
+        }
+        return names.contains(Provenance.fileName) ? names : names + [Provenance.fileName]
+    }
+}

@@ -23,8 +23,9 @@ public struct RunProgress: Sendable {
 public struct Runner: Sendable {
     public let spec: ExperimentSpec
     public let data: DatasetSplit
-    /// Whether ``run(jobs:progress:)`` returns every run's final network (`--save-weights`).
-    public var keepsFinalNetworks = false
+    /// Whether ``run(jobs:progress:)`` returns every run's final network (default: the header's
+    /// ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
     /// The weights every run starts from (`network.initial_weights`), checked against the spec.
     let initialWeights: SavedNetwork?
 
@@ -32,6 +33,7 @@ public struct Runner: Sendable {
     /// its initial weights, if any.
     public init(spec: ExperimentSpec) throws {
         self.spec = spec
+        self.keepsFinalNetworks = spec.header.savesWeights
         self.initialWeights = try spec.network.loadInitialWeights()
         self.data = try Self.loadData(spec)
         let inputs = data.train.inputs.cols, targets = data.train.targets.cols

@@ -2,8 +2,9 @@ import Foundation
 import Yams
 
 /// A strict reader over a YAML node: every accessor checks the type, and a mapping read with
-/// ``fields(allowed:)`` rejects keys it does not know, suggesting the nearest allowed one.
-struct SpecNode {
+/// ``fields(allowed:)`` rejects keys it does not know, suggesting the nearest allowed one. Public
+/// only as the currency of ``StudySpec/parse(_:header:resolveData:)``; its readers are internal.
+public struct SpecNode {
     let node: Node
     let path: String
     let file: String
@@ -47,6 +48,12 @@ struct SpecNode {
             result[key] = child(value, key)
         }
         return result
+    }
+
+    /// The keys of a mapping, in file order (no check of what they are).
+    func keys() throws -> [String] {
+        guard let mapping = node.mapping else { throw error("expected a mapping of fields, got \(kind)") }
+        return mapping.keys.compactMap(\.string)
     }
 
     func elements() throws -> [SpecNode] {
@@ -153,12 +160,6 @@ struct SpecNode {
 }
 
 extension SpecNode {
-    /// Whether spec text has a top-level section `key` (a line starting `key:`); tells the spec
-    /// kinds apart before parsing.
-    static func declaresSection(_ key: String, in text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.hasPrefix("\(key):") }
-    }
-
     /// The text of the spec file at `path` (errors: not found, larger than ``SpecLimits/maxBytes``
     /// (checked before reading), not UTF-8).
     static func readSpecText(path: String) throws -> String {

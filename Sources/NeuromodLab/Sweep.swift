@@ -52,11 +52,11 @@ public struct Sweep: Sendable {
 
     /// Trains every configuration (runs spread over `jobs` threads) and ranks them. Diverged runs are
     /// counted, never fatal.
-    public func run(jobs: Int, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) throws -> (rows: [SweepRow], result: ExperimentResult) {
+    public func run(jobs: Int, progress: @escaping @Sendable (StudyProgress) -> Void = { _ in }) throws -> (rows: [SweepRow], result: ExperimentResult) {
         var expanded = spec
         expanded.methods = configurations
         expanded.training.onDivergence = .record
-        let result = try Runner(spec: expanded).run(jobs: jobs, progress: progress)
+        let result = try expanded.run(jobs: jobs, progress: progress)
         var rows: [SweepRow] = []
         for grid in spec.sweep {
             let prefix = "\(grid.method) η="

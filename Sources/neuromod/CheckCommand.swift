@@ -23,17 +23,16 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     /// --runs, --methods, --episodes, --epochs, --generations, as for `neuromod run`.
-    @OptionGroup var overrides: StudyOverrides
+    @OptionGroup var overrides: StudyOverrideOptions
 
     func run() throws {
         try reportingErrors {
-            var spec = try AnySpec.load(path: options.spec, dataDirectory: options.dataDirectory)
-            try spec.override(runs: overrides.runs, episodes: overrides.episodes, epochs: overrides.epochs,
-                              generations: overrides.generations, methods: overrides.methodNames)
+            var spec = try StudyRegistry.load(path: options.spec, dataDirectory: options.dataDirectory)
+            try spec.apply(overrides.changes(seed: options.seed))
             let jobs = options.jobCount
             let memory = spec.memoryEstimate(jobs: jobs)
             try memory.check(file: options.spec)
-            print("\(options.spec): \(spec.summary): valid")
+            print("\(options.spec): \(spec.overview): valid")
             print("memory: \(MemoryLimit.format(memory.total)) at the peak with \(jobs) job(s); the limit is \(MemoryLimit.described)")
             print("  \(MemoryLimit.format(MemoryEstimate.baseline).padding(toLength: 8, withPad: " ", startingAt: 0)) the process itself (runtime, BLAS)")
             for line in memory.lines { print("  \(line)") }

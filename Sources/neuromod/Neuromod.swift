@@ -21,7 +21,7 @@ struct Neuromod: ParsableCommand {
         // Listed in --help; `main()` answers --version itself, with the commit (see SourceRevision).
         version: NeuromodVersion.string,
         subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self,
-                      DataCommand.self])
+                      DataCommand.self, FieldsCommand.self])
 
     /// Parses and runs the command; every error ends the process through ``ExitStatus``. `--version`
     /// prints `neuromod VERSION (commit SHORT, clean|dirty)`.

@@ -51,13 +51,11 @@ struct SpecOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : DatasetStore.defaultFolder()
     }
 
-    /// Reads the spec, with `--seed` applied.
+    /// Reads a task study's spec, with `--seed` applied; a spec of another kind is a usage error.
     func load() throws -> ExperimentSpec {
-        if EpisodicSpec.isEpisodic(text: text) {
-            throw CLIError.usage("\(spec): an environment spec; only `neuromod run` trains those (sweep and gradcheck need a task spec)")
-        }
-        if ReadoutSpec.describes(text: text) || EvolutionSpec.describes(text: text) {
-            throw CLIError.usage("\(spec): a readout or evolution study; only `neuromod run` runs those (sweep and gradcheck need a task spec)")
+        let kind = try StudyRegistry.kind(ofText: text, file: spec)
+        guard ObjectIdentifier(kind) == ObjectIdentifier(ExperimentSpec.self) else {
+            throw CLIError.usage("\(spec): \(kind.kind.titleWithArticle); only `neuromod run` runs those (sweep and gradcheck need a task study)")
         }
         var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
         if let seed { experiment.seed = seed }
@@ -68,19 +66,6 @@ struct SpecOptions: ParsableArguments {
     /// The spec file's text, for the copy written beside the results; empty when the file cannot be
     /// read or is too large (loading the spec then reports why).
     var text: String { (try? SpecText.read(path: spec)) ?? "" }
-}
-
-/// The method names `--methods` lists (comma-separated), checked against the spec's `known` names;
-/// an empty list is a usage error.
-func selectedMethods(_ list: String, known: [String], spec: String) throws -> [String] {
-    let wanted = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    if wanted.isEmpty {
-        throw CLIError.usage("--methods: list at least one method of \(spec) (methods: \(known.joined(separator: ", ")))")
-    }
-    if let unknown = wanted.first(where: { !known.contains($0) }) {
-        throw CLIError.usage("--methods: '\(unknown)' is not a method of \(spec) (methods: \(known.joined(separator: ", ")))")
-    }
-    return wanted
 }
 
 /// An error printed as one line "Error: …" (see ``ExitStatus``): exit code 2 when it is a usage
@@ -101,6 +86,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         try body()
     } catch let error as CLIError {
         throw error
+    } catch let error as StudyOverrideError {
+        throw CLIError.usage(error.description)
     } catch let error as CustomStringConvertible & Error {
         throw CLIError(message: error.description)
     }

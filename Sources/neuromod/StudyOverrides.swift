@@ -1,8 +1,10 @@
 import ArgumentParser
+import Foundation
+import NeuromodLab
 
 /// The options that change a study's length or narrow it to some methods, shared by `neuromod run`
 /// and `neuromod check` (which estimates what `run` with the same options will need).
-struct StudyOverrides: ParsableArguments {
+struct StudyOverrideOptions: ParsableArguments {
     @Option(help: "Number of independent runs (default: the spec's 'runs').")
     var runs: Int?
 
@@ -24,8 +26,10 @@ struct StudyOverrides: ParsableArguments {
         }
     }
 
-    /// The names `--methods` lists, trimmed; nil without the option.
-    var methodNames: [String]? {
-        methods?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// The changes these options make (the registry refuses those that do not apply to the spec).
+    func changes(seed: UInt64?) -> StudyOverrides {
+        StudyOverrides(seed: seed, runs: runs,
+                       methods: methods?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                       episodes: episodes, epochs: epochs, generations: generations)
     }
 }

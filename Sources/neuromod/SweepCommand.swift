@@ -41,13 +41,14 @@ struct SweepCommand: ParsableCommand {
             let folder = try options.resultFolder(experiment.output)
             let sweep = try Sweep(spec: experiment)
             BLASThreads.set(1)
-            let reporter = ProgressReporter(enabled: !quiet, totalEpochs: sweep.configurations.count * experiment.runs * experiment.training.epochs)
+            let reporter = ProgressReporter(enabled: !quiet)
             let (rows, result) = try sweep.run(jobs: options.jobCount, progress: { reporter.report($0) })
             reporter.finish()
-            try folder.write(ResultWriter.encode(result, specText: "# neuromod sweep \(options.spec)\n" + options.text)
-                             + [("sweep.csv", Data(Sweep.csv(rows).utf8))])
+            let files = try ResultWriter.files(of: result, specText: "# neuromod sweep \(options.spec)\n" + options.text)
+                + [("sweep.csv", Data(Sweep.csv(rows).utf8))]
+            try folder.write(files)
             print(render(rows, title: "\(experiment.name): \(sweep.configurations.count) configurations × \(experiment.runs) runs"))
-            print("wrote sweep.csv and \(ResultWriter.files.joined(separator: ", ")) to \(experiment.output)")
+            print("wrote \(ResultFolder.shownNames(files).joined(separator: ", ")) to \(experiment.output)")
         }
     }
 

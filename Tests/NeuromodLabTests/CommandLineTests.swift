@@ -250,9 +250,9 @@ struct CommandLineTests {
         #expect(lines.first == "method,cell,run,episode,return,steps")
         #expect(lines.count == 1 + 2 * 2 * 7)
         let refused = try NeuromodCLI.run(["run", spec, "--data-order", "shared", "--quiet"], in: scratch.cwd)
-        expectOneLineError(refused, status: 2, containing: ["--data-order applies to specs with a task"])
+        expectOneLineError(refused, status: 2, containing: ["cartpole.yaml: --data-order applies to task studies ('task:'), not to this episodic study"])
         let sweep = try NeuromodCLI.run(["sweep", spec, "--out", scratch.path("sweep")], in: scratch.cwd)
-        expectOneLineError(sweep, status: 2, containing: ["an environment spec; only `neuromod run` trains those"])
+        expectOneLineError(sweep, status: 2, containing: ["an episodic study; only `neuromod run` runs those"])
     }
 
     /// Readout and evolution studies run through `run` with `$DATA/` resolved by `--data-dir`;
@@ -271,11 +271,11 @@ struct CommandLineTests {
         let curves = try String(contentsOfFile: scratch.path("out/curves.csv"), encoding: .utf8).split(separator: "\n")
         #expect(curves.count == 3 && curves[0] == "method,run,epoch,train_loss,train_accuracy,test_accuracy")
         expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd), status: 2,
-                           containing: ["--generations applies to evolution studies"])
+                           containing: ["--generations applies to evolution studies ('evolution:'), not to this readout study"])
         expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--methods", "Nope"], in: scratch.cwd), status: 2,
-                           containing: ["--methods: 'Nope' is not a method of \(readout) (methods: DNN)"])
+                           containing: ["\(readout): --methods: 'Nope' is not a method of this spec (methods: DNN)"])
         expectOneLineError(try NeuromodCLI.run(["sweep", readout, "--data-dir", data], in: scratch.cwd), status: 2,
-                           containing: ["a readout or evolution study; only `neuromod run` runs those"])
+                           containing: ["a readout study; only `neuromod run` runs those"])
 
         let evolution = try scratch.write("evolution.yaml", """
             name: cli-evolution
@@ -293,7 +293,13 @@ struct CommandLineTests {
         let generations = try String(contentsOfFile: scratch.path("evo/generations.csv"), encoding: .utf8).split(separator: "\n")
         #expect(generations.count == 2, "evaluated at the last generation: \(generations)")
         expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--epochs", "3"], in: scratch.cwd), status: 2,
-                           containing: ["--data-order, --episodes, --methods and --epochs do not apply to evolution studies"])
+                           containing: ["--epochs applies to readout studies ('readout:'), not to this evolution study"])
+        expectOneLineError(try NeuromodCLI.run(["check", evolution, "--data-dir", data, "--methods", "x"], in: scratch.cwd), status: 2,
+                           containing: ["--methods applies to task studies ('task:'), episodic studies ('environment:') or readout studies ('readout:'), not to this evolution study"])
+        let kinds = try [scratch.path("out/summary.json"), scratch.path("evo/summary.json")].map {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0))) as! [String: Any]
+        }
+        #expect(kinds.map { $0["kind"] as? String } == ["readout", "evolution"])
     }
 
     @Test func helpListsTheRunSubcommandAndItsOptions() throws {

@@ -44,8 +44,8 @@ import NeuromodTasks
     @Test(.enabled(if: haveMNIST, "needs ../shared/data/mnist"), arguments: measured)
     func estimateIsWithinTwentyPercentOfTheMeasuredPeak(_ m: Measured) throws {
         let path = NeuromodCLI.packageRoot.appendingPathComponent(m.spec).path
-        var spec = try AnySpec.load(path: path, dataDirectory: Self.data)
-        try spec.override(runs: m.runs, episodes: m.episodes, epochs: m.epochs, generations: m.generations, methods: m.methods)
+        var spec = try StudyRegistry.load(path: path, dataDirectory: Self.data)
+        try spec.apply(StudyOverrides(runs: m.runs, methods: m.methods, episodes: m.episodes, epochs: m.epochs, generations: m.generations))
         let estimate = Double(spec.memoryEstimate(jobs: 2).total), peak = Double(m.kilobytes * 1024)
         #expect(abs(estimate / peak - 1) <= 0.2, "\(m.spec): estimated \(Int(estimate) >> 20) MiB, measured \(Int(peak) >> 20) MiB")
     }
@@ -84,7 +84,7 @@ import NeuromodTasks
         let result = try NeuromodCLI.run(["check", spec, "--jobs", "1"], in: scratch.cwd)
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "\(spec): task spec 'cli-sinusoid' (1 methods × 2 runs × 2 epochs): valid")
+        #expect(lines.first == "\(spec): task study 'cli-sinusoid' (1 methods × 2 runs × 2 epochs): valid")
         #expect(lines.contains { $0.hasPrefix("memory: 3") && $0.contains("at the peak with 1 job(s)") })
         #expect(lines.last?.hasPrefix("time: about ") == true)
         #expect(try scratch.contents("cwd").isEmpty)

@@ -21,7 +21,7 @@ import Testing
     static func deterministicFiles(_ result: ExperimentResult) throws -> [Data] {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ResultWriter.write(result, specText: "", to: ResultFolder(folder))
+        try ResultFolder(folder).write(ResultWriter.files(of: result, specText: ""))
         return try ["metrics.csv", "epochs.csv"].map { try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0)) }
     }
 

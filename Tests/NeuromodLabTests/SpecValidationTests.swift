@@ -98,21 +98,8 @@ import Testing
         let data = TestData.fixtures
         for file in files {
             let path = models.appendingPathComponent(file).path
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            if EpisodicSpec.isEpisodic(text: text) {
-                _ = try EpisodicSpec.load(path: path)
-                continue
-            }
-            if ReadoutSpec.describes(text: text) {
-                _ = try ReadoutSpec.load(path: path, dataDirectory: data)
-                continue
-            }
-            if EvolutionSpec.describes(text: text) {
-                _ = try EvolutionSpec.load(path: path, dataDirectory: data)
-                continue
-            }
-            let spec = try ExperimentSpec.load(path: path, dataDirectory: data)
-            _ = try Runner(spec: spec)
+            let spec = try StudyRegistry.load(path: path, dataDirectory: data)
+            if let task = spec as? ExperimentSpec { _ = try Runner(spec: task) }
         }
     }
 }

@@ -19,7 +19,7 @@ import Testing
         let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
         let first = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--save-weights"], in: scratch.cwd)
         try #require(first.status == 0, "\(first)")
-        #expect(first.stdout.contains("provenance.json, weights/ to "), "\(first.stdout)")
+        #expect(first.stdout.contains("spec.yaml, weights/, provenance.json to "), "\(first.stdout)")
         #expect(try scratch.contents("out/weights") == ["bp-run-0.npz", "bp-run-1.npz", "index.csv"])
         let saved = try SavedNetwork.load(path: scratch.path("out/weights/bp-run-1.npz"), sizes: [1, 8, 4, 1],
                                           activations: [.sigmoid, .sigmoid, .linear])
@@ -55,8 +55,10 @@ import Testing
         try #require(read.status == 0, "\(read)")
         _ = try SavedNetwork.load(path: scratch.path("ro/weights/dnn-run-0.npz"), sizes: [64, 50, 10], activations: [.relu, .softmax])
 
-        let evolution = try scratch.write("evolution.yaml", "name: e\nevolution: {hidden: 8}\n")
-        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--save-weights"], in: scratch.cwd), status: 2,
-                           containing: "--save-weights applies to task, episodic and readout specs, not to evolution studies")
+        let evolution = try scratch.write("evolution.yaml", editedSpec("readout: {hidden: 50, epochs: 9}",
+            "evolution: {hidden: 8, input_density: 0.5, genes: [50], gene_density: 0.05, population: 6, generations: 5, selection: 1}",
+            in: tinyReadoutSpec).replacingOccurrences(of: "methods:\n  - {name: DNN, rule: dopaminergic, rate: 1}", with: ""))
+        expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--save-weights"], in: scratch.cwd), status: 2,
+                           containing: "--save-weights applies to task studies ('task:'), episodic studies ('environment:') or readout studies ('readout:'), not to this evolution study")
     }
 }

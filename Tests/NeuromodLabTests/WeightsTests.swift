@@ -79,14 +79,14 @@ import Testing
         var runner = try Runner(spec: ExperimentSpec.parse(spec, file: "weights.yaml"))
         runner.keepsFinalNetworks = true
         let result = try runner.run(jobs: 2)
-        try ResultWriter.write(result, specText: spec, to: ResultFolder(folder.appendingPathComponent("out").path))
+        try ResultFolder(folder.appendingPathComponent("out").path).write(ResultWriter.files(of: result, specText: spec))
         let index = try String(contentsOf: folder.appendingPathComponent("out/weights/index.csv"), encoding: .utf8)
         #expect(index == "method,cell,run,file\n\"BP, eta 0.1\",,0,bp-eta-0-1-run-0.npz\n\"BP, eta 0.1\",,1,bp-eta-0-1-run-1.npz\n")
         for run in 0..<2 {
             let saved = "out/weights/bp-eta-0-1-run-\(run).npz"
             let reloaded = try Runner(spec: ExperimentSpec.parse(spec.replacingOccurrences(of: "  input: 8", with: "  input: 8\n  initial_weights: \(saved)"),
                                                                  file: folder.appendingPathComponent("w.yaml").path,
-                                                                 resolveData: ExperimentSpec.dataResolver(specPath: folder.appendingPathComponent("w.yaml").path, dataDirectory: "")))
+                                                                 resolveData: StudyRegistry.dataResolver(specPath: folder.appendingPathComponent("w.yaml").path, dataDirectory: "")))
             // Any run of the reloaded spec starts from the saved network, evaluated before training.
             let testLoss = try #require(reloaded.testLoss(of: reloaded.initialNetwork(run: 1 - run), method: reloaded.spec.methods[0]))
             #expect(testLoss == result.summaries[0].finalTestLoss[run], "run \(run): bit for bit")

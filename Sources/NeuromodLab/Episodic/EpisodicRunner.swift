@@ -68,10 +68,14 @@ public struct EpisodicResult: Sendable {
 /// same spec and seed give the same numbers whatever the number of jobs.
 public struct EpisodicRunner: Sendable {
     public let spec: EpisodicSpec
-    /// Whether ``run(jobs:progress:)`` returns every run's final policy network (`--save-weights`).
-    public var keepsFinalNetworks = false
+    /// Whether ``run(jobs:progress:)`` returns every run's final policy network (default: the
+    /// header's ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
 
-    public init(spec: EpisodicSpec) { self.spec = spec }
+    public init(spec: EpisodicSpec) {
+        self.spec = spec
+        keepsFinalNetworks = spec.header.savesWeights
+    }
 
     /// A configuration to train: a method with, for a grid, the cell's delay and trace.
     struct Job {

@@ -3,67 +3,34 @@ import Neuromod
 import NeuromodTasks
 
 extension EpisodicSpec {
-    /// Whether a spec file describes an episodic (environment) experiment rather than a supervised one.
-    public static func isEpisodic(text: String) -> Bool {
-        SpecNode.declaresSection("environment", in: text)
-    }
-
-    /// Reads and validates an episodic spec; errors name the file, field and line.
-    public static func load(path: String) throws -> EpisodicSpec {
-        let text = try SpecNode.readSpecText(path: path)
-        return try parse(text, file: path)
-    }
-
-    package static func parse(_ text: String, file: String) throws -> EpisodicSpec {
-        let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: ["name", "description", "seed", "runs", "output", "random", "environment",
-                                          "network", "training", "methods", "grid"])
-        func required(_ key: String) throws -> SpecNode {
-            guard let node = f[key] else { throw SpecError(file: file, field: key, message: "required field is missing") }
-            return node
-        }
-        let seed = try required("seed").int()
-        guard seed >= 0 else { throw f["seed"]!.error("expected a non-negative integer, got \(seed)") }
-        let environment = try parseEnvironment(required("environment"))
-        let network = try required("network").fields(allowed: ["hidden", "activation", "init"])
+    /// Reads an episodic spec's own fields (`environment`, `network`, `training`, `methods`, `grid`);
+    /// errors name the file, field and line.
+    public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> EpisodicSpec {
+        let file = header.file
+        let environment = try parseEnvironment(f.required("environment", file: file))
+        let network = try f.required("network", file: file).fields(allowed: Self.kind.keys("network"))
         let hidden = try network["hidden"]?.elements().map { try $0.positiveInt() } ?? [128]
         let activationName = try network["activation"]?.string() ?? "leaky-relu(0.1)"
         guard let activation = Activation(name: activationName), activation != .softmax else {
             throw network["activation"]!.error("expected a hidden activation (linear, sigmoid, tanh, relu, leaky-relu(SLOPE)), got '\(activationName)'")
         }
-        let methodsNode = try required("methods")
-        let dt = try environment.kind.make(parameters: environment.options).dt
-        let actions = try environment.kind.make(parameters: environment.options).actionCount
-        let methods = try methodsNode.elements().map {
-            try parseMethod($0, dt: dt, populations: hidden.map { Population(size: $0, activation: activation) }
-                                + [Population(size: actions, activation: .softmax)])
-        }
+        let methodsNode = try f.required("methods", file: file)
+        let made = try environment.kind.make(parameters: environment.options)
+        let populations = hidden.map { Population(size: $0, activation: activation) } + [Population(size: made.actionCount, activation: .softmax)]
+        let methods = try methodsNode.elements().map { try parseMethod($0, dt: made.dt, populations: populations) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
-        let spec = EpisodicSpec(
-            file: file,
-            name: try required("name").string(),
-            description: try f["description"]?.string() ?? "",
-            seed: UInt64(seed),
-            runs: try required("runs").positiveInt(),
-            output: try required("output").string(),
-            random: try f["random"].map { RandomAlgorithm(rawValue: try $0.choice(RandomAlgorithm.allCases.map(\.rawValue)))! } ?? ExperimentSpec.defaultRandom,
-            environment: environment,
-            hidden: hidden,
-            hiddenActivation: activation,
+        return EpisodicSpec(
+            header: header, environment: environment, hidden: hidden, hiddenActivation: activation,
             initializer: try network["init"].map { WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))! } ?? .xavierNormal,
-            training: try parseTraining(required("training")),
-            methods: methods,
-            grid: try f["grid"].map { try parseGrid($0, environment: environment, dt: dt) })
-        // Every size multiplied out against --memory-limit before anything is allocated.
-        try spec.memoryEstimate().check(file: file)
-        return spec
+            training: try parseTraining(f.required("training", file: file)), methods: methods,
+            grid: try f["grid"].map { try parseGrid($0, environment: environment, dt: made.dt) })
     }
 
     private static func parseEnvironment(_ node: SpecNode) throws -> EnvironmentSpec {
         let names = EnvironmentKind.allCases.map(\.rawValue)
         let raw = try node.fields(allowed: ["name"] + Set(EnvironmentKind.allCases.flatMap(\.optionKeys)).sorted())
-        guard let nameNode = raw["name"] else { throw node.error("required field 'name' is missing (\(names.joined(separator: ", ")))") }
+        let nameNode = try raw.required("name", in: node, "(\(names.joined(separator: ", ")))")
         let kind = EnvironmentKind(rawValue: try nameNode.choice(names))!
         let f = try node.fields(allowed: ["name"] + kind.optionKeys)
         var options: [String: String] = [:]
@@ -73,8 +40,8 @@ extension EpisodicSpec {
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> EpisodicTraining {
-        let f = try node.fields(allowed: ["episodes", "reward", "score_episodes", "solved_at", "instances"])
-        guard let episodes = f["episodes"] else { throw node.error("required field 'episodes' is missing") }
+        let f = try node.fields(allowed: Self.kind.keys("training"))
+        let episodes = try f.required("episodes", in: node)
         let count = try episodes.positiveInt()
         let score = try f["score_episodes"]?.positiveInt() ?? min(100, count)
         guard score <= count else { throw f["score_episodes"]!.error("expected at most episodes (\(count)), got \(score)") }
@@ -87,17 +54,16 @@ extension EpisodicSpec {
     }
 
     private static func parseMethod(_ node: SpecNode, dt: Double, populations: [Population]) throws -> PolicyMethod {
-        let f = try node.fields(allowed: ["name", "rule", "learning_rate", "sigma", "fan_out_scaling", "trace",
-                                          "baseline_rate", "normalize", "dopamine"])
-        guard let ruleNode = f["rule"] else { throw node.error("required field 'rule' is missing") }
+        let f = try node.fields(allowed: Self.kind.keys("methods"))
+        let ruleNode = try f.required("rule", in: node)
         if ruleNode.node.mapping != nil { return try parseDeclared(ruleNode, fields: f, dt: dt, populations: populations) }
         let rule = PolicyRule(rawValue: try ruleNode.choice(PolicyRule.presetNames))!
-        guard let eta = f["learning_rate"] else { throw node.error("required field 'learning_rate' is missing") }
+        let eta = try f.required("learning_rate", in: node)
         var sigma = 0.0
         if rule == .reinforce {
             if let s = f["sigma"] { throw s.error("'sigma' does not apply to reinforce (it learns from the exact gradient)") }
         } else {
-            guard let s = f["sigma"] else { throw node.error("required field 'sigma' is missing for \(rule.rawValue)") }
+            let s = try f.required("sigma", in: node, "for \(rule.rawValue)")
             sigma = try s.positiveDouble()
         }
         // Seed 004: R̄ ← R̄ + γ_avg (R − R̄), γ_avg = 0.66, starting at the first return.
@@ -138,14 +104,14 @@ extension EpisodicSpec {
     /// `{kernel: immediate | exponential | rise-decay | window | episode-sum, tau, rise, decay, start, end}`.
     static func parseTrace(_ node: SpecNode, dt: Double) throws -> TraceKernel {
         let kinds = ["immediate", "exponential", "rise-decay", "window", "episode-sum"]
-        let all = try node.fields(allowed: ["kernel", "tau", "rise", "decay", "start", "end"])
-        guard let kindNode = all["kernel"] else { throw node.error("required field 'kernel' is missing (\(kinds.joined(separator: ", ")))") }
+        let all = try node.fields(allowed: Self.kind.keys("methods", "trace"))
+        let kindNode = try all.required("kernel", in: node, "(\(kinds.joined(separator: ", ")))")
         let kind = try kindNode.choice(kinds)
         let needs: [String: [String]] = ["immediate": [], "episode-sum": [], "exponential": ["tau"],
                                          "rise-decay": ["rise", "decay"], "window": ["start", "end"]]
         let f = try node.fields(allowed: ["kernel"] + needs[kind]!)
         func value(_ key: String) throws -> Double {
-            guard let v = f[key] else { throw node.error("required field '\(key)' is missing for a \(kind) trace") }
+            let v = try f.required(key, in: node, "for a \(kind) trace")
             return try v.double()
         }
         let kernel: TraceKernel
@@ -162,7 +128,7 @@ extension EpisodicSpec {
 
     /// `{delay: seconds, decay: seconds}`; without `decay` dopamine acts as a pulse at its arrival.
     static func parseDopamine(_ node: SpecNode) throws -> DopamineKinetics {
-        let f = try node.fields(allowed: ["delay", "decay"])
+        let f = try node.fields(allowed: Self.kind.keys("methods", "dopamine"))
         let delay = try f["delay"]?.double() ?? 0
         guard delay >= 0, delay.isFinite else { throw f["delay"]!.error("expected a delay ≥ 0 s, got \(delay)") }
         return DopamineKinetics(delay: delay, decay: try f["decay"]?.positiveDouble())
@@ -170,7 +136,7 @@ extension EpisodicSpec {
 
     /// `grid: {delay_option: delay, delays: [...], traces: [{kernel: ...}, ...]}`.
     private static func parseGrid(_ node: SpecNode, environment: EnvironmentSpec, dt: Double) throws -> TimingGrid {
-        let f = try node.fields(allowed: ["delay_option", "delays", "traces"])
+        let f = try node.fields(allowed: Self.kind.keys("grid"))
         let option = try f["delay_option"]?.string() ?? "delay"
         guard environment.kind.optionKeys.contains(option) else {
             throw (f["delay_option"] ?? node).error("\(environment.kind.rawValue) has no option '\(option)' (options: \(environment.kind.optionKeys.joined(separator: ", ")))")

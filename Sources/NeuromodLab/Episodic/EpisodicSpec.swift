@@ -4,14 +4,8 @@ import NeuromodTasks
 /// A reinforcement-learning experiment: a policy network learns on an environment by a
 /// ``PolicyRule`` with eligibility traces and a dopamine-like broadcast (seed 004's studies, and the
 /// trace-timing studies). A spec is episodic when it has an `environment:` section instead of `task:`.
-public struct EpisodicSpec: Sendable {
-    public var file: String
-    public var name: String
-    public var description: String
-    public var seed: UInt64
-    public var runs: Int
-    public var output: String
-    public var random: RandomAlgorithm
+public struct EpisodicSpec: StudySpec {
+    public var header: StudyHeader
     public var environment: EnvironmentSpec
     /// Hidden and output layers; the input size is the environment's observation size and the
     /// output layer (softmax) has one neuron per action.

@@ -98,39 +98,3 @@ public struct EvolutionRunner {
         return EvolutionResult(spec: spec, checkpoints: checkpoints, summaries: summaries)
     }
 }
-
-/// Writes an evolution study's outputs into a ``ResultFolder`` (whole or absent).
-///
-/// | file | contents |
-/// |---|---|
-/// | `generations.csv` | `genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction` |
-/// | `summary.json` | per number of genes and run: final accuracies, NNE + SignSGD accuracy, wall time |
-/// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
-/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
-public enum EvolutionResultWriter {
-    public static let files = ["generations.csv", "summary.json", "spec.yaml", Provenance.fileName]
-
-    public static func write(_ result: EvolutionResult, specText: String, to folder: ResultFolder) throws {
-        var csv = "genes,run,generation,mean_fitness,consensus_accuracy,expected_accuracy,fixed_fraction\n"
-        for c in result.checkpoints {
-            csv += "\(c.genes),\(c.run),\(c.generation),\(c.meanFitness),\(c.consensusAccuracy),\(c.expectedAccuracy),\(c.fixedFraction)\n"
-        }
-        let s = result.spec
-        let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
-            name: s.name, seed: s.seed, runs: s.runs, hidden: s.hidden, population: s.population, generations: s.generations,
-            geneDensity: s.geneDensity, selection: s.selection, results: result.summaries))
-        try folder.write([("generations.csv", Data(csv.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))])
-    }
-
-    struct SummaryFile: Codable {
-        var name: String
-        var seed: UInt64
-        var runs: Int
-        var hidden: Int
-        var population: Int
-        var generations: Int
-        var geneDensity: Double
-        var selection: Double
-        var results: [EvolutionSummary]
-    }
-}

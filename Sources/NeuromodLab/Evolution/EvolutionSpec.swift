@@ -19,14 +19,8 @@ import Neuromod
 ///   evaluate_every: 25     # generations between test-set evaluations
 /// sign_sgd: {rate: 1.0e-3, batch: 50, iterations: 300}   # optional: NNE + SignSGD
 /// ```
-public struct EvolutionSpec: Sendable, SectionSpec {
-    public var file: String
-    public var name: String
-    public var description: String
-    public var seed: UInt64
-    public var runs: Int
-    public var output: String
-    public var random: RandomAlgorithm
+public struct EvolutionSpec: StudySpec {
+    public var header: StudyHeader
     public var data: ImageDataSpec
     public var hidden: Int
     public var inputDensity: Double
@@ -45,15 +39,11 @@ public struct EvolutionSpec: Sendable, SectionSpec {
         public var iterations: Int
     }
 
-    public static let section = "evolution"
-
-    public static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> EvolutionSpec {
-        let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: StudyHeader.keys + ["data", "evolution", "sign_sgd"])
-        let header = try StudyHeader(f, file: file)
+    /// Reads an evolution study's own fields (`data`, `evolution`, `sign_sgd`).
+    public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> EvolutionSpec {
+        let file = header.file
         let evolutionNode = try f.required("evolution", file: file)
-        let e = try evolutionNode.fields(allowed: ["hidden", "input_density", "genes", "gene_density", "population",
-                                                   "generations", "selection", "evaluate_every"])
+        let e = try evolutionNode.fields(allowed: Self.kind.keys("evolution"))
         func required(_ key: String) throws -> SpecNode { try e.required(key, file: file, in: evolutionNode) }
         func probability(_ key: String) throws -> Double {
             let node = try required(key), value = try node.double()
@@ -66,14 +56,13 @@ public struct EvolutionSpec: Sendable, SectionSpec {
         let generations = try required("generations").positiveInt()
         var phase: SignSGDPhase?
         if let node = f["sign_sgd"] {
-            let s = try node.fields(allowed: ["rate", "batch", "iterations"])
+            let s = try node.fields(allowed: Self.kind.keys("sign_sgd"))
             phase = SignSGDPhase(rate: try s.required("rate", file: file, in: node).positiveDouble(),
                                  batch: try s["batch"]?.positiveInt() ?? 50,
                                  iterations: try s.required("iterations", file: file, in: node).positiveInt())
         }
-        let spec = EvolutionSpec(
-            file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
-            output: header.output, random: header.random,
+        return EvolutionSpec(
+            header: header,
             data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
             hidden: try required("hidden").positiveInt(), inputDensity: try probability("input_density"),
             genes: genes, geneDensity: try probability("gene_density"),
@@ -81,8 +70,5 @@ public struct EvolutionSpec: Sendable, SectionSpec {
             selection: try required("selection").positiveDouble(),
             evaluateEvery: min(try e["evaluate_every"]?.positiveInt() ?? max(1, generations / 10), generations),
             signSGD: phase)
-        // Every size multiplied out against --memory-limit before anything is allocated.
-        try spec.memoryEstimate().check(file: file)
-        return spec
     }
 }

@@ -29,9 +29,21 @@ public struct ImageDataSpec: Sendable, Equatable {
     public var testLimit: Int?
     public var scaling: ImageClassification.PixelScaling
 
+    /// The `data:` fields of readout and evolution studies, as the field reference lists them.
+    static let fields = SpecField("data", "required: the images", [
+        SpecField("folder", "MNIST-format IDX files (train and t10k images and labels, plain or gzip)"),
+        SpecField("file", "or a labeled-pixel CSV (label first, then pixels; plain or gzip) split by the seed"),
+        SpecField("max_pixel", "with file: the largest pixel value (255 for mnist_5k, 16 for digits)"),
+        SpecField("test_fraction", "with file, optional: in (0, 1), default 0.2"),
+        SpecField("classes", "optional: the labels to keep, default all ten"),
+        SpecField("train_per_class", "optional: the first this-many training images of each class"),
+        SpecField("test_limit", "optional: the first this-many test images"),
+        SpecField("scaling", "optional: `standardized` (MNIST's mean and SD, the default) or `unit` (x / max_pixel)"),
+    ])
+
     static func parse(_ node: SpecNode, resolveData: (String) -> String) throws -> ImageDataSpec {
         let common = ["classes", "train_per_class", "test_limit", "scaling"]
-        let all = try node.fields(allowed: common + ["folder", "file", "max_pixel", "test_fraction"])
+        let all = try node.fields(allowed: fields.children.map(\.name))
         let source: Source
         if let folderNode = all["folder"] {
             _ = try node.fields(allowed: common + ["folder"])
@@ -46,7 +58,7 @@ public struct ImageDataSpec: Sendable, Equatable {
         } else if let fileNode = all["file"] {
             let path = resolveData(try fileNode.string())
             guard FileManager.default.fileExists(atPath: path) else { throw fileNode.error("data file not found: \(path)") }
-            guard let maxPixelNode = all["max_pixel"] else { throw node.error("required field 'max_pixel' is missing (255 for mnist_5k, 16 for digits)") }
+            let maxPixelNode = try all.required("max_pixel", in: node, "(255 for mnist_5k, 16 for digits)")
             let maxPixel = try maxPixelNode.positiveInt()
             guard maxPixel <= 255 else { throw maxPixelNode.error("expected 1…255, got \(maxPixel)") }
             let fraction = try all["test_fraction"]?.double() ?? 0.2

@@ -37,10 +37,14 @@ public struct ReadoutResult: Sendable {
 /// so methods are compared on the same draws.
 public struct ReadoutRunner {
     public let spec: ReadoutSpec
-    /// Whether ``run(jobs:progress:)`` returns every run's final network (`--save-weights`).
-    public var keepsFinalNetworks = false
+    /// Whether ``run(jobs:progress:)`` returns every run's final network (default: the spec's
+    /// ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
 
-    public init(spec: ReadoutSpec) { self.spec = spec }
+    public init(spec: ReadoutSpec) {
+        self.spec = spec
+        keepsFinalNetworks = spec.header.savesWeights
+    }
 
     /// Progress after each epoch: (method, run, epoch, test accuracy).
     public typealias Progress = @Sendable (ReadoutEpoch) -> Void
@@ -122,40 +126,5 @@ public struct ReadoutRunner {
             for (n, predicted) in zip(rows, readout.predictions(cache.gatherRows(rows))) where predicted == labels[n] { correct += 1 }
         }
         return Double(correct) / Double(max(labels.count, 1))
-    }
-}
-
-/// Writes a readout study's outputs into a ``ResultFolder`` (whole or absent).
-///
-/// | file | contents |
-/// |---|---|
-/// | `curves.csv` | `method,run,epoch,train_loss,train_accuracy,test_accuracy` |
-/// | `summary.json` | per method: final test accuracy of each run, their mean, wall time |
-/// | `spec.yaml` | the spec file as given, headed by a comment with the command-line overrides |
-/// | `weights/` | with `--save-weights`: per method and run, the fixed ReLU layer (W0, b0) and the trained softmax readout (W1, b1); see ``WeightFiles`` |
-/// | `provenance.json` | where the results came from: version, commit, spec hash, command line, machine, libraries (see ``Provenance``; written by ``ResultFolder``) |
-public enum ReadoutResultWriter {
-    public static let files = ["curves.csv", "summary.json", "spec.yaml", Provenance.fileName]
-
-    public static func write(_ result: ReadoutResult, specText: String, to folder: ResultFolder) throws {
-        var curves = "method,run,epoch,train_loss,train_accuracy,test_accuracy\n"
-        for e in result.epochs {
-            curves += "\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testAccuracy)\n"
-        }
-        let summary = try ResultWriter.jsonEncoder.encode(SummaryFile(
-            name: result.spec.name, seed: result.spec.seed, runs: result.spec.runs, hidden: result.spec.hidden,
-            epochs: result.spec.epochs, cacheSeconds: result.cacheSeconds, methods: result.summaries))
-        try folder.write([("curves.csv", Data(curves.utf8)), ("summary.json", summary), ("spec.yaml", Data(specText.utf8))]
-                         + WeightFiles.resultFiles(result.finalNetworks))
-    }
-
-    struct SummaryFile: Codable {
-        var name: String
-        var seed: UInt64
-        var runs: Int
-        var hidden: Int
-        var epochs: Int
-        var cacheSeconds: Double
-        var methods: [ReadoutSummary]
     }
 }

@@ -16,41 +16,27 @@ import NeuromodTasks
 ///   - {name: SignSGD, rule: sign-sgd, rate: 1.0e-4, batch: 50}
 ///   - {name: SGD (Adam), rule: adam, rate: 1.0e-3, batch: 50}
 /// ```
-public struct ReadoutSpec: Sendable, SectionSpec {
-    public var file: String
-    public var name: String
-    public var description: String
-    public var seed: UInt64
-    public var runs: Int
-    public var output: String
-    public var random: RandomAlgorithm
+public struct ReadoutSpec: StudySpec {
+    public var header: StudyHeader
     public var data: ImageDataSpec
     /// Size of the fixed hidden layer.
     public var hidden: Int
     public var epochs: Int
     public var methods: [ReadoutMethod]
 
-    public static let section = "readout"
-
-    public static func parse(_ text: String, file: String, resolveData: (String) -> String) throws -> ReadoutSpec {
-        let root = try SpecNode.parse(text, file: file)
-        let f = try root.fields(allowed: StudyHeader.keys + ["data", "readout", "methods"])
-        let header = try StudyHeader(f, file: file)
+    /// Reads a readout study's own fields (`data`, `readout`, `methods`).
+    public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> ReadoutSpec {
+        let file = header.file
         let readoutNode = try f.required("readout", file: file)
-        let readout = try readoutNode.fields(allowed: ["hidden", "epochs"])
+        let readout = try readoutNode.fields(allowed: Self.kind.keys("readout"))
         let methodsNode = try f.required("methods", file: file)
         let methods = try methodsNode.elements().map(ReadoutMethod.parse)
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
-        let spec = ReadoutSpec(
-            file: file, name: header.name, description: header.description, seed: header.seed, runs: header.runs,
-            output: header.output, random: header.random,
-            data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
+        return ReadoutSpec(
+            header: header, data: try ImageDataSpec.parse(f.required("data", file: file), resolveData: resolveData),
             hidden: try readout.required("hidden", file: file, in: readoutNode).positiveInt(),
             epochs: try readout.required("epochs", file: file, in: readoutNode).positiveInt(), methods: methods)
-        // Every size multiplied out against --memory-limit before anything is allocated.
-        try spec.memoryEstimate().check(file: file)
-        return spec
     }
 }
 
@@ -63,11 +49,11 @@ public struct ReadoutMethod: Sendable, Equatable {
     static func parse(_ node: SpecNode) throws -> ReadoutMethod {
         let rules = ["dopaminergic", "sign-sgd", "adam"]
         let common = ["name", "rule", "rate", "batch"]
-        let all = try node.fields(allowed: common + ["reading", "output_firing", "loss_threshold", "firing_threshold"])
-        guard let ruleNode = all["rule"] else { throw node.error("required field 'rule' is missing (\(rules.joined(separator: ", ")))") }
+        let all = try node.fields(allowed: ReadoutSpec.kind.keys("methods"))
+        let ruleNode = try all.required("rule", in: node, "(\(rules.joined(separator: ", ")))")
         let ruleName = try ruleNode.choice(rules)
         let f = try node.fields(allowed: ruleName == "dopaminergic" ? Array(all.keys) : common)
-        guard let rateNode = f["rate"] else { throw node.error("required field 'rate' is missing") }
+        let rateNode = try f.required("rate", in: node)
         let rate = try rateNode.positiveDouble()
         let rule: PlasticityRule
         switch ruleName {

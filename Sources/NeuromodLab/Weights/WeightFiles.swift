@@ -68,3 +68,8 @@ private extension UInt8 {
     init(ascii scalar: Unicode.Scalar) { self = UInt8(scalar.value) }
     var lowercasedASCII: UInt8 { (65...90).contains(self) ? self + 32 : self }
 }
+
+extension StudyOutcome {
+    /// A study kind that saves no networks (evolution studies).
+    public var finalNetworks: [FinalNetwork] { [] }
+}
