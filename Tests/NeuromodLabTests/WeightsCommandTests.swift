@@ -45,8 +45,18 @@ import Testing
         try #require(result.status == 0, "\(result)")
         #expect(try String(contentsOfFile: scratch.path("out/weights/index.csv"), encoding: .utf8)
             == "method,cell,run,file\n\"NRL, fast\",,0,nrl-fast-run-0.npz\nREINFORCE-BP,,0,reinforce-bp-run-0.npz\n")
-        _ = try SavedNetwork.load(path: scratch.path("out/weights/nrl-fast-run-0.npz"), sizes: [4, 8, 2],
-                                  activations: [.leakyReLU(slope: 0.1), .softmax])
+        let policy = try SavedNetwork.load(path: scratch.path("out/weights/nrl-fast-run-0.npz"), sizes: [4, 8, 2],
+                                           activations: [.leakyReLU(slope: 0.1), .softmax])
+        // An episodic spec starts from a saved policy too; its layers must match.
+        let restart = try scratch.write("restart.yaml", editedSpec("network: {hidden: [8]}",
+            "network: {hidden: [8], initial_weights: out/weights/nrl-fast-run-0.npz}", in: tinyCartPoleSpec))
+        #expect(try EpisodicRunner(spec: EpisodicSpec.load(path: restart)).initialWeights() == policy)
+        let again = try NeuromodCLI.run(["run", restart, "--out", scratch.path("again"), "--quiet", "--episodes", "2"], in: scratch.cwd)
+        #expect(again.status == 0, "\(again)")
+        let wider = try scratch.write("wider.yaml", editedSpec("network: {hidden: [8]}",
+            "network: {hidden: [16], initial_weights: out/weights/nrl-fast-run-0.npz}", in: tinyCartPoleSpec))
+        expectOneLineError(try NeuromodCLI.run(["run", wider, "--out", scratch.path("w"), "--quiet"], in: scratch.cwd), status: 1,
+                           containing: "nrl-fast-run-0.npz: sizes.npy: layer sizes [4, 8, 2], the spec's network has [4, 16, 2]")
 
         let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
         let readout = try scratch.write("readout.yaml", tinyReadoutSpec)

@@ -108,11 +108,12 @@ public struct EpisodicRunner: Sendable {
     public func run(jobs threads: Int = 1, progress: @escaping @Sendable (EpisodicProgress) -> Void = { _ in }) throws -> EpisodicResult {
         var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = [], finals: [FinalNetwork] = []
         let all = jobs
+        let initial = try initialWeights()
         for (j, job) in all.enumerated() {
             let started = Date()
             let label = job.cell.isEmpty ? job.method.name : "\(job.method.name) \(job.cell)"
             let outcomes = try parallelMap(count: spec.runs, jobs: threads) { r in
-                try train(job, run: r) { episode, returns in
+                try train(job, run: r, initial: initial) { episode, returns in
                     progress(EpisodicProgress(label: label, configuration: j, configurations: all.count, run: r,
                                               runs: spec.runs, episode: episode, episodes: spec.training.episodes,
                                               recentReturn: score(returns)))
@@ -166,7 +167,7 @@ public struct EpisodicRunner: Sendable {
 
     /// One run of one configuration: `training.instances` environments step in lockstep through the
     /// engine's ``EpisodeLoop`` until `episodes` episodes have finished.
-    func train(_ job: Job, run r: Int, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
+    func train(_ job: Job, run r: Int, initial: SavedNetwork? = nil, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
         let instances = spec.training.instances
         let environments = try (0..<instances).map { _ in try spec.environment.kind.make(parameters: job.environmentOptions) }
         let method = job.method
@@ -176,6 +177,7 @@ public struct EpisodicRunner: Sendable {
         let network = try Network(
             inputSize: environments[0].observationSize, populations: populations, initializer: spec.initializer,
             rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
+        if let initial { network.load(initial) }
         func streams(_ base: UInt64) throws -> InstanceStreams {
             try InstanceStreams(spec.random, seed: spec.seed, base: base, count: instances)
         }

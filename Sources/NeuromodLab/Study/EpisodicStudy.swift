@@ -13,6 +13,7 @@ extension EpisodicSpec {
                 SpecField("hidden", "optional: hidden layer sizes, default [128]"),
                 SpecField("activation", "optional: the hidden activation, default `leaky-relu(0.1)`"),
                 SpecField("init", "optional: `xavier-normal` (default), `uniform`, `kaiming-uniform`"),
+                SpecField("initial_weights", "optional: a `.npz` written by `--save-weights` (path relative to the spec) that every run starts from; checked against the layers (docs/weights.md)"),
             ]),
             SpecField("training", "required", [
                 SpecField("episodes", "required, > 0: episodes per run"),
