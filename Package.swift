@@ -33,6 +33,8 @@ let package = Package(
         .executableTarget(
             name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
             path: "Benchmarks/Sources/neuromod-bench"),
+        // The README's library examples, through the public API only (no @testable); not a product.
+        .executableTarget(name: "neuromod-examples", dependencies: ["Neuromod", "NeuromodTasks"], path: "Examples"),
         // CGSL directly: the trace tests check closed forms against GSL quadrature.
         .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
         // What the test targets share: where the data files are (fixtures and the full data folder).
