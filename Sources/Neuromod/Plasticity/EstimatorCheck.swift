@@ -4,7 +4,7 @@ import Foundation
 /// to validate a local rule (their own, or one on a chip) against the backprop reference.
 ///
 /// For a fixed network, batch and rule, K independent probe draws give updates u₁…u_K. The reference
-/// is the update the rule should make in expectation, e = −η·c·∇L, with c from ``expectedScale(of:batch:)``:
+/// is the update the rule should make in expectation, e = −η·c·∇L, with c from ``EstimatorCheck/expectedScale(of:batch:)``:
 /// weight perturbation estimates σ∇L (thesis eq. 15), node perturbation, SPSA and ES estimate ∇L, and
 /// a batch-mean baseline that includes the instance itself shrinks the expectation by (B − 1)/B.
 public struct EstimatorStatistics: Sendable, Equatable {
