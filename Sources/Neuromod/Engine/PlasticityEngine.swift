@@ -65,6 +65,13 @@ public final class PlasticityEngine {
         public var losses: [Double]
         public var modulation: [Double]
         public var updates: [LayerParameters]
+
+        /// A record as the engine hands it to monitors (for a user's monitor tests).
+        public init(losses: [Double], modulation: [Double], updates: [LayerParameters]) {
+            self.losses = losses
+            self.modulation = modulation
+            self.updates = updates
+        }
     }
 
     /// Binds `rule` to `network`.

@@ -24,6 +24,19 @@ public struct EstimatorStatistics: Sendable, Equatable {
     /// c in e = −η c ∇L.
     public var expectedScale: Double
 
+    /// Statistics as ``EstimatorCheck/measure(rule:network:input:target:samples:probeStreams:intrinsicStreams:)``
+    /// reports them (for a user's own estimator or device measurements, compared the same way).
+    public init(samples: Int, cosine: Double, relativeBias: Double, biasHalfWidth: Double,
+                normalizedVariance: Double, layerCosine: [Double], expectedScale: Double) {
+        self.samples = samples
+        self.cosine = cosine
+        self.relativeBias = relativeBias
+        self.biasHalfWidth = biasHalfWidth
+        self.normalizedVariance = normalizedVariance
+        self.layerCosine = layerCosine
+        self.expectedScale = expectedScale
+    }
+
     /// Whether 0 lies in the 95 % interval of the relative bias.
     public var biasIntervalContainsZero: Bool { abs(relativeBias) <= biasHalfWidth }
 }
