@@ -20,6 +20,7 @@ enum DeclareRule {
     static func run() throws -> Bool {
         let data = try Sinusoid.data()
         let rule = try rule()
-        return Sinusoid.report("declared \(rule.name)", try Sinusoid.train(Sinusoid.network(), rule: rule, on: data, epochs: 40))
+        let result = try Sinusoid.train(Sinusoid.network(), rule: rule, on: data, epochs: 40)
+        return Sinusoid.report("declared \(rule.name)", result)
     }
 }

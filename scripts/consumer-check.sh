@@ -6,8 +6,9 @@
 # 1. copies the commit HEAD of this checkout (commits only: uncommitted changes are not checked)
 #    into a bare repository in a temporary folder and tags it v$VERSION, VERSION being
 #    NeuromodVersion.string in Sources/Neuromod/Version.swift;
-# 2. writes a consumer package beside it whose executable depends on the products Neuromod and
-#    NeuromodTasks and whose sources are a copy of Examples/ (the README's library examples);
+# 2. writes a consumer package beside it whose executable depends on the library products Neuromod,
+#    NeuromodTasks and NeuromodLab (built, not called) and whose sources are a copy of Examples/
+#    (the README's library examples);
 # 3. `swift build`s it, runs it and expects its last line to be `examples: ok` (exit status 0);
 # 4. checks with LD_DEBUG=bindings that libgsl's cblas_dgemm binds to OpenBLAS in the consumer too.
 # Needs git and what `make build` needs; nothing beside the clone (no ../shared). Exit status 0 only
@@ -44,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "consumer",
             dependencies: [.product(name: "Neuromod", package: "neuromod"),
-                           .product(name: "NeuromodTasks", package: "neuromod")]),
+                           .product(name: "NeuromodTasks", package: "neuromod"),
+                           .product(name: "NeuromodLab", package: "neuromod")]),
     ]
 )
 SWIFT

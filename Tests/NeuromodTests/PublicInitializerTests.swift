@@ -7,7 +7,8 @@ import Neuromod  // not @testable: this file sees only what a library user sees
     @Test func reportedValuesKeepTheirFields() {
         let step = MinibatchLoop.Step(epoch: 2, step: 7, learnerLoss: 0.5, measured: nil)
         #expect(step.epoch == 2 && step.step == 7 && step.learnerLoss == 0.5 && step.measured == nil)
-        let record = PlasticityEngine.StepRecord(losses: [1], modulation: [-1], updates: [LayerParameters(pre: 1, post: 1)])
+        let record = PlasticityEngine.StepRecord(losses: [1], modulation: [-1],
+                                                 updates: [LayerParameters(pre: 1, post: 1)])
         #expect(record.losses == [1] && record.modulation == [-1] && record.updates.count == 1)
         #expect(EpisodeLoop.Episode(index: 1, instance: 0, episodeReturn: 20, steps: 20).episodeReturn == 20)
         #expect(EpisodeLoop.PolicyDiverged(episode: 3, step: 4) == EpisodeLoop.PolicyDiverged(episode: 3, step: 4))
