@@ -5,7 +5,9 @@
 #   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3 h)
 #   make fuzz   build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 600)
 #   make fuzz-ci    the same, 25 s per target (CI runs it after `make test`)
-.PHONY: run test build release notebooks clean fuzz fuzz-ci fuzz-build
+#   make docs   build the DocC documentation of Neuromod and NeuromodTasks; any warning fails it
+#   make consumer-check  build and run Examples/ in a package that depends on a tagged clone of HEAD
+.PHONY: run test build release notebooks clean fuzz fuzz-ci fuzz-build docs consumer-check
 
 SHELL := /bin/bash
 FUZZ_TARGETS ?= spec gzip idx csv pixels
@@ -38,6 +40,16 @@ release:
 
 notebooks:
 	bash scripts/notebooks.sh
+
+# Archives in .build/plugins/Swift-DocC/outputs/ (swift-docc-plugin; docc comes with the toolchain).
+docs:
+	bash scripts/setup.sh
+	swift package generate-documentation --target Neuromod --target NeuromodTasks --warnings-as-errors
+
+# Not part of `make test`: it needs a git checkout (it tags a copy of HEAD) and checks commits only.
+consumer-check:
+	bash scripts/setup.sh
+	bash scripts/consumer-check.sh
 
 # Sanitizer flags go on the command line so that the main package needs no unsafe flags; lld
 # because gold cannot link SwiftPM's renamed main beside libFuzzer. Each run grows its own corpus

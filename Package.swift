@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // `swift package generate-documentation` (make docs); a plugin only, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // GSL with its CBLAS calls bound to OpenBLAS (link lines written by hand, see module.modulemap).
@@ -36,6 +38,8 @@ let package = Package(
         .executableTarget(
             name: "neuromod-bench", dependencies: ["Neuromod", "NeuromodLab", "NeuromodTasks"],
             path: "Benchmarks/Sources/neuromod-bench"),
+        // The README's library examples, through the public API only (no @testable); not a product.
+        .executableTarget(name: "neuromod-examples", dependencies: ["Neuromod", "NeuromodTasks"], path: "Examples"),
         // CGSL directly: the trace tests check closed forms against GSL quadrature.
         .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
         // What the test targets share: where the data files are (fixtures and the full data folder).

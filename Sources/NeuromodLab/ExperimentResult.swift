@@ -72,4 +72,6 @@ public struct ExperimentResult: Sendable {
     public var epochs: [EpochRecord]
     public var curves: [CurvePoint]
     public var summaries: [MethodSummary]
+    /// Every run's final network, per method in run order (only with ``Runner/keepsFinalNetworks``).
+    public var finalNetworks: [FinalNetwork] = []
 }

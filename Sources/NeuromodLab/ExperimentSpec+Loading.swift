@@ -8,7 +8,7 @@ extension ExperimentSpec {
     /// a ``SpecError`` naming the file and field.
     public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> ExperimentSpec {
         let file = header.file
-        let network = try parseNetwork(f.required("network", file: file))
+        let network = try parseNetwork(f.required("network", file: file), resolveData: resolveData)
         let populations = network.layers.map(\.population)
         let methods = try f.required("methods", file: file).elements().map { try parseMethod($0, populations: populations) }
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
@@ -81,7 +81,7 @@ extension ExperimentSpec {
         }
     }
 
-    private static func parseNetwork(_ node: SpecNode) throws -> NetworkSpec {
+    private static func parseNetwork(_ node: SpecNode, resolveData: (String) -> String) throws -> NetworkSpec {
         let f = try node.fields(allowed: Self.kind.keys("network"))
         let input = try f.required("input", in: node)
         let layersNode = try f.required("layers", in: node)
@@ -114,7 +114,8 @@ extension ExperimentSpec {
         let initializer = try f["init"].map {
             WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))!
         } ?? .uniform
-        return NetworkSpec(inputSize: try input.positiveInt(), layers: layers, initializer: initializer)
+        return NetworkSpec(inputSize: try input.positiveInt(), layers: layers, initializer: initializer,
+                           initialWeights: try f["initial_weights"].map { resolveData(try $0.string()) })
     }
 
     private static func parseTraining(_ node: SpecNode) throws -> TrainingSpec {

@@ -62,6 +62,8 @@ public struct NetworkSpec: Sendable {
     public var inputSize: Int
     public var layers: [LayerSpec]
     public var initializer: WeightInitializer
+    /// A `.npz` written by `--save-weights` to start every run from (resolved path), instead of `initializer`.
+    public var initialWeights: String? = nil
 }
 
 /// Whether all runs see the training set in one shared minibatch order or each run shuffles its own.

@@ -24,7 +24,7 @@ extension GradientCheckReport {
         return text
     }
 
-    /// Writes ``csv`` as `gradcheck.csv`, the only file of `folder`.
+    /// Writes ``csv`` as `gradcheck.csv` into `folder` (beside the `provenance.json` every folder holds).
     public func writeCSV(to folder: ResultFolder) throws {
         try folder.write([(Self.csvFile, Data(csv.utf8))])
     }

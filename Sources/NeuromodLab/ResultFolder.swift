@@ -1,6 +1,7 @@
 import Foundation
 
-/// The files of one results folder: names (no slashes) and contents, in the order they are written.
+/// The files of one results folder: names (flat, or in a subfolder such as `weights/index.csv`) and
+/// contents, in the order they are written.
 public typealias ResultFiles = [(name: String, data: Data)]
 
 /// A results folder that is whole or absent: the one place where studies, sweeps and gradient
@@ -48,8 +49,10 @@ public struct ResultFolder: Sendable {
         try checkTarget()
     }
 
-    /// Writes `files` into a temporary folder beside the target and renames it into place.
+    /// Writes `files`, and ``Provenance/fileName`` (``Provenance/current()``) unless `files` holds
+    /// one, into a temporary folder beside the target and renames it into place.
     public func write(_ files: ResultFiles) throws {
+        let files = try Provenance.adding(to: files)
         do {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
@@ -60,6 +63,7 @@ public struct ResultFolder: Sendable {
         do {
             try posix(mkdir(temporary.path, 0o755), path, "cannot create a temporary folder beside it")
             for (index, file) in files.enumerated() {
+                try makeSubfolders(for: file.name, in: temporary)
                 try writeFile(file.data, to: temporary.appendingPathComponent(file.name), index: index,
                               shown: (path as NSString).appendingPathComponent(file.name))
                 try reach(.afterFile(index))

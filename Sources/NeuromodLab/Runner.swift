@@ -23,10 +23,18 @@ public struct RunProgress: Sendable {
 public struct Runner: Sendable {
     public let spec: ExperimentSpec
     public let data: DatasetSplit
+    /// Whether ``run(jobs:progress:)`` returns every run's final network (default: the header's
+    /// ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
+    /// The weights every run starts from (`network.initial_weights`), checked against the spec.
+    let initialWeights: SavedNetwork?
 
-    /// Prepares the data of `spec` (generates the sinusoid or loads and splits the table).
+    /// Prepares the data of `spec` (generates the sinusoid or loads and splits the table) and reads
+    /// its initial weights, if any.
     public init(spec: ExperimentSpec) throws {
         self.spec = spec
+        self.keepsFinalNetworks = spec.header.savesWeights
+        self.initialWeights = try spec.network.loadInitialWeights()
         self.data = try Self.loadData(spec)
         let inputs = data.train.inputs.cols, targets = data.train.targets.cols
         guard inputs == spec.network.inputSize else {
@@ -70,6 +78,7 @@ public struct Runner: Sendable {
     /// lowest-numbered failing run is reported); with `record` the run ends and is counted.
     public func run(jobs: Int = 1, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) throws -> ExperimentResult {
         var steps: [StepRecord] = [], epochs: [EpochRecord] = [], curves: [CurvePoint] = [], summaries: [MethodSummary] = []
+        var finals: [FinalNetwork] = []
         for (m, method) in spec.methods.enumerated() {
             let started = Date()
             // A weight probe stores batch × parameters draws per run (19 MB on the housing network): such
@@ -84,14 +93,15 @@ public struct Runner: Sendable {
                                          epochLoss: loss))
                 }
             }
-            for outcome in outcomes {
+            for (r, outcome) in outcomes.enumerated() {
+                if let final = outcome.final { finals.append(FinalNetwork(method: method.name, run: r, network: final)) }
                 steps += outcome.steps
                 epochs += outcome.epochs
             }
             curves += curve(method: method, outcomes: outcomes)
             summaries.append(summarize(method: method, outcomes: outcomes, wallSeconds: Date().timeIntervalSince(started)))
         }
-        return ExperimentResult(spec: spec, steps: steps, epochs: epochs, curves: curves, summaries: summaries)
+        return ExperimentResult(spec: spec, steps: steps, epochs: epochs, curves: curves, summaries: summaries, finalNetworks: finals)
     }
 
     /// What one run produced.
@@ -99,17 +109,15 @@ public struct Runner: Sendable {
         var steps: [StepRecord]
         var epochs: [EpochRecord]
         var diverged: Bool
+        /// The network after the last update (with ``keepsFinalNetworks``).
+        var final: SavedNetwork?
         var losses: [Double] { steps.map(\.loss) }
         var finalTrainLoss: Double { diverged ? .nan : epochs.last?.trainLoss ?? .nan }
     }
 
     /// One run of one method.
     func train(method: MethodSpec, run r: Int, noiseThreads: Int = 1, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
-        let network = try Network(
-            inputSize: spec.network.inputSize, populations: spec.network.layers.map(\.population),
-            initializer: spec.network.initializer,
-            connectionProbability: spec.network.layers.map(\.connectionProbability),
-            rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
+        let network = try initialNetwork(run: r)
         let batch = spec.training.batchSize
         let n = data.train.count
         let instances = min(batch, n)
@@ -120,7 +128,7 @@ public struct Runner: Sendable {
             noiseThreads: noiseThreads)
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
-        var outcome = RunOutcome(steps: [], epochs: [], diverged: false)
+        var outcome = RunOutcome(steps: [], epochs: [], diverged: false, final: nil)
         outcome.steps.reserveCapacity(spec.training.epochs * ((n + batch - 1) / batch))
         // The rule's own loss is already clean for backprop on a noiseless network.
         let noisy = spec.network.layers.contains { ($0.population.noise?.sigma ?? 0) > 0 }
@@ -167,6 +175,7 @@ public struct Runner: Sendable {
                 epochCount = 0
                 return .proceed
             })
+        if keepsFinalNetworks { outcome.final = SavedNetwork(network) }
         return outcome
     }
 

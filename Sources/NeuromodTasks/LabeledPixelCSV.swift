@@ -27,8 +27,10 @@ public struct LabeledPixelCSV: Sendable, Equatable {
 
     /// Reads the file at `path`, plain or gzip-compressed, whose pixels lie in 0…`maxPixel`.
     ///
-    /// - Parameter maxPixel: the file's largest possible pixel value, 1…255 (255 for
-    ///   mnist_5k.csv.gz, 16 for digits.csv.gz).
+    /// - Parameters:
+    ///   - path: the file, plain or gzip-compressed (`.gz`).
+    ///   - maxPixel: the file's largest possible pixel value, 1…255 (255 for mnist_5k.csv.gz, 16 for
+    ///     digits.csv.gz).
     /// - Throws: the ``DataError``s of ``DataFile/read(path:)`` and of ``parse(_:source:maxPixel:)``.
     public static func load(path: String, maxPixel: Int) throws -> LabeledPixelCSV {
         try parse(DataFile.read(path: path), source: path, maxPixel: maxPixel)
@@ -97,8 +99,13 @@ extension ImageClassification {
     /// Inputs are the pixels divided by `maxPixel` (``PixelScaling/unit``), or
     /// (x/maxPixel − mean) / sd; targets are one-hot over the kept classes in ascending order. The
     /// dataset is named after the file, without `.gz` and `.csv` (e.g. `digits`).
-    /// - Parameter maxPixel: the file's largest possible pixel value: 16 for digits.csv.gz, 255 for
-    ///   mnist_5k.csv.gz.
+    /// - Parameters:
+    ///   - path: the file, plain or gzip-compressed (`.gz`).
+    ///   - maxPixel: the file's largest possible pixel value: 16 for digits.csv.gz, 255 for
+    ///     mnist_5k.csv.gz.
+    ///   - classes: the labels to keep (nil: 0…9).
+    ///   - limit: at most this many images of the kept classes, the first in file order (nil: all).
+    ///   - scaling: how pixels become inputs (``PixelScaling``).
     /// - Throws: the ``DataError``s of ``LabeledPixelCSV/load(path:maxPixel:)``, and
     ///   ``DataError/invalidClasses(path:classes:allowed:)`` if `classes` is empty, repeated or
     ///   outside 0…9.

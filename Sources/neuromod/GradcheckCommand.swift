@@ -94,7 +94,7 @@ struct GradcheckCommand: ParsableCommand {
             let report = try GradientCheck.measure(spec: experiment, options: settings, jobs: options.jobCount)
             try report.writeCSV(to: folder)
             print(GradcheckTable.render(report))
-            print("wrote \(GradientCheckReport.csvFile) to \(path)")
+            print("wrote \(GradientCheckReport.csvFile), \(Provenance.fileName) to \(path)")
         }
     }
 }

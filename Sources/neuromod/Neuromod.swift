@@ -1,4 +1,6 @@
 import ArgumentParser
+import Neuromod
+import NeuromodLab
 
 @main
 struct Neuromod: ParsableCommand {
@@ -16,11 +18,18 @@ struct Neuromod: ParsableCommand {
         Example:
           neuromod run Models/thesis/sinusoid.yaml --runs 3 --seed 7 --out runs/try
         """,
+        // Listed in --help; `main()` answers --version itself, with the commit (see SourceRevision).
+        version: NeuromodVersion.string,
         subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, GradcheckCommand.self, ExportCommand.self, EnvCommand.self,
                       DataCommand.self, FieldsCommand.self])
 
-    /// Parses and runs the command; every error ends the process through ``ExitStatus``.
+    /// Parses and runs the command; every error ends the process through ``ExitStatus``. `--version`
+    /// prints `neuromod VERSION (commit SHORT, clean|dirty)`.
     static func main() {
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+            print(SourceRevision.lookUp().versionLine)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

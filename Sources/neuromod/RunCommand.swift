@@ -32,6 +32,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads OpenBLAS may use inside each run (default 1: the matrices here are too small to gain from more).")
     var blasThreads: Int = 1
 
+    @Flag(help: "Also write each run's final network (weights, biases, layer sizes, activations) as weights/METHOD-run-R.npz, with weights/index.csv; NumPy reads them (docs/weights.md). Task, episodic and readout studies.")
+    var saveWeights = false
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -48,6 +51,7 @@ struct RunCommand: ParsableCommand {
             var changes = overrides.changes(seed: options.seed)
             changes.output = out
             changes.dataOrder = dataOrder.flatMap(DataOrder.init(rawValue:))
+            changes.saveWeights = saveWeights
             try spec.apply(changes)
             try run(spec, changes: changes)
         }
@@ -58,6 +62,7 @@ struct RunCommand: ParsableCommand {
     private func run<S: StudySpec>(_ spec: S, changes: StudyOverrides) throws {
         try spec.memoryEstimate(jobs: options.jobCount).check(file: options.spec)
         let folder = try options.resultFolder(spec.output)
+        Provenance.describeGenerator(spec.random)
         let reporter = ProgressReporter(enabled: !quiet)
         BLASThreads.set(blasThreads)
         let outcome = try spec.run(jobs: options.jobCount) { reporter.report($0) }
@@ -66,6 +71,6 @@ struct RunCommand: ParsableCommand {
         let files = try ResultWriter.files(of: outcome, specText: command + options.text)
         try folder.write(files)
         print(outcome.table)
-        print("wrote \(files.map(\.name).joined(separator: ", ")) to \(spec.output)")
+        print("wrote \(ResultFolder.shownNames(files).joined(separator: ", ")) to \(spec.output)")
     }
 }

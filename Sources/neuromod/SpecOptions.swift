@@ -24,7 +24,8 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Most memory a study may need, e.g. 8G, 512M, 16GiB (default: $NEUROMOD_MEMORY_LIMIT, else half of physical memory). Specs and data files that need more are refused before anything is allocated.")
     var memoryLimit: String?
 
-    /// Checks the options and sets the process-wide ``MemoryLimit`` (before any spec is read).
+    /// Checks the options and sets the process-wide ``MemoryLimit`` (before any spec is read) and the
+    /// run's ``Provenance`` (spec path and hash, jobs, command line, start time).
     func validate() throws {
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
         if let text = memoryLimit ?? ProcessInfo.processInfo.environment["NEUROMOD_MEMORY_LIMIT"] {
@@ -33,6 +34,7 @@ struct SpecOptions: ParsableArguments {
             }
             MemoryLimit.bytes = bytes
         }
+        Provenance.describeRun(specPath: spec, jobs: jobCount)
     }
 
     /// The output folder at `path`, checked (and cleaned of killed runs' temporaries) before any work.
@@ -57,6 +59,7 @@ struct SpecOptions: ParsableArguments {
         }
         var experiment = try ExperimentSpec.load(path: spec, dataDirectory: dataDirectory)
         if let seed { experiment.seed = seed }
+        Provenance.describeGenerator(experiment.random)
         return experiment
     }
 

@@ -48,7 +48,7 @@ struct SweepCommand: ParsableCommand {
                 + [("sweep.csv", Data(Sweep.csv(rows).utf8))]
             try folder.write(files)
             print(render(rows, title: "\(experiment.name): \(sweep.configurations.count) configurations × \(experiment.runs) runs"))
-            print("wrote \(files.map(\.name).joined(separator: ", ")) to \(experiment.output)")
+            print("wrote \(ResultFolder.shownNames(files).joined(separator: ", ")) to \(experiment.output)")
         }
     }
 

@@ -43,7 +43,7 @@ extension CommandLineTests {
         let spec = try scratch.write("sweep.yaml", tinySinusoidSpec + "sweep:\n  BP: {learning_rate: [0.1, 0.5]}\n")
         let first = try NeuromodCLI.run(["sweep", spec, "--runs", "1", "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
         try #require(first.status == 0, "\(first)")
-        #expect(try scratch.contents("out") == ["curves.csv", "epochs.csv", "metrics.csv", "spec.yaml", "summary.json", "sweep.csv", "timing.csv"])
+        #expect(try scratch.contents("out") == ["curves.csv", "epochs.csv", "metrics.csv", "provenance.json", "spec.yaml", "summary.json", "sweep.csv", "timing.csv"])
         let again = try NeuromodCLI.run(["sweep", spec, "--runs", "1", "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
         expectOneLineError(again, containing: ["already exists; pass --force"])
         let forced = try NeuromodCLI.run(["sweep", spec, "--runs", "1", "--out", scratch.path("out"), "--quiet", "--force"], in: scratch.cwd)

@@ -229,3 +229,29 @@ func editedSpec(_ old: String, _ new: String, in spec: String = tinySinusoidSpec
     #expect(occurrences == 1, "expected '\(old)' exactly once in the spec", sourceLocation: sourceLocation)
     return spec.replacingOccurrences(of: old, with: new)
 }
+
+/// A small CartPole spec (2 runs, NRL and REINFORCE-BP) for command-line tests; `--episodes` shortens it.
+let tinyCartPoleSpec = """
+name: cli-cartpole
+seed: 2
+runs: 2
+output: out
+environment: {name: cartpole}
+network: {hidden: [8]}
+training: {episodes: 50, score_episodes: 5}
+methods:
+  - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.001}
+  - {name: REINFORCE-BP, rule: reinforce, learning_rate: 0.01}
+"""
+
+/// A readout study on the digits fixture (`--data-dir` its folder) for command-line tests.
+let tinyReadoutSpec = """
+name: cli-readout
+seed: 1
+runs: 1
+output: out
+data: {file: $DATA/digits.csv.gz, max_pixel: 16}
+readout: {hidden: 50, epochs: 9}
+methods:
+  - {name: DNN, rule: dopaminergic, rate: 1}
+"""

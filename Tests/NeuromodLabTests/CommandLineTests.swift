@@ -157,7 +157,7 @@ struct CommandLineTests {
             "epochs: 2", "epochs: 5", in: editedSpec("learning_rate: 0.5", "learning_rate: 1e6")))
         let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet"], in: scratch.cwd)
         try #require(result.status == 0, "\(result)")
-        #expect(try scratch.contents("out") == ["curves.csv", "epochs.csv", "metrics.csv", "spec.yaml", "summary.json", "timing.csv"])
+        #expect(try scratch.contents("out") == ["curves.csv", "epochs.csv", "metrics.csv", "provenance.json", "spec.yaml", "summary.json", "timing.csv"])
         let summary = try String(contentsOfFile: scratch.path("out") + "/summary.json", encoding: .utf8)
         #expect(summary.contains("\"meanVarianceAcrossRuns\" : \"inf\""), "\(summary)")
     }
@@ -168,14 +168,14 @@ struct CommandLineTests {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
-        let expectedFiles = ["curves.csv", "epochs.csv", "metrics.csv", "spec.yaml", "summary.json", "timing.csv"]
+        let expectedFiles = ["curves.csv", "epochs.csv", "metrics.csv", "provenance.json", "spec.yaml", "summary.json", "timing.csv"]
 
         let first = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out1")], in: scratch.cwd)
         try #require(first.status == 0, "\(first)")
         #expect(first.stdout.contains("method"), "\(first.stdout)")
         #expect(first.stdout.contains("final train loss"), "\(first.stdout)")
         #expect(first.stdout.contains("cli-sinusoid: 2 runs, seed 1"), "\(first.stdout)")
-        #expect(first.stdout.contains("wrote metrics.csv, epochs.csv, curves.csv, timing.csv, summary.json, spec.yaml to \(scratch.path("out1"))"))
+        #expect(first.stdout.contains("wrote metrics.csv, epochs.csv, curves.csv, timing.csv, summary.json, spec.yaml, provenance.json to \(scratch.path("out1"))"))
         #expect(first.errorLines.isEmpty, "\(first.stderr)")
         // Exactly the four files: no '.name.partial-PID' temporaries left over.
         let files = try scratch.contents("out1")
@@ -241,22 +241,11 @@ struct CommandLineTests {
     @Test func episodicRunWritesEpisodesAndSummary() throws {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
-        let spec = try scratch.write("cartpole.yaml", """
-            name: cli-cartpole
-            seed: 2
-            runs: 2
-            output: out
-            environment: {name: cartpole}
-            network: {hidden: [8]}
-            training: {episodes: 50, score_episodes: 5}
-            methods:
-              - {name: NRL, rule: nrl, learning_rate: 0.05, sigma: 0.001}
-              - {name: REINFORCE-BP, rule: reinforce, learning_rate: 0.01}
-            """)
+        let spec = try scratch.write("cartpole.yaml", tinyCartPoleSpec)
         let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--episodes", "7", "--quiet"], in: scratch.cwd)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("cli-cartpole: cartpole, 7 episodes, 2 runs, seed 2"))
-        #expect(try scratch.contents("out") == ["episodes.csv", "spec.yaml", "summary.json"])
+        #expect(try scratch.contents("out") == ["episodes.csv", "provenance.json", "spec.yaml", "summary.json"])
         let lines = try String(contentsOfFile: scratch.path("out/episodes.csv"), encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "method,cell,run,episode,return,steps")
         #expect(lines.count == 1 + 2 * 2 * 7)
@@ -273,21 +262,12 @@ struct CommandLineTests {
         let scratch = try CLIScratchDirectory()
         defer { scratch.remove() }
         let data = (SeedThreeStudyTests.digitsFixture as NSString).deletingLastPathComponent
-        let readout = try scratch.write("readout.yaml", """
-            name: cli-readout
-            seed: 1
-            runs: 1
-            output: out
-            data: {file: $DATA/digits.csv.gz, max_pixel: 16}
-            readout: {hidden: 50, epochs: 9}
-            methods:
-              - {name: DNN, rule: dopaminergic, rate: 1}
-            """)
+        let readout = try scratch.write("readout.yaml", tinyReadoutSpec)
         let result = try NeuromodCLI.run(["run", readout, "--data-dir", data, "--out", scratch.path("out"), "--epochs", "2", "--quiet"],
                                          in: scratch.cwd)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("cli-readout: hidden 50, 2 epochs, 1 runs, seed 1"), "\(result.stdout)")
-        #expect(try scratch.contents("out") == ["curves.csv", "spec.yaml", "summary.json"])
+        #expect(try scratch.contents("out") == ["curves.csv", "provenance.json", "spec.yaml", "summary.json"])
         let curves = try String(contentsOfFile: scratch.path("out/curves.csv"), encoding: .utf8).split(separator: "\n")
         #expect(curves.count == 3 && curves[0] == "method,run,epoch,train_loss,train_accuracy,test_accuracy")
         expectOneLineError(try NeuromodCLI.run(["run", readout, "--data-dir", data, "--generations", "3"], in: scratch.cwd), status: 2,

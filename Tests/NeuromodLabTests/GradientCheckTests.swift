@@ -187,7 +187,7 @@ import Testing
         #expect(result.stdout.contains("rel. bias ± 95% CI"))
         let csv = String(decoding: try scratch.data("out/gradcheck.csv"), as: UTF8.self)
         #expect(csv.split(separator: "\n").count == 1 + 5 * 2 * 2)
-        #expect(try scratch.contents("out") == ["gradcheck.csv"], "no temporary file left behind")
+        #expect(try scratch.contents("out") == ["gradcheck.csv", "provenance.json"], "no temporary file left behind")
         #expect(try scratch.contents("cwd") == [])
     }
 

@@ -17,10 +17,11 @@ import Testing
 
         init() throws { try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true) }
 
-        /// The target's files and contents; nil when it is absent.
+        /// The target's files and contents, without the `provenance.json` every folder holds
+        /// (its own tests are in ProvenanceTests); nil when it is absent.
         func contents() throws -> [String: Data]? {
             guard FileManager.default.fileExists(atPath: target) else { return nil }
-            let names = try FileManager.default.contentsOfDirectory(atPath: target)
+            let names = try FileManager.default.contentsOfDirectory(atPath: target).filter { $0 != Provenance.fileName }
             return Dictionary(uniqueKeysWithValues: try names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: target + "/" + $0))) })
         }
 

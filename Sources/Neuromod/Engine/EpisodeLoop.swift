@@ -24,6 +24,13 @@ public struct EpisodeLoop {
         public var instance: Int
         public var episodeReturn: Double
         public var steps: Int
+
+        public init(index: Int, instance: Int, episodeReturn: Double, steps: Int) {
+            self.index = index
+            self.instance = instance
+            self.episodeReturn = episodeReturn
+            self.steps = steps
+        }
     }
 
     /// The policy's probabilities stopped being finite (the learning rate is too large).
@@ -31,6 +38,11 @@ public struct EpisodeLoop {
         /// The episode (counted as finished ones + 1) and step, from 1, of the first such instance.
         public var episode: Int
         public var step: Int
+
+        public init(episode: Int, step: Int) {
+            self.episode = episode
+            self.step = step
+        }
     }
 
     public let engine: PlasticityEngine

@@ -28,6 +28,14 @@ public struct MinibatchLoop {
         public var learnerLoss: Double
         /// What `before` measured on the batch before the update (nil without `before`).
         public var measured: Double?
+
+        /// A step as the loop reports it (for a user's own learner or hook tests).
+        public init(epoch: Int, step: Int, learnerLoss: Double, measured: Double?) {
+            self.epoch = epoch
+            self.step = step
+            self.learnerLoss = learnerLoss
+            self.measured = measured
+        }
     }
 
     public var rows: Int

@@ -7,7 +7,7 @@
 /// 3. the modulator turns per-instance rewards R = −L into M⁽ⁿ⁾ (baseline, normalization, gate);
 /// 4. every projection evaluates its local term and forms U = (1/B) Σ_n M⁽ⁿ⁾ φ⁽ⁿ⁾ in bulk — one
 ///    GEMV (φ = ε), one GEMM (φ factorizes into pre × post), or one fused pass (3F-WP); with a
-///    trace kernel, each slot's eligibility e = K * φ instead (``traceUpdates(input:gain:)``);
+///    trace kernel, each slot's eligibility e = K * φ instead (`traceUpdates(input:gain:)`, `PlasticityEngine+Traces.swift`);
 /// 5. the optimizer turns U into a change and the device writes it; monitors see the step.
 ///
 /// On environments the same rule runs per environment instance with traces and delayed dopamine
@@ -65,6 +65,13 @@ public final class PlasticityEngine {
         public var losses: [Double]
         public var modulation: [Double]
         public var updates: [LayerParameters]
+
+        /// A record as the engine hands it to monitors (for a user's monitor tests).
+        public init(losses: [Double], modulation: [Double], updates: [LayerParameters]) {
+            self.losses = losses
+            self.modulation = modulation
+            self.updates = updates
+        }
     }
 
     /// Binds `rule` to `network`.

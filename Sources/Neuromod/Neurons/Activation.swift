@@ -12,7 +12,7 @@ import Foundation
 /// | `softmax` | e^(z_j) / Σ_k e^(z_k) over a row | Jacobian diag(a) − a aᵀ (not elementwise) |
 ///
 /// Softmax couples the neurons of one instance, so it has no elementwise derivative; use
-/// ``backward(gradOutput:output:preActivation:into:)`` for gradients.
+/// ``backward(gradOutput:output:preActivation:width:into:)`` for gradients.
 public enum Activation: Sendable, Equatable, CustomStringConvertible {
     case linear
     case sigmoid

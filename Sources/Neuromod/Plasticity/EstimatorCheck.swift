@@ -4,7 +4,7 @@ import Foundation
 /// to validate a local rule (their own, or one on a chip) against the backprop reference.
 ///
 /// For a fixed network, batch and rule, K independent probe draws give updates u₁…u_K. The reference
-/// is the update the rule should make in expectation, e = −η·c·∇L, with c from ``expectedScale(of:batch:)``:
+/// is the update the rule should make in expectation, e = −η·c·∇L, with c from ``EstimatorCheck/expectedScale(of:batch:)``:
 /// weight perturbation estimates σ∇L (thesis eq. 15), node perturbation, SPSA and ES estimate ∇L, and
 /// a batch-mean baseline that includes the instance itself shrinks the expectation by (B − 1)/B.
 public struct EstimatorStatistics: Sendable, Equatable {
@@ -23,6 +23,19 @@ public struct EstimatorStatistics: Sendable, Equatable {
     public var layerCosine: [Double]
     /// c in e = −η c ∇L.
     public var expectedScale: Double
+
+    /// Statistics as ``EstimatorCheck/measure(rule:network:input:target:samples:probeStreams:intrinsicStreams:)``
+    /// reports them (for a user's own estimator or device measurements, compared the same way).
+    public init(samples: Int, cosine: Double, relativeBias: Double, biasHalfWidth: Double,
+                normalizedVariance: Double, layerCosine: [Double], expectedScale: Double) {
+        self.samples = samples
+        self.cosine = cosine
+        self.relativeBias = relativeBias
+        self.biasHalfWidth = biasHalfWidth
+        self.normalizedVariance = normalizedVariance
+        self.layerCosine = layerCosine
+        self.expectedScale = expectedScale
+    }
 
     /// Whether 0 lies in the 95 % interval of the relative bias.
     public var biasIntervalContainsZero: Bool { abs(relativeBias) <= biasHalfWidth }

@@ -56,6 +56,9 @@ public struct EpisodicResult: Sendable {
     public var spec: EpisodicSpec
     public var episodes: [EpisodeRecord]
     public var summaries: [PolicySummary]
+    /// Every run's final policy network, per configuration in run order (only with
+    /// ``EpisodicRunner/keepsFinalNetworks``).
+    public var finalNetworks: [FinalNetwork] = []
 }
 
 /// Trains every method of an episodic spec (in every grid cell) for its runs.
@@ -65,8 +68,14 @@ public struct EpisodicResult: Sendable {
 /// same spec and seed give the same numbers whatever the number of jobs.
 public struct EpisodicRunner: Sendable {
     public let spec: EpisodicSpec
+    /// Whether ``run(jobs:progress:)`` returns every run's final policy network (default: the
+    /// header's ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
 
-    public init(spec: EpisodicSpec) { self.spec = spec }
+    public init(spec: EpisodicSpec) {
+        self.spec = spec
+        keepsFinalNetworks = spec.header.savesWeights
+    }
 
     /// A configuration to train: a method with, for a grid, the cell's delay and trace.
     struct Job {
@@ -97,19 +106,21 @@ public struct EpisodicRunner: Sendable {
 
     /// Runs every configuration; runs of one configuration go side by side on `jobs` threads.
     public func run(jobs threads: Int = 1, progress: @escaping @Sendable (EpisodicProgress) -> Void = { _ in }) throws -> EpisodicResult {
-        var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = []
+        var episodes: [EpisodeRecord] = [], summaries: [PolicySummary] = [], finals: [FinalNetwork] = []
         let all = jobs
+        let initial = try initialWeights()
         for (j, job) in all.enumerated() {
             let started = Date()
             let label = job.cell.isEmpty ? job.method.name : "\(job.method.name) \(job.cell)"
             let outcomes = try parallelMap(count: spec.runs, jobs: threads) { r in
-                try train(job, run: r) { episode, returns in
+                try train(job, run: r, initial: initial) { episode, returns in
                     progress(EpisodicProgress(label: label, configuration: j, configurations: all.count, run: r,
                                               runs: spec.runs, episode: episode, episodes: spec.training.episodes,
                                               recentReturn: score(returns)))
                 }
             }
             for (r, outcome) in outcomes.enumerated() {
+                if let final = outcome.final { finals.append(FinalNetwork(method: job.method.name, cell: job.cell, run: r, network: final)) }
                 for (e, value) in outcome.returns.enumerated() {
                     episodes.append(EpisodeRecord(method: job.method.name, cell: job.cell, run: r, episode: e + 1,
                                                   episodeReturn: value, steps: outcome.steps[e]))
@@ -127,7 +138,7 @@ public struct EpisodicRunner: Sendable {
                 totalSteps: outcomes.reduce(0) { $0 + $1.steps.reduce(0, +) },
                 wallSeconds: Date().timeIntervalSince(started)))
         }
-        return EpisodicResult(spec: spec, episodes: episodes, summaries: summaries)
+        return EpisodicResult(spec: spec, episodes: episodes, summaries: summaries, finalNetworks: finals)
     }
 
     func score(_ returns: [Double]) -> Double {
@@ -151,11 +162,12 @@ public struct EpisodicRunner: Sendable {
     struct RunOutcome {
         var returns: [Double]
         var steps: [Int]
+        var final: SavedNetwork?
     }
 
     /// One run of one configuration: `training.instances` environments step in lockstep through the
     /// engine's ``EpisodeLoop`` until `episodes` episodes have finished.
-    func train(_ job: Job, run r: Int, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
+    func train(_ job: Job, run r: Int, initial: SavedNetwork? = nil, onProgress: (Int, [Double]) -> Void = { _, _ in }) throws -> RunOutcome {
         let instances = spec.training.instances
         let environments = try (0..<instances).map { _ in try spec.environment.kind.make(parameters: job.environmentOptions) }
         let method = job.method
@@ -165,6 +177,7 @@ public struct EpisodicRunner: Sendable {
         let network = try Network(
             inputSize: environments[0].observationSize, populations: populations, initializer: spec.initializer,
             rng: RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: r)))
+        if let initial { network.load(initial) }
         func streams(_ base: UInt64) throws -> InstanceStreams {
             try InstanceStreams(spec.random, seed: spec.seed, base: base, count: instances)
         }
@@ -175,7 +188,7 @@ public struct EpisodicRunner: Sendable {
                                            policyStreams: streams(StreamPlan.actions(run: r))))
         let loop = try EpisodeLoop(engine: engine, environments: environments, resets: streams(StreamPlan.environment(run: r)),
                                    reward: spec.training.reward == .step ? .step : .episode)
-        var outcome = RunOutcome(returns: [], steps: [])
+        var outcome = RunOutcome(returns: [], steps: [], final: nil)
         outcome.returns.reserveCapacity(spec.training.episodes)
         outcome.steps.reserveCapacity(spec.training.episodes)
         let reportEvery = max(1, spec.training.episodes / 10)
@@ -188,6 +201,7 @@ public struct EpisodicRunner: Sendable {
         } catch let diverged as EpisodeLoop.PolicyDiverged {
             throw RunError.policyDiverged(method: method.name, run: r, episode: diverged.episode, step: diverged.step)
         }
+        if keepsFinalNetworks { outcome.final = SavedNetwork(network) }
         return outcome
     }
 }

@@ -23,6 +23,7 @@ extension EpisodicSpec {
         return EpisodicSpec(
             header: header, environment: environment, hidden: hidden, hiddenActivation: activation,
             initializer: try network["init"].map { WeightInitializer(rawValue: try $0.choice(WeightInitializer.allCases.map(\.rawValue)))! } ?? .xavierNormal,
+            initialWeights: try network["initial_weights"].map { resolveData(try $0.string()) },
             training: try parseTraining(f.required("training", file: file)), methods: methods,
             grid: try f["grid"].map { try parseGrid($0, environment: environment, dt: made.dt) })
     }

@@ -12,6 +12,8 @@ public struct EpisodicSpec: StudySpec {
     public var hidden: [Int]
     public var hiddenActivation: Activation
     public var initializer: WeightInitializer
+    /// A `.npz` written by `--save-weights` to start every run from (resolved path), instead of `initializer`.
+    public var initialWeights: String? = nil
     public var training: EpisodicTraining
     public var methods: [PolicyMethod]
     /// Optional grid over environment delay × trace kernel (the timing studies); empty: none.

@@ -27,6 +27,9 @@ public struct ReadoutResult: Sendable {
     public var summaries: [ReadoutSummary]
     /// Seconds spent computing the fixed hidden layer's activity (all runs).
     public var cacheSeconds: Double
+    /// Every method's final network per run — the fixed ReLU layer and the trained softmax readout
+    /// (only with ``ReadoutRunner/keepsFinalNetworks``).
+    public var finalNetworks: [FinalNetwork] = []
 }
 
 /// Runs a ``ReadoutSpec``: per run, the fixed hidden layer (stream purpose 2) and the readout's
@@ -34,8 +37,14 @@ public struct ReadoutResult: Sendable {
 /// so methods are compared on the same draws.
 public struct ReadoutRunner {
     public let spec: ReadoutSpec
+    /// Whether ``run(jobs:progress:)`` returns every run's final network (default: the spec's
+    /// ``StudyHeader/savesWeights``, `--save-weights`).
+    public var keepsFinalNetworks: Bool
 
-    public init(spec: ReadoutSpec) { self.spec = spec }
+    public init(spec: ReadoutSpec) {
+        self.spec = spec
+        keepsFinalNetworks = spec.header.savesWeights
+    }
 
     /// Progress after each epoch: (method, run, epoch, test accuracy).
     public typealias Progress = @Sendable (ReadoutEpoch) -> Void
@@ -49,7 +58,7 @@ public struct ReadoutRunner {
         let classes = spec.data.classes.count
         var epochs: [ReadoutEpoch] = [], seconds = [Double](repeating: 0, count: spec.methods.count)
         var accuracies = [[Double]](repeating: [], count: spec.methods.count)
-        var cacheSeconds = 0.0
+        var cacheSeconds = 0.0, finals: [FinalNetwork] = []
         for run in 0..<spec.runs {
             let start = Date()
             let initRNG = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: run))
@@ -58,7 +67,7 @@ public struct ReadoutRunner {
             let trainCache = FeatureCache(inputs: train.inputs, layer: hiddenLayer, activation: .relu)
             let testCache = FeatureCache(inputs: test.inputs, layer: hiddenLayer, activation: .relu)
             cacheSeconds += Date().timeIntervalSince(start)
-            let perMethod = try parallelMap(count: spec.methods.count, jobs: jobs) { m -> ([ReadoutEpoch], Double) in
+            let perMethod = try parallelMap(count: spec.methods.count, jobs: jobs) { m -> ([ReadoutEpoch], Double, SavedNetwork?) in
                 let started = Date()
                 let method = spec.methods[m]
                 let readout = try ReadoutNetwork(parameters: readoutStart, rule: method.rule)
@@ -91,9 +100,12 @@ public struct ReadoutRunner {
                         batches = 0
                         return .proceed
                     })
-                return (history, Date().timeIntervalSince(started))
+                let final = keepsFinalNetworks ? SavedNetwork(sizes: [train.inputs.cols, spec.hidden, classes], activations: [.relu, .softmax],
+                                                              parameters: [hiddenLayer, readout.parameters]) : nil
+                return (history, Date().timeIntervalSince(started), final)
             }
-            for (m, (history, wall)) in perMethod.enumerated() {
+            for (m, (history, wall, final)) in perMethod.enumerated() {
+                if let final { finals.append(FinalNetwork(method: spec.methods[m].name, run: run, network: final)) }
                 epochs += history
                 seconds[m] += wall
                 accuracies[m].append(history.last!.testAccuracy)
@@ -103,7 +115,7 @@ public struct ReadoutRunner {
             ReadoutSummary(method: spec.methods[m].name, testAccuracy: accuracies[m],
                            meanTestAccuracy: accuracies[m].reduce(0, +) / Double(accuracies[m].count), wallSeconds: seconds[m])
         }
-        return ReadoutResult(spec: spec, epochs: epochs, summaries: summaries, cacheSeconds: cacheSeconds)
+        return ReadoutResult(spec: spec, epochs: epochs, summaries: summaries, cacheSeconds: cacheSeconds, finalNetworks: finals)
     }
 
     /// Fraction of samples whose predicted class is the label, predicted 4 096 rows at a time.

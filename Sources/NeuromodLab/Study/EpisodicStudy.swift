@@ -13,6 +13,7 @@ extension EpisodicSpec {
                 SpecField("hidden", "optional: hidden layer sizes, default [128]"),
                 SpecField("activation", "optional: the hidden activation, default `leaky-relu(0.1)`"),
                 SpecField("init", "optional: `xavier-normal` (default), `uniform`, `kaiming-uniform`"),
+                SpecField("initial_weights", "optional: a `.npz` written by `--save-weights` (path relative to the spec) that every run starts from; checked against the layers (docs/weights.md)"),
             ]),
             SpecField("training", "required", [
                 SpecField("episodes", "required, > 0: episodes per run"),
@@ -45,7 +46,7 @@ extension EpisodicSpec {
                 SpecField("delays", "list of delays in seconds"), SpecField("traces", "list of trace kernels (as `trace`)"),
             ]),
         ],
-        options: [.methods, .episodes])
+        options: [.methods, .episodes, .saveWeights])
 
     public var methodNames: [String] { methods.map(\.name) }
     public mutating func keepMethods(_ names: [String]) { methods = methods.filter { names.contains($0.name) } }

@@ -22,7 +22,7 @@ extension ReadoutSpec {
                 SpecField("firing_threshold", "dopaminergic, optional: default 0"),
             ], list: true),
         ],
-        options: [.methods, .epochs])
+        options: [.methods, .epochs, .saveWeights])
 
     public var methodNames: [String] { methods.map(\.name) }
     /// Per run, every method sees the same fixed layer, first weights and image orders, so a method

@@ -18,6 +18,9 @@ public struct StudyHeader: Sendable, Equatable {
     public var output: String
     /// The GSL generator behind every stream.
     public var random: RandomAlgorithm
+    /// Whether the study keeps every run's final network for `weights/` (`--save-weights`, never
+    /// from the file; see ``WeightFiles``).
+    public var savesWeights = false
 
     public init(file: String, name: String, description: String = "", seed: UInt64, runs: Int, output: String,
                 random: RandomAlgorithm = StudyHeader.defaultRandom) {

@@ -9,6 +9,8 @@ public struct StudyOverrides: Sendable, Equatable {
     public var epochs: Int?
     public var generations: Int?
     public var dataOrder: DataOrder?
+    /// `--save-weights`: keep every run's final network (not part of ``commandLine``: it changes no number).
+    public var saveWeights = false
 
     public init(seed: UInt64? = nil, runs: Int? = nil, output: String? = nil, methods: [String]? = nil,
                 episodes: Int? = nil, epochs: Int? = nil, generations: Int? = nil, dataOrder: DataOrder? = nil) {
@@ -31,6 +33,7 @@ public struct StudyOverrides: Sendable, Equatable {
             case .epochs: return epochs != nil
             case .generations: return generations != nil
             case .dataOrder: return dataOrder != nil
+            case .saveWeights: return saveWeights
             }
         }
     }
@@ -77,6 +80,7 @@ extension StudySpec {
         if let seed = overrides.seed { header.seed = seed }
         if let runs = overrides.runs { header.runs = runs }
         if let output = overrides.output { header.output = output }
+        header.savesWeights = overrides.saveWeights
         applyOwn(overrides)
     }
 }

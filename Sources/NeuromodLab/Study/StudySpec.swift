@@ -57,6 +57,7 @@ public struct StudyKind: Sendable, Equatable {
 public enum StudyOption: String, Sendable, CaseIterable {
     case methods, episodes, epochs, generations
     case dataOrder = "data-order"
+    case saveWeights = "save-weights"
 
     /// As written on the command line.
     public var flag: String { "--\(rawValue)" }
@@ -91,6 +92,9 @@ public protocol StudyOutcome: Sendable {
     var summary: Summary { get }
     /// The summary table for a reader.
     var table: String { get }
+    /// Every run's final network, written to `weights/` (empty unless the spec's header
+    /// ``StudyHeader/savesWeights``; a default of `[]` is in WeightFiles.swift).
+    var finalNetworks: [FinalNetwork] { get }
 }
 
 extension StudySpec {

@@ -29,6 +29,7 @@ extension ExperimentSpec {
                     SpecField("connection_probability", "optional: 0 < p ≤ 1, the density of the incoming projection"),
                 ], list: true),
                 SpecField("init", "optional: `uniform` (default), `xavier-normal`, `kaiming-uniform`"),
+                SpecField("initial_weights", "optional: a `.npz` written by `--save-weights` (path relative to the spec) that every run starts from; checked against the layers (docs/weights.md)"),
             ]),
             SpecField("training", "required: the schedule", [
                 SpecField("batch_size", "required: at most the training set's size"), SpecField("epochs", "required, > 0"),
@@ -48,7 +49,7 @@ extension ExperimentSpec {
             ], list: true),
             SpecField("sweep", "optional, for `neuromod sweep`: per method name, lists of `learning_rate` and `sigma`"),
         ],
-        options: [.methods, .dataOrder])
+        options: [.methods, .dataOrder, .saveWeights])
 
     public var methodNames: [String] { methods.map(\.name) }
     public mutating func keepMethods(_ names: [String]) { methods = methods.filter { names.contains($0.name) } }

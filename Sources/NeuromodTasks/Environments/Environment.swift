@@ -2,11 +2,11 @@ import Neuromod
 
 /// A discrete-time, discrete-action reinforcement-learning environment, deterministic given its state
 /// and the random stream handed to it at reset; the engine's episode loop drives it as an
-/// ``EpisodicEnvironment`` (whose ``EnvironmentStep`` its `step` returns).
+/// `EpisodicEnvironment` (module Neuromod), whose `EnvironmentStep` its `step` returns.
 ///
 /// An environment is a class that holds one episode's state and is stepped in place: `step` writes
 /// the new state and observation into buffers made at initialization, so a loop that does not keep
-/// the previous ``EnvironmentStep`` around allocates nothing per step (the returned `observation`
+/// the previous `EnvironmentStep` around allocates nothing per step (the returned `observation`
 /// array shares the environment's buffer until the next step; keeping it only costs a copy when the
 /// environment next writes).
 ///

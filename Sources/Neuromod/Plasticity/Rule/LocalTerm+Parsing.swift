@@ -2,6 +2,8 @@
 public struct LocalTermError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }
 
 extension LocalTerm {

@@ -94,6 +94,11 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
     public struct InstanceFactor: Sendable, Equatable {
         public var signal: InstanceSignal
         public var divides: Bool
+
+        public init(signal: InstanceSignal, divides: Bool) {
+            self.signal = signal
+            self.divides = divides
+        }
     }
 
     /// One factor of a product.

@@ -1,0 +1,88 @@
+import Foundation
+import Neuromod
+import NeuromodTasks
+import Testing
+@testable import NeuromodLab
+
+/// Every results folder holds a complete `provenance.json`, and `neuromod --version` names the
+/// commit. The runs are the command-line tests' tiny specs (a 2-run sinusoid, a 2-run CartPole).
+@Suite struct ProvenanceTests {
+    /// `provenance.json` of `folder`, decoded (so every field parses), with checks common to all kinds.
+    func checkedProvenance(in folder: String, spec: String, jobs: Int) throws -> Provenance {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/provenance.json"))
+        let provenance = try JSONDecoder().decode(Provenance.self, from: data)
+        let commit = provenance.neuromod.commit
+        #expect(commit == "unknown" || (commit.count == 40 && commit.allSatisfy(\.isHexDigit)), "\(commit)")
+        #expect((commit == "unknown") == (provenance.neuromod.dirty == nil))
+        #expect(provenance.neuromod.version == NeuromodVersion.string)
+        #expect(provenance.run.specPath == spec)
+        #expect(provenance.run.specSHA256 == SHA256.hex(fileAt: spec))
+        #expect(provenance.run.commandLine.dropFirst().first == "run")
+        #expect(provenance.run.commandLine.contains("--jobs"))
+        #expect(provenance.run.jobs == jobs)
+        #expect(provenance.run.blasThreads == 1, "--blas-threads defaults to 1")
+        #expect(ISO8601DateFormatter().date(from: provenance.run.started) != nil, "\(provenance.run.started)")
+        #expect(provenance.run.started.hasSuffix("Z"))
+        #expect(provenance.machine.cores >= 1)
+        #expect(!provenance.machine.cpu.isEmpty && !provenance.machine.kernel.isEmpty && !provenance.machine.architecture.isEmpty)
+        #expect(["debug", "release"].contains(provenance.build.configuration))
+        #expect(provenance.build.swiftCompiler.hasPrefix(">= 6."))
+        // The package links OpenBLAS and GSL (Sources/CGSL/module.modulemap).
+        #expect(provenance.libraries.blas == "OpenBLAS")
+        #expect(provenance.libraries.blasConfig.hasPrefix("OpenBLAS"))
+        #expect(provenance.libraries.blasCore != "unknown")
+        #expect(provenance.libraries.gsl.first?.isNumber == true, "\(provenance.libraries.gsl)")
+        return provenance
+    }
+
+    @Test func aTaskRunRecordsItsProvenance() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let spec = try scratch.write("tiny.yaml", tinySinusoidSpec)
+        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--jobs", "2"], in: scratch.cwd)
+        try #require(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("provenance.json"))
+        let provenance = try checkedProvenance(in: scratch.path("out"), spec: spec, jobs: 2)
+        #expect(provenance.run.generator == "taus2", "the spec names no generator: the default")
+    }
+
+    @Test func anEpisodicRunRecordsItsProvenance() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let spec = try scratch.write("cartpole.yaml", editedSpec("seed: 2", "seed: 2\nrandom: mt19937", in: tinyCartPoleSpec))
+        let result = try NeuromodCLI.run(["run", spec, "--out", scratch.path("out"), "--quiet", "--jobs", "1", "--episodes", "3"], in: scratch.cwd)
+        try #require(result.status == 0, "\(result)")
+        let provenance = try checkedProvenance(in: scratch.path("out"), spec: spec, jobs: 1)
+        #expect(provenance.run.generator == "mt19937")
+    }
+
+    @Test func versionNamesTheCommit() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let result = try NeuromodCLI.run(["--version"], in: scratch.cwd)
+        #expect(result.status == 0, "\(result)")
+        let line = result.stdout.trimmingCharacters(in: .newlines)
+        let known = line.wholeMatch(of: /neuromod [0-9.]+ \(commit [0-9a-f]{7}, (clean|dirty)\)/) != nil
+        #expect(known || line == "neuromod \(NeuromodVersion.string) (commit unknown)", "\(line)")
+        #expect(line.hasPrefix("neuromod \(NeuromodVersion.string) "))
+    }
+
+    @Test func aFolderOutsideGitHasAnUnknownCommit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neuromod-nogit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let revision = SourceRevision.lookUp(sourceFile: folder.appendingPathComponent("Version.swift").path)
+        #expect(revision == SourceRevision(commit: "unknown", dirty: nil))
+        #expect(revision.versionLine == "neuromod \(NeuromodVersion.string) (commit unknown)")
+        #expect(SourceRevision.lookUp(sourceFile: "/nonexistent-\(UUID().uuidString)/x.swift").commit == "unknown")
+    }
+
+    @Test func everyFolderGetsOneProvenanceFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neuromod-prov-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ResultFolder(folder).write([("a.csv", Data("x\n".utf8))])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["a.csv", "provenance.json"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/a.csv")) == Data("x\n".utf8), "other files unchanged")
+        _ = try JSONDecoder().decode(Provenance.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/provenance.json")))
+    }
+}
