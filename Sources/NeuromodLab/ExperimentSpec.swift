@@ -49,12 +49,27 @@ public struct TableTaskSpec: Sendable {
     public var testFraction: Double
     public var standardizeInputs: Bool
     public var standardizeTargets: Bool
+
+    public init(path: String, inputs: [String]? = nil, targets: [String], testFraction: Double = 0.2,
+                standardizeInputs: Bool = true, standardizeTargets: Bool = false) {
+        self.path = path
+        self.inputs = inputs
+        self.targets = targets
+        self.testFraction = testFraction
+        self.standardizeInputs = standardizeInputs
+        self.standardizeTargets = standardizeTargets
+    }
 }
 
 /// One layer after the input.
 public struct LayerSpec: Sendable {
     public var population: Population
     public var connectionProbability: Double
+
+    public init(population: Population, connectionProbability: Double = 1) {
+        self.population = population
+        self.connectionProbability = connectionProbability
+    }
 }
 
 /// The network architecture and its initialization.
@@ -64,6 +79,13 @@ public struct NetworkSpec: Sendable {
     public var initializer: WeightInitializer
     /// A `.npz` written by `--save-weights` to start every run from (resolved path), instead of `initializer`.
     public var initialWeights: String? = nil
+
+    public init(inputSize: Int, layers: [LayerSpec], initializer: WeightInitializer = .uniform, initialWeights: String? = nil) {
+        self.inputSize = inputSize
+        self.layers = layers
+        self.initializer = initializer
+        self.initialWeights = initialWeights
+    }
 }
 
 /// Whether all runs see the training set in one shared minibatch order or each run shuffles its own.
@@ -80,12 +102,26 @@ public struct TrainingSpec: Sendable {
     /// A run "reaches" the target when a minibatch loss falls below this (thesis: 0.1 sinusoid, 0.6 housing).
     public var threshold: Double?
     public var onDivergence: DivergencePolicy
+
+    public init(batchSize: Int, epochs: Int, dataOrder: DataOrder = .perRun, threshold: Double? = nil,
+                onDivergence: DivergencePolicy = .stop) {
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.dataOrder = dataOrder
+        self.threshold = threshold
+        self.onDivergence = onDivergence
+    }
 }
 
 /// A learning method with its hyperparameters.
 public struct MethodSpec: Sendable {
     public var name: String
     public var rule: LearningRule
+
+    public init(name: String, rule: LearningRule) {
+        self.name = name
+        self.rule = rule
+    }
 }
 
 /// The learning rules a spec can name.
