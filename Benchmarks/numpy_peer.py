@@ -477,9 +477,13 @@ def main(args):
     if args.epochs > 0:
         study(args, data, out)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(out, f, indent=2, sort_keys=True)
-        print(f"  wrote {args.json}")
+        write_json(args.json, out)
+
+
+def write_json(path, results):
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+    print(f"  wrote {path}")
 
 
 if __name__ == "__main__":

@@ -233,10 +233,7 @@ def main(args):
                         nsPerNormal=floor["medianMs"] * 1e6 / (peer.BATCH * P))
     print(f"\n  noise floor torch.randn({peer.BATCH}, {P}): median {floor['medianMs']:.3f} ms, min {floor['minMs']:.3f} ms")
     if args.json:
-        import json
-        with open(args.json, "w") as f:
-            json.dump(out, f, indent=2, sort_keys=True)
-        print(f"  wrote {args.json}")
+        peer.write_json(args.json, out)
 
 
 if __name__ == "__main__":
