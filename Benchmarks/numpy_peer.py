@@ -335,7 +335,8 @@ def bench_updates(args, data, out):
     out["methods"] = []
     print(f"numpy_peer: housing network {'-'.join(map(str, SIZES))}, batch {BATCH}, {P} parameters, "
           f"{len(batches)} minibatches of {len(train_x)} training rows")
-    print(f"  numpy {np.__version__} ({blas_name()}, core {out['blasCore']}), PCG64, {args.dtype}; OpenBLAS threads {out['blasThreads']} "
+    print(f"  numpy {np.__version__} ({blas_name()}, core {out['blasCore']}), PCG64, {args.dtype}; "
+          f"OpenBLAS threads {out['blasThreads']} "
           f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}); "
           f"{args.warmup} warm-up + {args.repeats} timed calls per measurement")
     print("\n  method   median ms     min ms   (one update, applied)")

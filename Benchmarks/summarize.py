@@ -77,7 +77,8 @@ def competitor_table(runs, reduce):
             ref = ms.get(("neuromod", "float64"))
             ratio = lambda v: f"**{v / ref:.2f}**" if v is not None and ref else "–"  # noqa: E731
             f32 = [v for (prog, dt), v in ms.items() if dt == "float32"]
-            L.append(f"| {threads} | {method} | " + " | ".join(f"{ms[(p, d)]:.3f}" if (p, d) in ms else "–" for p, d, _ in COLUMNS)
+            times = (f"{ms[(p, d)]:.3f}" if (p, d) in ms else "–" for p, d, _ in COLUMNS)
+            L.append(f"| {threads} | {method} | " + " | ".join(times)
                      + f" | {ratio(ms.get(('numpy', 'float64')))} | {ratio(ms.get(('torch', 'float64')))} | "
                      + f"{ratio(min(f32)) if f32 else '–'} |")
     return L

@@ -222,7 +222,10 @@ def main(args):
     for method in list(peer.METHODS) + ["BP (autograd)"]:
         params = to_torch(peer.init_params(np.random.default_rng([args.seed, 2])), dtype)
         gen = torch.Generator().manual_seed(args.seed)
-        step = make_autograd_step(params, peer.METHODS["BP"]["eta"]) if method == "BP (autograd)" else make_step(method, params, gen)
+        if method == "BP (autograd)":
+            step = make_autograd_step(params, peer.METHODS["BP"]["eta"])
+        else:
+            step = make_step(method, params, gen)
         losses = []
         tm = peer.measure(lambda i: losses.append(step(*batches[i % len(batches)])), args.warmup, args.repeats)
         out["methods"].append(dict(method=method, update=tm, firstLoss=losses[args.warmup], lastLoss=losses[-1]))
