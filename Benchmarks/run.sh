@@ -145,7 +145,7 @@ if [[ $REUSE == 1 ]]; then
 else
     echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, threads $THREADS, precisions $PRECISIONS, Neuromod generator $RANDOM_ALG"
     if [[ $TORCH == 1 ]]; then "$VENV/bin/python" Benchmarks/torch_peer.py --info > "$RAW/torch-config.txt"; fi
-    python3 -c 'import numpy; numpy.show_config()' > "$RAW/numpy-config.txt" 2>&1 || true
+    python3 -c 'import numpy; numpy.show_config(); numpy.show_runtime()' > "$RAW/numpy-config.txt" 2>&1 || true
 fi
 # Every (program, precision) pair once per round and thread count; the order rotates from round to round.
 JOBS_LIST=(neuromod:float64)
