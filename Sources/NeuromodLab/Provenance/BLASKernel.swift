@@ -67,9 +67,10 @@ public struct BLASKernel: Sendable, Equatable {
         else { return nil }
         let suggested = cpuFlags.contains("avx512f") ? "SkylakeX (or Haswell)" : "Haswell"
         let sets = instructionSets.filter { $0.hasPrefix("avx") }.joined(separator: ", ")
-        return "warning: OpenBLAS runs its old \(core) kernel on a CPU with \(sets): BLAS calls may run at half speed "
-            + "or less. Workaround: set OPENBLAS_CORETYPE=\(suggested) in the environment (Neuromod does not set it; "
-            + "check results under a forced kernel), or use a newer OpenBLAS."
+        return "warning: OpenBLAS runs its old \(core) kernel on a CPU with \(sets): BLAS calls are slower than "
+            + "they need be (a housing backprop update 1.7x on an AVX-512 Xeon). Workaround: set "
+            + "OPENBLAS_CORETYPE=\(suggested) in the environment (Neuromod does not set it; check results under a "
+            + "forced kernel), or use a newer OpenBLAS."
     }
 }
 
