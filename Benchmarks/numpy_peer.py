@@ -3,7 +3,8 @@
 
 The peer that Benchmarks/run.sh times side by side with `neuromod-bench`: same network
 (8-128-64-1, sigmoid hidden layers, linear output, uniform init U(±1/sqrt(fan_in)) for weights and
-biases), same batch (256 standardized California Housing rows), float64, row-major, per-sample MSE,
+biases), same batch (256 standardized California Housing rows), float64 (--dtype float32 for the
+per-update timings), row-major, per-sample MSE,
 reward R = -L, batch-mean baseline, centered reward A = R - mean(R):
 
 - BP    (SGD, eta 0.02):  exact gradient of the batch-mean MSE.
@@ -25,7 +26,8 @@ last one smaller), for every perturbation method an extra clean forward pass per
 runner's clean loss), and after each epoch the clean loss on the whole training and test sets.
 
 OpenBLAS/OMP threads are set (before numpy is imported) to --threads (default 1).
-Usage: python3 Benchmarks/numpy_peer.py [--repeats N] [--warmup N] [--threads N] [--json PATH]
+Usage: python3 Benchmarks/numpy_peer.py [--repeats N] [--warmup N] [--threads N] [--dtype float64|float32]
+                                        [--json PATH]
                                         [--epochs E] [--runs R] [--jobs J] [--study-only]
 """
 import argparse
@@ -47,6 +49,8 @@ def parse_args(argv=None):
     p.add_argument("--repeats", type=int, default=50, help="timed calls per measurement (default 50)")
     p.add_argument("--warmup", type=int, default=5, help="untimed calls before timing (default 5)")
     p.add_argument("--threads", type=int, default=1, help="OpenBLAS/OMP threads (default 1)")
+    p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
+                   help="precision of the per-update timings (default float64; the study is float64)")
     p.add_argument("--seed", type=int, default=1, help="seed of split, init and noise (default 1)")
     p.add_argument("--batches", type=int, default=8, help="distinct minibatches cycled through (default 8)")
     p.add_argument("--data", default=None, help="housing CSV (default Models/data/california_housing.csv.gz)")
@@ -115,6 +119,10 @@ def sample_losses(y, t):
 def centered_reward(losses):
     r = -losses
     return r - r.mean()
+
+
+def cast(params, dtype):
+    return [(W.astype(dtype), b.astype(dtype)) for W, b in params]
 
 
 def apply(params, updates):
@@ -212,8 +220,9 @@ def tfnp_update(params, x, t, eta, sigma, xi, sizes=SIZES, activations=ACTIVATIO
     return losses.mean(), updates
 
 
-def make_step(method, params, rng, sizes=SIZES, activations=ACTIVATIONS):
-    """A function (x, t) -> loss performing one whole update of `method` (draws included), applied."""
+def make_step(method, params, rng, sizes=SIZES, activations=ACTIVATIONS, dtype=np.float64):
+    """A function (x, t) -> loss performing one whole update of `method` (draws included), applied;
+    the draws in `dtype` (params and batches must be in it too)."""
     cfg = METHODS[method]
     eta, sigma = cfg["eta"], cfg["sigma"]
     P = parameter_count(sizes)
@@ -223,9 +232,9 @@ def make_step(method, params, rng, sizes=SIZES, activations=ACTIVATIONS):
         if method == "BP":
             loss, upd = bp_update(params, x, t, eta, activations)
         elif method == "3F-NP":
-            loss, upd = tfnp_update(params, x, t, eta, sigma, rng.standard_normal((x.shape[0], nodes)), sizes, activations)
+            loss, upd = tfnp_update(params, x, t, eta, sigma, rng.standard_normal((x.shape[0], nodes), dtype), sizes, activations)
         else:
-            eps = rng.standard_normal((x.shape[0], P))
+            eps = rng.standard_normal((x.shape[0], P), dtype)
             eps *= sigma
             f = wp_update if method == "WP" else tfwp_update
             loss, upd = f(params, x, t, eta, sigma, eps, sizes, activations)
@@ -281,18 +290,26 @@ def measure(fn, warmup, repeats):
     return timing(samples, cpu, warmup)
 
 
-def blas_threads():
-    """Threads numpy's bundled OpenBLAS uses (None if it cannot be asked)."""
+def openblas_info():
+    """Threads, config and core (kernel) of numpy's bundled OpenBLAS, asked through ctypes (None
+    for what cannot be asked)."""
     libdir = os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs")
     for lib in glob.glob(os.path.join(libdir, "*openblas*.so*")):
         try:
             so = ctypes.CDLL(lib)
         except OSError:
             continue
-        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
-            if hasattr(so, name):
-                return int(getattr(so, name)())
-    return None
+
+        def call(stem, restype):
+            for name in (f"scipy_openblas_{stem}64_", f"openblas_{stem}64_", f"openblas_{stem}"):
+                if hasattr(so, name):
+                    getattr(so, name).restype = restype
+                    value = getattr(so, name)()
+                    return value.decode() if isinstance(value, bytes) else value
+            return None
+        return dict(threads=call("get_num_threads", ctypes.c_int), config=call("get_config", ctypes.c_char_p),
+                    core=call("get_corename", ctypes.c_char_p))
+    return dict(threads=None, config=None, core=None)
 
 
 def blas_name():
@@ -311,19 +328,21 @@ def bench_updates(args, data, out):
     train_x, train_t = data[0], data[1]
     rng_order = np.random.default_rng([args.seed, 3])
     order = rng_order.permutation(len(train_x))
-    batches = [(train_x[order[b * BATCH:(b + 1) * BATCH]], train_t[order[b * BATCH:(b + 1) * BATCH]])
+    dtype = np.dtype(args.dtype)
+    batches = [(train_x[order[b * BATCH:(b + 1) * BATCH]].astype(dtype), train_t[order[b * BATCH:(b + 1) * BATCH]].astype(dtype))
                for b in range(min(args.batches, len(train_x) // BATCH))]
     P = parameter_count()
     out["methods"] = []
     print(f"numpy_peer: housing network {'-'.join(map(str, SIZES))}, batch {BATCH}, {P} parameters, "
           f"{len(batches)} minibatches of {len(train_x)} training rows")
-    print(f"  numpy {np.__version__} ({blas_name()}), PCG64; OpenBLAS threads {out['blasThreads']} "
+    print(f"  numpy {np.__version__} ({blas_name()}, core {out['blasCore']}), PCG64, {args.dtype}; "
+          f"OpenBLAS threads {out['blasThreads']} "
           f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}); "
           f"{args.warmup} warm-up + {args.repeats} timed calls per measurement")
     print("\n  method   median ms     min ms   (one update, applied)")
     for method, cfg in METHODS.items():
-        params = init_params(np.random.default_rng([args.seed, 2]))
-        step = make_step(method, params, np.random.default_rng([args.seed, 5]))
+        params = cast(init_params(np.random.default_rng([args.seed, 2])), dtype)
+        step = make_step(method, params, np.random.default_rng([args.seed, 5]), dtype=dtype)
         losses = []
         tm = measure(lambda i: losses.append(step(*batches[i % len(batches)])), args.warmup, args.repeats)
         first, last = losses[args.warmup], losses[-1]
@@ -331,22 +350,22 @@ def bench_updates(args, data, out):
                                    firstLoss=float(first), lastLoss=float(last)))
         print(f"  {method:<6} {tm['medianMs']:8.3f}   {tm['minMs']:8.3f}   loss {first:.4f} → {last:.4f}")
 
-    params = init_params(np.random.default_rng([args.seed, 2]))
+    params = cast(init_params(np.random.default_rng([args.seed, 2])), dtype)
     rng = np.random.default_rng([args.seed, 5])
-    eps = 0.1 * rng.standard_normal((BATCH, P))
-    z_block = np.random.default_rng([args.seed, 1]).standard_normal((BATCH, 192))
+    eps = 0.1 * rng.standard_normal((BATCH, P), dtype)
+    z_block = np.random.default_rng([args.seed, 1]).standard_normal((BATCH, 192), dtype)
 
     def noisy_forward(x):
         """NP's noisy pass, its draws included (as Neuromod's forward with a .nodes probe)."""
         offsets = np.cumsum((0,) + SIZES[1:])
-        xi = rng.standard_normal((len(x), offsets[-1]))
+        xi = rng.standard_normal((len(x), offsets[-1]), dtype)
         a = x
         for l, ((W, b), kind) in enumerate(zip(params, ACTIVATIONS)):
             a = activate(a @ W.T + b, kind) + 0.1 * xi[:, offsets[l]:offsets[l + 1]]
         return a
 
     def draw(_):
-        e = rng.standard_normal((BATCH, P))
+        e = rng.standard_normal((BATCH, P), dtype)
         e *= 0.1
 
     phases = [
@@ -366,9 +385,9 @@ def bench_updates(args, data, out):
         print(f"  {name:<46} {tm['medianMs']:8.3f}   {tm['minMs']:8.3f}")
 
     floor_rng = np.random.default_rng([args.seed, 5])
-    floor = measure(lambda i: floor_rng.standard_normal((BATCH, P)), min(args.warmup, 2), args.repeats)
-    buf = np.empty((BATCH, P))
-    floor_out = measure(lambda i: floor_rng.standard_normal(out=buf), min(args.warmup, 2), args.repeats)
+    floor = measure(lambda i: floor_rng.standard_normal((BATCH, P), dtype), min(args.warmup, 2), args.repeats)
+    buf = np.empty((BATCH, P), dtype)
+    floor_out = measure(lambda i: floor_rng.standard_normal(dtype=dtype, out=buf), min(args.warmup, 2), args.repeats)
     out["floor"] = dict(generator="PCG64", normals=BATCH * P, perInstance=floor, singleStream=floor,
                         preallocated=floor_out, nsPerNormal=floor["medianMs"] * 1e6 / (BATCH * P))
     wp = next(m for m in out["methods"] if m["method"] == "WP")["update"]["medianMs"]
@@ -449,18 +468,23 @@ def study(args, data, out):
 
 def main(args):
     data = load_housing(args.data or default_data_path(), args.seed)
+    info = openblas_info()
     out = dict(implementation="numpy", date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), host=platform.node(),
-               cores=os.cpu_count(), numpy=np.__version__, blas=blas_name(), random="PCG64",
-               blasThreads=blas_threads(), threadEnvironment={v: os.environ.get(v) for v in THREAD_VARS},
+               cores=os.cpu_count(), numpy=np.__version__, blas=blas_name(), random="PCG64", dtype=args.dtype,
+               blasThreads=info["threads"], blasConfig=info["config"], blasCore=info["core"], threadEnvironment={v: os.environ.get(v) for v in THREAD_VARS},
                layerSizes=list(SIZES), batch=BATCH, parameters=parameter_count())
     if not args.study_only:
         bench_updates(args, data, out)
     if args.epochs > 0:
         study(args, data, out)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(out, f, indent=2, sort_keys=True)
-        print(f"  wrote {args.json}")
+        write_json(args.json, out)
+
+
+def write_json(path, results):
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+    print(f"  wrote {path}")
 
 
 if __name__ == "__main__":

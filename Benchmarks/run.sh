@@ -2,23 +2,38 @@
 # One command for the whole benchmark (see Benchmarks/README.md):
 #   1. builds neuromod-bench and neuromod in release;
 #   2. times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256) in
-#      Neuromod (neuromod-bench) and in plain NumPy (numpy_peer.py), alternating, --rounds times, with
-#      the same thread count; WP against its noise floor in both;
+#      Neuromod (neuromod-bench, float64), plain NumPy (numpy_peer.py) and PyTorch on the CPU
+#      (torch_peer.py), NumPy and PyTorch in float64 and float32, at every thread count of --threads,
+#      alternating the programs, --rounds times; WP against its noise floor;
 #   3. times the whole housing study `neuromod run` under /usr/bin/time -v (wall time, peak RSS) and the
 #      NumPy equivalent at the same scale;
-#   4. writes Benchmarks/results/latest.md (and the raw JSON beside it) and prints it.
+#   4. writes Benchmarks/results/latest.md (and the raw JSON beside it) and prints it, with the CPU, its
+#      instruction sets and the BLAS and kernel of every program (and a warning when Neuromod's OpenBLAS
+#      runs a kernel older than the CPU).
+#
+# PyTorch goes into a virtual environment, Benchmarks/.venv (gitignored; it sees the system's NumPy), on
+# first use: `pip install torch==2.13.0+cpu` (override with NEUROMOD_BENCH_TORCH=<pip requirement>).
+# A `+cpu` build from PyPI (about 190 MB, no CUDA packages) because PyPI's default Linux torch pulls
+# about 3 GB of CUDA packages and PyTorch's own CPU index (download.pytorch.org/whl/cpu) may not be
+# reachable (it was not on the machine this was written on). If the install fails, PyTorch is skipped
+# with a message.
 #
 # Usage: Benchmarks/run.sh [--quick] [--rounds K] [--repeats N] [--random spec|mt19937|gfsr4|taus2]
 #                          [--blas-threads N] [--noise-threads N] [--jobs J] [--epochs E] [--runs R]
-#                          [--no-study] [--no-numpy-study]
+#                          [--no-study] [--no-numpy-study] [--threads 1,2] [--precisions float64,float32]
+#                          [--no-torch]
 #   --quick          scaled study: 1 run, 3 epochs (a copy of the spec in a temp folder); 1 round of 30 repeats
-#   --rounds K       alternate neuromod-bench and numpy_peer.py K times; report medians (default 3)
+#   --rounds K       alternate neuromod-bench, numpy_peer.py and torch_peer.py K times; report medians (default 3)
+#   --threads LIST   thread counts of the per-update timings, comma-separated (default 1,2): OpenBLAS
+#                    threads of Neuromod and NumPy, Neuromod's probe-draw threads, torch.set_num_threads
+#   --precisions LIST  NumPy's and PyTorch's precisions (default float64,float32; Neuromod is float64)
+#   --no-torch       leave PyTorch out (no virtual environment, no install)
 #   --repeats N      timed updates per measurement (default 50)
 #   --random NAME    Neuromod's generator for the per-update timings (default `spec`: the one the study
 #                    uses, the spec's `random` or Neuromod's default); NumPy always uses PCG64
-#   --blas-threads N OpenBLAS threads on both sides (default 1)
-#   --noise-threads N threads drawing Neuromod's weight probe in the per-update timings (default 1, like
-#                    the single-threaded NumPy peer; the study itself uses `--jobs`)
+#   --blas-threads N OpenBLAS threads of the whole-study timings on both sides (default 1)
+#   --noise-threads N threads drawing Neuromod's weight probe in the per-update timings (default: the
+#                    round's thread count; the study itself uses `--jobs`)
 #   --jobs J         runs trained at once, by `neuromod run` (threads) and by the NumPy equivalent
 #                    (processes); default: the number of cores, as `neuromod run` itself
 #   --epochs E / --runs R   study scale (default: the spec's 100 epochs, 5 runs; --quick: 3 and 1)
@@ -29,7 +44,9 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 CORES=$(getconf _NPROCESSORS_ONLN)
-QUICK=0 ROUNDS="" REPEATS="" RANDOM_ALG=spec BLAS=1 NOISE=1 JOBS=$CORES EPOCHS="" RUNS="" STUDY=1 NUMPY_STUDY=1 REUSE=0
+QUICK=0 ROUNDS="" REPEATS="" RANDOM_ALG=spec BLAS=1 NOISE="" JOBS=$CORES EPOCHS="" RUNS="" STUDY=1 NUMPY_STUDY=1 REUSE=0
+THREADS=1,2 PRECISIONS=float64,float32 TORCH=1
+COMMAND="Benchmarks/run.sh $*"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) QUICK=1 ;;
@@ -43,6 +60,9 @@ while [[ $# -gt 0 ]]; do
         --runs) RUNS=$2; shift ;;
         --no-study) STUDY=0 ;;
         --no-numpy-study) NUMPY_STUDY=0 ;;
+        --threads) THREADS=$2; shift ;;
+        --precisions) PRECISIONS=$2; shift ;;
+        --no-torch) TORCH=0 ;;
         --reuse-rounds) REUSE=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -59,13 +79,15 @@ SPEC=Models/thesis/california-housing.yaml
 RESULTS=Benchmarks/results
 RAW=$RESULTS/raw
 mkdir -p "$RAW"
+FIRST_T=${THREADS%%,*}
 if [[ $REUSE == 1 ]]; then
-    ls "$RAW"/neuromod-[0-9]*.json "$RAW"/numpy-[0-9]*.json > /dev/null 2>&1 \
+    ls "$RAW"/neuromod-t*.json "$RAW"/numpy-t*.json > /dev/null 2>&1 \
         || { echo "run.sh: --reuse-rounds: no earlier per-update results in $RAW" >&2; exit 1; }
     rm -f "$RAW"/*study*
 else
     rm -f "$RAW"/*.json "$RAW"/*.txt
 fi
+[[ ",$PRECISIONS," == *,float64,* ]] || { echo "run.sh: --precisions must include float64 (Neuromod's)" >&2; exit 2; }
 TMP=$(mktemp -d -t neuromod-bench-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -75,6 +97,19 @@ REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 GIT_OPTIONAL_LOCKS=0 git diff --quiet HEAD -- Sources 2>/dev/null || REVISION="$REVISION + uncommitted changes in Sources/"
 python3 -c 'import numpy' 2>/dev/null || { echo "run.sh: NumPy is not installed (pip install numpy)" >&2; exit 1; }
 
+VENV=Benchmarks/.venv
+TORCH_REQ=${NEUROMOD_BENCH_TORCH:-torch==2.13.0+cpu}
+if [[ $TORCH == 1 ]] && ! "$VENV/bin/python" -c 'import torch' 2>/dev/null; then
+    echo "== installing PyTorch into $VENV: pip install $TORCH_REQ"
+    if ! { python3 -m venv --system-site-packages "$VENV" && "$VENV/bin/pip" install --quiet "$TORCH_REQ"; }; then
+        echo "run.sh: could not install $TORCH_REQ into $VENV: PyTorch is skipped (--no-torch to skip silently)" >&2
+        TORCH=0
+    fi
+fi
+CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+CPU_FLAGS=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' \
+    | grep -xE 'sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|avx_vnni|amx_tile' | paste -sd' ' || true)
+echo "== CPU: $CPU_MODEL ($CORES cores); instruction sets: $CPU_FLAGS"
 echo "== building (release)"
 # Through `make release`: the architecture flags live in the Makefile, not in Package.swift.
 if ! make -C "$ROOT" release > "$TMP/build.log" 2>&1; then
@@ -83,22 +118,52 @@ if ! make -C "$ROOT" release > "$TMP/build.log" 2>&1; then
     exit 1
 fi
 grep -E "Compiling|complete" "$TMP/build.log" || true
+.build/release/neuromod --version | sed 's/^/   /'
 
-export OPENBLAS_NUM_THREADS=$BLAS OMP_NUM_THREADS=$BLAS
+# One measurement: program ($1: neuromod, numpy or torch) at $2 threads, precision $3, round $4.
+measure() {
+    local prog=$1 t=$2 dt=$3 k=$4
+    case $prog in
+        neuromod)
+            echo "-- round $k/$ROUNDS, $t thread(s): neuromod-bench (float64)"
+            OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t .build/release/neuromod-bench --repeats "$REPEATS" \
+                --random "$RANDOM_ALG" --blas-threads "$t" --noise-threads "${NOISE:-$t}" --spec "$SPEC" \
+                $([[ $t != "$FIRST_T" ]] && echo --no-all-floors) --json "$RAW/neuromod-t$t-$k.json" ;;
+        numpy)
+            echo "-- round $k/$ROUNDS, $t thread(s): numpy_peer.py ($dt)"
+            python3 Benchmarks/numpy_peer.py --repeats "$REPEATS" --threads "$t" --dtype "$dt" --json "$RAW/numpy-t$t-$dt-$k.json" ;;
+        torch)
+            echo "-- round $k/$ROUNDS, $t thread(s): torch_peer.py ($dt)"
+            "$VENV/bin/python" Benchmarks/torch_peer.py --repeats "$REPEATS" --threads "$t" --dtype "$dt" \
+                --json "$RAW/torch-t$t-$dt-$k.json" ;;
+    esac
+}
+
 if [[ $REUSE == 1 ]]; then
-    echo "== per-update timings: reusing the $(ls "$RAW"/neuromod-[0-9]*.json | wc -l) round(s) of the previous invocation"
+    echo "== per-update timings: reusing the $(ls "$RAW"/neuromod-t"$FIRST_T"-*.json | wc -l) round(s) of the previous invocation"
     ROUNDS=0
 else
-    echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, OpenBLAS threads $BLAS, noise threads $NOISE, Neuromod generator $RANDOM_ALG"
+    echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, threads $THREADS, precisions $PRECISIONS, Neuromod generator $RANDOM_ALG"
+    if [[ $TORCH == 1 ]]; then "$VENV/bin/python" Benchmarks/torch_peer.py --info > "$RAW/torch-config.txt"; fi
+    python3 -c 'import numpy; numpy.show_config(); numpy.show_runtime()' > "$RAW/numpy-config.txt" 2>&1 || true
 fi
+# Every (program, precision) pair once per round and thread count; the order rotates from round to round.
+JOBS_LIST=(neuromod:float64)
+for dt in ${PRECISIONS//,/ }; do
+    JOBS_LIST+=("numpy:$dt")
+    if [[ $TORCH == 1 ]]; then JOBS_LIST+=("torch:$dt"); fi
+done
 for ((k = 1; k <= ROUNDS; k++)); do
-    echo "-- round $k/$ROUNDS: neuromod-bench"
-    .build/release/neuromod-bench --repeats "$REPEATS" --random "$RANDOM_ALG" --blas-threads "$BLAS" \
-        --noise-threads "$NOISE" --spec "$SPEC" --json "$RAW/neuromod-$k.json"
-    echo "-- round $k/$ROUNDS: numpy_peer.py"
-    python3 Benchmarks/numpy_peer.py --repeats "$REPEATS" --threads "$BLAS" --json "$RAW/numpy-$k.json"
+    for t in ${THREADS//,/ }; do
+        n=${#JOBS_LIST[@]}
+        for ((j = 0; j < n; j++)); do
+            job=${JOBS_LIST[$(((j + k - 1) % n))]}
+            measure "${job%%:*}" "$t" "${job##*:}" "$k"
+        done
+    done
 done
 
+export OPENBLAS_NUM_THREADS=$BLAS OMP_NUM_THREADS=$BLAS
 STUDY_ARGS=()
 if [[ $STUDY == 1 ]]; then
     # The study spec: a copy of the thesis's file in the temp folder, its data path made absolute (spec
@@ -147,7 +212,8 @@ if [[ $STUDY == 1 ]]; then
     fi
 fi
 
-python3 Benchmarks/summarize.py --neuromod "$RAW"/neuromod-[0-9]*.json --numpy "$RAW"/numpy-[0-9]*.json \
-    "${STUDY_ARGS[@]}" --machine "$CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+python3 Benchmarks/summarize.py --neuromod "$RAW"/neuromod-t"$FIRST_T"-*.json --numpy "$RAW"/numpy-t"$FIRST_T"-float64-*.json \
+    --raw "$RAW" --cpu-flags "$CPU_FLAGS" --command "$COMMAND" \
+    "${STUDY_ARGS[@]}" --machine "$CORES cores, $CPU_MODEL" \
     --load "$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end" \
     --revision "$REVISION" --out "$RESULTS/latest.md"

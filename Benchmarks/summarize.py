@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Merges the JSON of neuromod-bench and numpy_peer.py (one file per round) and the whole-study
-timings into the Markdown report Benchmarks/results/latest.md; prints it. Called by run.sh."""
+"""Merges the JSON of neuromod-bench, numpy_peer.py and torch_peer.py (one file per program, thread
+count, precision and round) and the whole-study timings into the Markdown report
+Benchmarks/results/latest.md; prints it. Called by run.sh."""
 import argparse
+import glob
 import json
+import os
 import re
 import statistics
 import time
@@ -46,6 +49,61 @@ def cpu_med(timings):
     return statistics.median(values) if values else None
 
 
+def competitors(raw):
+    """{(program, threads, dtype): [JSON of each round]} from raw/PROGRAM-tTHREADS[-DTYPE]-ROUND.json."""
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(raw, "*-t*-*.json"))):
+        m = re.fullmatch(r"(neuromod|numpy|torch)-t(\d+)(?:-(float32|float64))?-(\d+)\.json", os.path.basename(path))
+        if m:
+            runs.setdefault((m[1], int(m[2]), m[3] or "float64"), []).append(json.load(open(path)))
+    return runs
+
+
+COLUMNS = (("neuromod", "float64", "Neuromod f64"), ("numpy", "float64", "NumPy f64"), ("torch", "float64", "PyTorch f64"),
+           ("numpy", "float32", "NumPy f32"), ("torch", "float32", "PyTorch f32"))
+
+
+def competitor_table(runs, reduce):
+    """Markdown rows: per thread count and method, ms/update of every program and precision
+    (`reduce` turns a method's per-round timings into one figure) and the ratios to Neuromod."""
+    L = ["| threads | method | " + " | ".join(c[2] for c in COLUMNS)
+         + " | NumPy f64 / Neuromod | PyTorch f64 / Neuromod | fastest f32 / Neuromod f64 |",
+         "|---:|---|" + "---:|" * (len(COLUMNS) + 3)]
+    for threads in sorted({k[1] for k in runs}):
+        cells = {(prog, dt): by_method(runs[(prog, threads, dt)]) for prog, dt, _ in COLUMNS if (prog, threads, dt) in runs}
+        methods = list(dict.fromkeys(m for c in cells.values() for m in c))
+        for method in methods:
+            ms = {key: reduce(c[method]) for key, c in cells.items() if method in c}
+            ref = ms.get(("neuromod", "float64"))
+            ratio = lambda v: f"**{v / ref:.2f}**" if v is not None and ref else "–"  # noqa: E731
+            f32 = [v for (prog, dt), v in ms.items() if dt == "float32"]
+            times = (f"{ms[(p, d)]:.3f}" if (p, d) in ms else "–" for p, d, _ in COLUMNS)
+            L.append(f"| {threads} | {method} | " + " | ".join(times)
+                     + f" | {ratio(ms.get(('numpy', 'float64')))} | {ratio(ms.get(('torch', 'float64')))} | "
+                     + f"{ratio(min(f32)) if f32 else '–'} |")
+    return L
+
+
+def libraries(runs, cpu_flags):
+    """The machine's instruction sets and the BLAS and kernel every program ran."""
+    L = [f"- CPU instruction sets (/proc/cpuinfo): {cpu_flags or 'unknown'}"]
+    first = lambda prog: next((r[0] for (p, _, _), r in sorted(runs.items()) if p == prog), None)  # noqa: E731
+    if (nm := first("neuromod")):
+        L.append(f"- Neuromod: {nm.get('blasLine', 'BLAS unknown')}")
+        if nm.get("blasWarning"):
+            L.append(f"- **{nm['blasWarning']}**")
+    if (npy := first("numpy")):
+        L.append(f"- NumPy {npy['numpy']}: {npy.get('blasConfig') or npy['blas']} (core {npy.get('blasCore', 'unknown')})")
+    if (tr := first("torch")):
+        blas = re.search(r"BLAS_INFO=(\w+)", tr["config"])
+        mkl = next((line.strip(" -") for line in tr["config"].splitlines() if "Math Kernel Library" in line), "")
+        L.append(f"- PyTorch {tr['torch']}: CPU capability {tr['cpuCapability']} (`torch.backends.cpu.get_cpu_capability()`), "
+                 f"BLAS {blas[1] if blas else 'unknown'} ({mkl}); `torch.__config__.show()` in raw/torch-config.txt")
+    else:
+        L.append("- PyTorch: not measured (--no-torch, or it could not be installed)")
+    return L
+
+
 def parse_cpu(path):
     text = open(path).read()
     user = float(re.search(r"User time \(seconds\): (\S+)", text).group(1))
@@ -77,6 +135,9 @@ def main():
     p.add_argument("--machine", default="")
     p.add_argument("--load", default="")
     p.add_argument("--revision", default="", help="what was built (commit)")
+    p.add_argument("--raw", help="folder of the per-round JSON of all programs (the competitor tables)")
+    p.add_argument("--cpu-flags", default="", help="the instruction sets the CPU has")
+    p.add_argument("--command", default="", help="the run.sh command line")
     p.add_argument("--out", required=True)
     a = p.parse_args()
 
@@ -101,6 +162,33 @@ def main():
              f"updates after {nm0['methods'][0]['update']['warmup']} warm-up ones; min is the fastest single update.")
     L.append(f"Spec check: {nm0['specCheck']}.")
     L.append("")
+    runs = competitors(a.raw) if a.raw else {}
+    if runs:
+        L.append("## Against NumPy and PyTorch: ms per update")
+        L.append("")
+        if a.command:
+            L.append(f"`{a.command}`")
+            L.append("")
+        L += libraries(runs, a.cpu_flags)
+        L.append("")
+        rounds = len(runs[next(iter(runs))])
+        L.append(f"Median over {rounds} round(s) of each round's median update time; programs alternate within "
+                 "a round (the order rotates from round to round). Ratios > 1: Neuromod is faster. Neuromod is "
+                 "float64 only: the last column compares the faster float32 peer with Neuromod in float64. "
+                 "*threads*: OpenBLAS threads and Neuromod's probe-draw threads; NumPy's OpenBLAS threads "
+                 "(its generator is single-threaded); `torch.set_num_threads`.")
+        L.append("")
+        L += competitor_table(runs, lambda ts: med(ts)[0])
+        L.append("")
+        L.append("Best round (the lowest per-round median: the least disturbed round):")
+        L.append("")
+        L += competitor_table(runs, best)
+        L.append("")
+        L.append("Fastest single update (min over rounds; with 2 threads on a shared 2-core machine the medians "
+                 "can be dominated by threads waiting for a descheduled partner):")
+        L.append("")
+        L += competitor_table(runs, lambda ts: med(ts)[1])
+        L.append("")
     L.append("## One update (forward pass(es), noise, update, applied)")
     L.append("")
     L.append("| method | Neuromod ms/update: median · best round · min | NumPy ms/update: median · best round · min "

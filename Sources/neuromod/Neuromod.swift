@@ -24,10 +24,15 @@ struct Neuromod: ParsableCommand {
                       DataCommand.self, FieldsCommand.self])
 
     /// Parses and runs the command; every error ends the process through ``ExitStatus``. `--version`
-    /// prints `neuromod VERSION (commit SHORT, clean|dirty)`.
+    /// prints `neuromod VERSION (commit SHORT, clean|dirty)`, then the BLAS and its kernel
+    /// (`BLAS: OpenBLAS 0.3.21 … (core Haswell)`) and, when OpenBLAS runs a kernel older than the CPU,
+    /// a warning naming `OPENBLAS_CORETYPE` (see ``BLASKernel``).
     static func main() {
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
             print(SourceRevision.lookUp().versionLine)
+            let blas = BLASKernel.current
+            print(blas.line)
+            if let warning = blas.warning { print(warning) }
             return
         }
         do {

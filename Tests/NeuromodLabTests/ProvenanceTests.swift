@@ -61,10 +61,35 @@ import Testing
         defer { scratch.remove() }
         let result = try NeuromodCLI.run(["--version"], in: scratch.cwd)
         #expect(result.status == 0, "\(result)")
-        let line = result.stdout.trimmingCharacters(in: .newlines)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let line = lines.first ?? ""
         let known = line.wholeMatch(of: /neuromod [0-9.]+ \(commit [0-9a-f]{7}, (clean|dirty)\)/) != nil
         #expect(known || line == "neuromod \(NeuromodVersion.string) (commit unknown)", "\(line)")
         #expect(line.hasPrefix("neuromod \(NeuromodVersion.string) "))
+        // The package links OpenBLAS: the second line names it and its kernel.
+        let blas = lines.dropFirst().first ?? ""
+        #expect(blas.wholeMatch(of: /BLAS: OpenBLAS [0-9.]+.* \(core [A-Za-z0-9_]+(, OPENBLAS_CORETYPE=.*)?\)/) != nil, "\(blas)")
+        #expect(lines.count == 2 || lines.last?.hasPrefix("warning: OpenBLAS runs its old") == true, "\(lines)")
+    }
+
+    /// The fallback the issue describes: Debian's OpenBLAS 0.3.21 on an AVX-512 Xeon picked Prescott.
+    @Test func anOldKernelOnAnAVX2CPUWarns() throws {
+        let config = "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Prescott MAX_THREADS=64"
+        let xeon: Set<String> = ["sse4_2", "avx", "avx2", "fma", "avx512f"]
+        let fallback = BLASKernel(library: "OpenBLAS", config: config, core: "Prescott", cpuFlags: xeon)
+        let warning = try #require(fallback.warning)
+        #expect(warning.contains("Prescott") && warning.contains("OPENBLAS_CORETYPE=SkylakeX"), "\(warning)")
+        #expect(fallback.line == "BLAS: \(config) (core Prescott)")
+        let avx2Only = BLASKernel(library: "OpenBLAS", config: config, core: "Nehalem", cpuFlags: ["avx", "avx2", "fma"])
+        #expect(avx2Only.warning?.contains("OPENBLAS_CORETYPE=Haswell") == true)
+        // No warning: the right kernel, an old CPU, an unknown core name, another library.
+        #expect(BLASKernel(library: "OpenBLAS", config: config, core: "Haswell", cpuFlags: xeon).warning == nil)
+        #expect(BLASKernel(library: "OpenBLAS", config: config, core: "SkylakeX", cpuFlags: xeon).warning == nil)
+        #expect(BLASKernel(library: "OpenBLAS", config: config, core: "Core2", cpuFlags: ["sse4_2"]).warning == nil)
+        #expect(BLASKernel(library: "OpenBLAS", config: config, core: "unknown", cpuFlags: xeon).warning == nil)
+        #expect(BLASKernel(library: "BLIS", config: "2.0", core: "unknown", cpuFlags: xeon).warning == nil)
+        let forced = BLASKernel(library: "OpenBLAS", config: config, core: "Haswell", cpuFlags: xeon, forcedCore: "Haswell")
+        #expect(forced.line.hasSuffix("(core Haswell, OPENBLAS_CORETYPE=Haswell)"))
     }
 
     @Test func aFolderOutsideGitHasAnUnknownCommit() throws {

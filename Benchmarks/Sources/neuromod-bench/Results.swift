@@ -36,6 +36,10 @@ struct BenchResults: Codable {
     /// Threads drawing the weight probe (PlasticityEngine.noiseThreads) and the floor.
     var noiseThreads: Int
     var openblasEnvironment: String?
+    /// `BLAS: OpenBLAS … (core …)` and the old-kernel warning, as `neuromod --version` prints them.
+    var blasLine: String
+    var blasCore: String
+    var blasWarning: String?
     var layerSizes: [Int]
     var batch: Int
     var parameters: Int

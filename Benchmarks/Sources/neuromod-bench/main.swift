@@ -8,6 +8,7 @@
 
 import Foundation
 import Neuromod
+import NeuromodLab
 import NeuromodTasks
 
 /// The noise floor's draw of instances block by block; concurrent blocks write disjoint rows and use
@@ -45,6 +46,7 @@ func runBenchmark(_ options: Options) throws {
         return
     }
 
+    let blas = BLASKernel.current
     let specCheck = checkAgainstSpec(options.specPath)
     let (batches, trainRows) = try loadHousingBatches(options)
     let probeNetwork = try makeHousingNetwork(options)
@@ -52,6 +54,8 @@ func runBenchmark(_ options: Options) throws {
     print("neuromod-bench: housing network \(probeNetwork.layerSizes.map(String.init).joined(separator: "-")), "
           + "batch \(housingBatch), \(parameters) parameters, \(batches.count) minibatches of \(trainRows) training rows")
     print("  \(specCheck)")
+    print("  \(blas.line)")
+    if let warning = blas.warning { print("  \(warning)") }
     print("  generator \(options.random.rawValue)\(options.randomFromSpec ? " (the spec's)" : ""); noise threads \(options.noiseThreads); "
           + "OpenBLAS threads \(blasAtStart) at start → \(blasThreads) "
           + "(OPENBLAS_NUM_THREADS=\(env ?? "unset")); \(cores) cores; "
@@ -172,7 +176,7 @@ func runBenchmark(_ options: Options) throws {
         let results = BenchResults(
             date: date, host: ProcessInfo.processInfo.hostName, cores: cores, random: options.random.rawValue,
             blasThreadsAtStart: blasAtStart, blasThreads: blasThreads, noiseThreads: options.noiseThreads,
-            openblasEnvironment: env,
+            openblasEnvironment: env, blasLine: blas.line, blasCore: blas.core, blasWarning: blas.warning,
             layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
             methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors,
             wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor)
