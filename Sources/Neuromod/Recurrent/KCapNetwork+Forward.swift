@@ -91,13 +91,17 @@ extension KCapNetwork {
         }
     }
 
-    /// h_T of every row of `drives` (B × nodes): the rounds with one GEMM each (W h over the batch),
-    /// the cap row by row (lowest-index ties; random ties are a training-time variant).
-    public func finalActivity(drives: Matrix) -> Matrix {
+    /// h_T of every row of `drives` (B × nodes) (see ``activities(drives:)``).
+    public func finalActivity(drives: Matrix) -> Matrix { activities(drives: drives).last! }
+
+    /// h_1 … h_T of every row of `drives` (B × nodes): each round one GEMM over the batch (W h, or
+    /// W (h + A x) for `code`), then the cap row by row (lowest-index ties; random ties are a
+    /// training-time variant).
+    public func activities(drives: Matrix) -> [Matrix] {
         let c = configuration, n = c.nodes, rows = drives.rows
-        var h = Matrix(rows: rows, cols: n), z = drives, order: [Int] = [], selected: [Int] = []
+        var h = Matrix(rows: rows, cols: n), all: [Matrix] = [], order: [Int] = [], selected: [Int] = []
         for t in 1...c.rounds {
-            z = drives
+            var z = drives
             if c.recurrence == .code {
                 if t > 1 {
                     var v = h
@@ -119,8 +123,9 @@ extension KCapNetwork {
                     }
                 }
             }
+            all.append(h)
         }
-        return h
+        return all
     }
 
     /// The predicted class of every row of `drives` (B × nodes): ``finalActivity(drives:)``, then
