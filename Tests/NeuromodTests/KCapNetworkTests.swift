@@ -108,3 +108,41 @@ import Testing
         }
     }
 }
+
+/// The baselines' gradients against central finite differences: with the cap's selection fixed
+/// (straight-through), the loss is smooth in W and U, and a step of 1e-6 does not change the
+/// selection of these drives (their gaps are ≫ 1e-6), so the two agree to ~1e-7 relative.
+@Suite struct KCapGradientTests {
+    @Test(arguments: KCapNetwork.Recurrence.allCases)
+    func fullGradientMatchesFiniteDifferences(_ recurrence: KCapNetwork.Recurrence) throws {
+        var c = KCapNetwork.Configuration(inputs: 5, nodes: 8, cap: 4, rounds: 3, classes: 3)
+        c.recurrence = recurrence
+        let rng = try RandomGenerator(.mt19937, seed: 21)
+        var network = try KCapNetwork(c, initialWeight: 0, rng: rng)
+        for e in network.recurrent.storage.indices where network.edges[e] == 1 { network.recurrent.storage[e] = 0.3 * rng.gaussian() }
+        for e in network.readout.storage.indices { network.readout.storage[e] = rng.gaussian() }
+        let x = Matrix(rows: 6, cols: 5, storage: (0..<30).map { _ in rng.gaussian() }), labels = [0, 1, 2, 0, 1, 2]
+        let drives = network.drives(x)
+        let gd = KCapGradientDescent(network: network, scope: .full, adam: AdamSettings(rate: 0.01))
+        let (_, gradU, gradW) = gd.gradients(drives: drives, labels: labels)
+        func loss(_ n: KCapNetwork) -> Double {
+            KCapGradientDescent(network: n, scope: .full, adam: AdamSettings()).gradients(drives: drives, labels: labels).loss
+        }
+        let h = 1e-6
+        for e in network.recurrent.storage.indices where network.edges[e] == 1 {
+            var plus = network, minus = network
+            plus.recurrent.storage[e] += h
+            minus.recurrent.storage[e] -= h
+            let numeric = (loss(plus) - loss(minus)) / (2 * h)
+            #expect(abs(numeric - gradW!.storage[e]) <= 1e-6 * max(1, abs(numeric)), "W[\(e)]: \(numeric) vs \(gradW!.storage[e])")
+        }
+        for e in network.readout.storage.indices {
+            var plus = network, minus = network
+            plus.readout.storage[e] += h
+            minus.readout.storage[e] -= h
+            let numeric = (loss(plus) - loss(minus)) / (2 * h)
+            #expect(abs(numeric - gradU.storage[e]) <= 1e-6 * max(1, abs(numeric)), "U[\(e)]: \(numeric) vs \(gradU.storage[e])")
+        }
+        #expect(gradW!.storage.contains { $0 != 0 })
+    }
+}

@@ -37,6 +37,15 @@ public struct KCapGradientDescent: Sendable {
     /// cross-entropy before the step. With `gd-output`, `features` may give h_T directly (cached).
     @discardableResult
     public mutating func step(drives: Matrix, labels: [Int], features: Matrix? = nil) -> Double {
+        let (loss, gradU, gradW) = gradients(drives: drives, labels: labels, features: features)
+        if let gradW { recurrentMoments.step(&network.recurrent.storage, gradient: gradW.storage, settings: adam, mask: network.edges) }
+        readoutMoments.step(&network.readout.storage, gradient: gradU.storage, settings: adam, mask: nil)
+        return loss
+    }
+
+    /// The mean cross-entropy and its gradients with respect to U and (`gd-full`, T > 1) W, on
+    /// G's edges and off them (the step masks them).
+    func gradients(drives: Matrix, labels: [Int], features: Matrix? = nil) -> (loss: Double, readout: Matrix, recurrent: Matrix?) {
         let rounds = features.map { [$0] } ?? (scope == .output ? [network.finalActivity(drives: drives)] : network.activities(drives: drives))
         let h = rounds.last!, batch = h.rows, classes = network.configuration.classes
         var g = Matrix(rows: batch, cols: classes)
@@ -50,12 +59,8 @@ public struct KCapGradientDescent: Sendable {
         }
         var gradU = Matrix(rows: classes, cols: network.configuration.nodes)
         Matrix.gemm(g, h, transA: .transposed, into: &gradU)
-        if scope == .full && network.configuration.rounds > 1 {
-            let gradW = recurrentGradient(g, rounds: rounds, drives: drives)
-            recurrentMoments.step(&network.recurrent.storage, gradient: gradW.storage, settings: adam, mask: network.edges)
-        }
-        readoutMoments.step(&network.readout.storage, gradient: gradU.storage, settings: adam, mask: nil)
-        return loss / Double(batch)
+        let gradW = scope == .full && network.configuration.rounds > 1 ? recurrentGradient(g, rounds: rounds, drives: drives) : nil
+        return (loss / Double(batch), gradU, gradW)
     }
 
     /// ∂L/∂W through the rounds, straight-through the cap (see the type's formula).
