@@ -32,14 +32,7 @@ import NeuromodTestSupport
         """
     }
 
-    func error(_ text: String) -> String {
-        do {
-            _ = try StudyRegistry.parse(text, file: "rules.yaml")
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func error(_ text: String) -> String { StudyRegistryTests().error { try StudyRegistry.parse(text, file: "rules.yaml") } }
 
     @Test func specErrorsNameTheFileAndField() {
         #expect(error(Self.spec(kcap: "  fire: nonzero")).hasPrefix("rules.yaml:9: kcap.fire: unknown field (did you mean 'fired'?); allowed: nodes, cap,"))

@@ -20,24 +20,4 @@ extension PlasticityRule {
         .seed002(name: "perceptron-table", output: ("r", "post_history", [[-1, 1], [1, -1]]), recurrent: nil,
                  learningRate: learningRate, gate: .misclassified, update: .additive)
     }
-
-    /// A seed 002 table rule: `c * NAME[pre_history][column]` terms on the output (and the recurrent)
-    /// projection, a gate-only modulator, SGD η.
-    public static func seed002(name: String, output: (name: String, column: String, table: [[Double]])?,
-                               recurrent: [[Double]]?, learningRate: Double, gate: Modulation.Gate,
-                               update: UpdateForm) -> PlasticityRule {
-        var local: [SelectedTerm] = [], tables: [String: RuleTable] = [:]
-        if let output {
-            let column = LocalTerm.TableColumn(rawValue: output.column) ?? .postRole
-            local.append(SelectedTerm(.output, LocalTerm([.init(factors: [.table(output.name, column)])])))
-            tables[output.name] = RuleTable(output.table)
-        }
-        if let recurrent {
-            local.append(SelectedTerm(.hidden, LocalTerm([.init(factors: [.table("r", .postHistory)])])))
-            tables["r"] = RuleTable(recurrent)
-        }
-        return PlasticityRule(name: name, probe: .none, local: local,
-                              modulator: Modulation(source: .constant, baseline: .none, gate: gate),
-                              update: update, optimizer: .sgd(learningRate: learningRate), plasticBiases: false, tables: tables)
-    }
 }
