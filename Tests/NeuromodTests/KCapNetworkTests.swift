@@ -86,6 +86,11 @@ import Testing
             let h = network.finalActivity(drives: network.drives(Matrix(xs)))
             for (r, x) in xs.enumerated() { #expect(h.row(r) == Self.pass(network, x).activity) }
             #expect(network.predict(drives: network.drives(Matrix(xs))) == xs.map { Self.pass(network, $0).prediction })
+            // W = 0 (the shortcut that repeats the first round under `paper`).
+            var silent = network
+            silent.recurrent = Matrix(rows: 6, cols: 6)
+            let h0 = silent.finalActivity(drives: silent.drives(Matrix(xs)))
+            for (r, x) in xs.enumerated() { #expect(h0.row(r) == Self.pass(silent, x).activity) }
         }
     }
 

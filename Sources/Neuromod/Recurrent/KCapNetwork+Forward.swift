@@ -100,7 +100,13 @@ extension KCapNetwork {
     public func activities(drives: Matrix) -> [Matrix] {
         let c = configuration, n = c.nodes, rows = drives.rows
         var h = Matrix(rows: rows, cols: n), all: [Matrix] = [], order: [Int] = [], selected: [Int] = []
+        // `paper` with W = 0: every round repeats the first (W h adds nothing).
+        let repeats = c.recurrence == .paper && recurrent.storage.allSatisfy { $0 == 0 }
         for t in 1...c.rounds {
+            if repeats && t > 1 {
+                all.append(h)
+                continue
+            }
             var z = drives
             if c.recurrence == .code {
                 if t > 1 {

@@ -11,6 +11,8 @@ public struct KCapEpoch: Sendable, Codable, Equatable {
     /// The share of the epoch's examples predicted correctly before their own update (rules), or
     /// of minibatch rows before their step (baselines).
     public var onlineAccuracy: Double
+    /// The share of the training set predicted correctly after the epoch.
+    public var trainAccuracy: Double
     public var testAccuracy: Double
     public var seconds: Double
 }
@@ -79,7 +81,7 @@ struct PlasticityRulesRunner {
         var history: [KCapEpoch] = []
         func record(_ epoch: Int, _ network: KCapNetwork, online: Double, started: Date) {
             let e = KCapEpoch(dataset: spec.datasets[d].name, method: method.name, run: run, epoch: epoch, onlineAccuracy: online,
-                              testAccuracy: Self.accuracy(network, data.test), seconds: Date().timeIntervalSince(started))
+                              trainAccuracy: Self.accuracy(network, data.train), testAccuracy: Self.accuracy(network, data.test), seconds: Date().timeIntervalSince(started))
             progress(e)
             history.append(e)
         }

@@ -47,12 +47,12 @@ extension PlasticityRulesSpec {
 ///
 /// | file | contents |
 /// |---|---|
-/// | `accuracy.csv` | `dataset,method,run,epoch,online_accuracy,test_accuracy,seconds` |
+/// | `accuracy.csv` | `dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds` |
 /// | `summary.json` | per dataset and method: final test accuracy of each run, their mean, wall time |
 extension PlasticityRulesResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
-        [ResultWriter.csv("accuracy.csv", header: "dataset,method,run,epoch,online_accuracy,test_accuracy,seconds", epochs) { e in
-            "\(ResultWriter.csvField(e.dataset)),\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.onlineAccuracy),\(e.testAccuracy),\(e.seconds)"
+        [ResultWriter.csv("accuracy.csv", header: "dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds", epochs) { e in
+            "\(ResultWriter.csvField(e.dataset)),\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.onlineAccuracy),\(e.trainAccuracy),\(e.testAccuracy),\(e.seconds)"
         }]
     }
 
