@@ -99,3 +99,41 @@ import NeuromodTestSupport
         }
     }
 }
+
+/// Every field of a plasticity-rules spec refuses a bad value in one line naming the file, the
+/// line and the field.
+@Suite struct PlasticityRulesSpecFieldTests {
+    static let perceptron = "{name: T=1, rounds: 1, rule: perceptron}", gd = "{name: GD, rounds: 2, rule: gd-full, batch: 20}"
+    /// (text replaced in ``PlasticityRulesStudyTests/spec(methods:kcap:)``, its replacement, the message).
+    static let cases: [(String, String, String)] = [
+        ("nodes: 60", "nodes: 0", "rules.yaml:6: kcap.nodes: expected a positive integer, got 0"),
+        ("  epochs: 2\n", "", "rules.yaml:6: kcap: required field 'epochs' is missing"),
+        ("  epochs: 2\n", "  epochs: 2\n  edge_probability: 1.5\n", "rules.yaml:9: kcap.edge_probability: expected a probability in [0, 1], got 1.5"),
+        ("  epochs: 2\n", "  epochs: 2\n  recurrence: rnn\n", "rules.yaml:9: kcap.recurrence: unknown value 'rnn'; expected one of: paper, code"),
+        ("  epochs: 2\n", "  epochs: 2\n  ties: first\n", "rules.yaml:9: kcap.ties: unknown value 'first'; expected one of: lowest-index, random"),
+        ("  epochs: 2\n", "  epochs: 2\n  input_mask: none\n", "rules.yaml:9: kcap.input_mask: unknown value 'none'; expected one of: masked, dense"),
+        ("    - {name: halfspace, teacher: halfspace, train: 400, test: 200}", "    []", "rules.yaml:11: kcap.datasets: at least one dataset is required"),
+        ("teacher: halfspace,", "teacher: xor,", "rules.yaml:11: kcap.datasets[0].teacher: unknown value 'xor'; expected one of: halfspace, relu, rnn"),
+        ("teacher: halfspace,", "teacher: halfspace, distribution: cauchy,", "rules.yaml:11: kcap.datasets[0].distribution: unknown value 'cauchy'; expected one of: normal, uniform"),
+        ("train: 400", "train: 0", "rules.yaml:11: kcap.datasets[0].train: expected a positive integer, got 0"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, input_weights: zeros}", "rules.yaml:13: methods[0].input_weights: unknown value 'zeros'; expected one of: normal, ones"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, reading: first-round}", "rules.yaml:13: methods[0].reading: unknown value 'first-round' (did you mean 'last-round'?); expected one of: last-round, any-round"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, update: exponential}", "rules.yaml:13: methods[0].update: unknown value 'exponential'; expected one of: additive, multiplicative, factor"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, gate: margin}", "rules.yaml:13: methods[0].gate: unknown value 'margin'; expected one of: all, misclassified"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, output_edges: none}", "rules.yaml:13: methods[0].output_edges: unknown value 'none'; expected one of: label-and-prediction, all-edges"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, rate: -1}", "rules.yaml:13: methods[0].rate: expected a positive number, got -1.0"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, recurrent_table: [[1, 2], [3, .nan]]}", "rules.yaml:13: methods[0].recurrent_table[1][1]: expected a number, got '.nan'"),
+        (perceptron, "{rounds: 1, rule: perceptron}", "rules.yaml:13: methods[0]: required field 'name' is missing"),
+        (perceptron, "{name: T=1, rule: perceptron}", "rules.yaml:13: methods[0]: required field 'rounds' is missing"),
+        (gd, "{name: GD, rounds: 2, rule: gd-full, batch: 0}", "rules.yaml:16: methods[3].batch: expected a positive integer, got 0"),
+        (gd, "{name: GD, rounds: 2, rule: gd-full, gate: all}", "rules.yaml:16: methods[3].gate: unknown field (did you mean 'rate'?); allowed: name, rounds, input_weights, rule, rate, batch"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func fieldErrorIsOneLine(_ n: Int) {
+        let (old, new, message) = Self.cases[n]
+        let text = PlasticityRulesStudyTests.spec()
+        #expect(text.contains(old))
+        #expect(PlasticityRulesStudyTests().error(text.replacingOccurrences(of: old, with: new)) == message)
+    }
+}

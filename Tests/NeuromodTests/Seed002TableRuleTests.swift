@@ -137,6 +137,43 @@ import Testing
     }
 }
 
+/// Every rule part the k-cap engine and the single neuron cannot run, refused in one line.
+@Suite struct Seed002RuleRefusalTests {
+    static func message(_ edit: (inout PlasticityRule) -> Void, rounds: Int = 2) -> String {
+        var rule = PlasticityRule.twoNodePerceptron(rounds: rounds)
+        edit(&rule)
+        do {
+            _ = try KCapEngine(rule: rule, network: try KCapNetworkTests.network())
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func partsTheEngineCannotRunAreRefused() throws {
+        let tail = " (seed 002's table rules)", head = "rule 'two-node-perceptron': "
+        #expect(Self.message { $0.trace = .exponential(tau: 1) } == head + "trace must be immediate: each example updates at once" + tail)
+        #expect(Self.message { $0.optimizer = .adam(AdamSettings()) } == head + "optimizer must be sgd (η scales the table's entries)" + tail)
+        #expect(Self.message { $0.optimizer = .sgd(learningRate: 0) } == head + "the learning rate must be a positive number, got 0.0" + tail)
+        #expect(Self.message { $0.modulator.baseline = .batchMean } == head + "the modulator must be the gate alone (source: constant, baseline: none)" + tail)
+        #expect(Self.message { $0.modulator.source = .negativeLoss } == head + "the modulator must be the gate alone (source: constant, baseline: none)" + tail)
+        #expect(Self.message { $0.tables = ["q": RuleTable([[1, 2]])] } == head + "the output projection: unknown table 'ro'; the rule declares 'q'" + tail)
+        #expect(Self.message { $0.tables["ro"] = RuleTable([[1, 2], [3, 4], [5, .infinity], [0, 0]]) } == head + "table 'ro': entries must be finite" + tail)
+        #expect(Self.message { $0.local = [] } == head + "no local term applies to the recurrent or the output projection" + tail)
+        #expect(Self.message { $0.local[0].selector = .all }
+                == head + "the recurrent projection: 'ro[pre_history][post_role]' is indexed by post_role; expected c * NAME[pre_history][post_history]" + tail)
+        var c = try KCapNetworkTests.network().configuration
+        c.ties = .random
+        let random = try KCapNetwork(c, initialWeight: 0, rng: try RandomGenerator(.mt19937, seed: 1))
+        #expect(throws: NetworkError.unsupported(head + "random cap ties need a tie stream")) {
+            try KCapEngine(rule: .twoNodePerceptron(rounds: 2), network: random)
+        }
+        #expect(throws: NetworkError.unsupported("rule 'w': a single neuron needs a term on its output projection")) {
+            try TableRuleNeuron(rule: .seed002(name: "w", output: nil, recurrent: [[0, 0], [0, 0]], learningRate: 0.1, gate: .all, update: .additive), inputs: 3)
+        }
+    }
+}
+
 extension KCapNetwork {
     /// The same weights with T rounds (tests).
     func withRounds(_ rounds: Int) throws -> KCapNetwork {
