@@ -40,7 +40,7 @@ import NeuromodTestSupport
         #expect(error(Self.spec().replacingOccurrences(of: "cap: 30", with: "cap: 61")) == "rules.yaml:7: kcap.cap: the cap must be at most the nodes (60), got 61")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 9, rule: perceptron}")) == "rules.yaml:13: methods[0].rounds: expected 1…8 rounds (tables are 2^T wide), got 9")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: hebb}")) == "rules.yaml:13: methods[0].rule: unknown value 'hebb'; expected one of: perceptron, table, gd-output, gd-full")
-        #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: perceptron, batch: 5}")) == "rules.yaml:13: methods[0].batch: unknown field; allowed: name, rounds, input_weights, rule, rate, reading, recurrent_table, update, gate, output_edges")
+        #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: perceptron, batch: 5}")) == "rules.yaml:13: methods[0].batch: unknown field; allowed: name, rounds, input_weights, rule, rate, reading, recurrent_table, update, gate, output_edges, margin")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 2, rule: table, output_table: [[1, -1], [-1, 1]]}")) == "rules.yaml:13: methods[0].output_table: expected 4 rows of 2 numbers (2^T for T rounds), got 2 rows")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: table}")) == "rules.yaml:13: methods[0]: required field 'output_table' is missing")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: perceptron}\n  - {name: a, rounds: 1, rule: gd-output}")).contains("methods"))
@@ -125,6 +125,8 @@ import NeuromodTestSupport
         (perceptron, "{name: T=1, rounds: 1, rule: perceptron, recurrent_table: [[1, 2], [3, .nan]]}", "rules.yaml:13: methods[0].recurrent_table[1][1]: expected a number, got '.nan'"),
         (perceptron, "{rounds: 1, rule: perceptron}", "rules.yaml:13: methods[0]: required field 'name' is missing"),
         (perceptron, "{name: T=1, rule: perceptron}", "rules.yaml:13: methods[0]: required field 'rounds' is missing"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, margin: -1}", "rules.yaml:13: methods[0].margin: expected a number ≥ 0, got -1.0"),
+        (perceptron, "{name: T=1, rounds: 1, rule: perceptron, gate: all, margin: 1}", "rules.yaml:13: methods[0].margin: a margin widens gate 'misclassified'; gate 'all' updates on every example already"),
         (gd, "{name: GD, rounds: 2, rule: gd-full, batch: 0}", "rules.yaml:16: methods[3].batch: expected a positive integer, got 0"),
         (gd, "{name: GD, rounds: 2, rule: gd-full, gate: all}", "rules.yaml:16: methods[3].gate: unknown field (did you mean 'rate'?); allowed: name, rounds, input_weights, rule, rate, batch"),
     ]

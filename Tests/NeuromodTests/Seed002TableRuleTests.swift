@@ -98,6 +98,26 @@ import Testing
         }
     }
 
+    /// Logits [0, 2] for label 1 (correct, leading by 2): a margin of 1 leaves U alone; a margin of 3
+    /// updates with the runner-up (class 0) in the predicted node's role.
+    @Test func marginGateUpdatesCloseCorrectExamples() throws {
+        let x: [Double] = [3, -1, 2, 2, 0, 1], network = try KCapNetworkTests.network()
+        let narrow = try KCapEngine(rule: .twoNodePerceptron(rounds: 2), network: network, margin: 1)
+        x.withUnsafeBufferPointer { _ = narrow.train(drive: $0, label: 1) }
+        #expect(narrow.network.readout == network.readout)
+        let wide = try KCapEngine(rule: .twoNodePerceptron(rounds: 2), network: network, margin: 3)
+        x.withUnsafeBufferPointer { _ = wide.train(drive: $0, label: 1) }
+        var u = network.readout
+        for (i, s) in [2, 1, 3, 3, 0, 0].enumerated() {
+            u[0, i] += 0.01 * (s & 1 == 1 ? -1 : 1)
+            u[1, i] += 0.01 * (s & 1 == 1 ? 1 : -1)
+        }
+        #expect(wide.network.readout == u)
+        #expect(throws: NetworkError.unsupported("rule 'two-node-perceptron': a margin widens gate 'misclassified'; gate 'all' updates on every example already")) {
+            try KCapEngine(rule: .twoNodePerceptron(rounds: 2, gate: .all), network: network, margin: 1)
+        }
+    }
+
     @Test func enginesRefuseWhatTheyCannotRun() throws {
         let network = try KCapNetworkTests.network()
         var probed = PlasticityRule.twoNodePerceptron(rounds: 2)

@@ -22,6 +22,8 @@ public final class KCapEngine {
     public private(set) var network: KCapNetwork
     public let parts: TableRuleParts
     public let outputEdges: OutputEdges
+    /// γ of the margin gate (0: misclassified examples only).
+    public let margin: Double
     /// The last example's pass.
     public private(set) var pass = KCapPass()
     private let tieRNG: RandomGenerator?
@@ -29,8 +31,13 @@ public final class KCapEngine {
     /// - Parameter tieRNG: draws the cap's tie ranks when the network's ties are ``CapTies/random``.
     /// - Throws: ``NetworkError/unsupported(_:)`` for a rule part the engine cannot run.
     public init(rule: PlasticityRule, network: KCapNetwork, outputEdges: OutputEdges = .labelAndPrediction,
-                tieRNG: RandomGenerator? = nil) throws {
+                margin: Double = 0, tieRNG: RandomGenerator? = nil) throws {
         parts = try TableRuleParts.resolve(rule, rounds: network.configuration.rounds, outputColumn: .postRole)
+        guard margin >= 0, margin.isFinite else { throw NetworkError.unsupported("rule '\(rule.name)': the margin γ must be a finite number ≥ 0, got \(margin)") }
+        guard margin == 0 || parts.gate == .misclassified else {
+            throw NetworkError.unsupported("rule '\(rule.name)': a margin widens gate 'misclassified'; gate 'all' updates on every example already")
+        }
+        self.margin = margin
         if network.configuration.ties == .random, tieRNG == nil {
             throw NetworkError.unsupported("rule '\(rule.name)': random cap ties need a tie stream")
         }
@@ -45,9 +52,15 @@ public final class KCapEngine {
     public func train(drive: UnsafeBufferPointer<Double>, label: Int) -> Bool {
         network.forward(drive: drive, into: &pass, tieRNG: tieRNG)
         let correct = pass.prediction == label
-        if parts.gate == .misclassified && correct { return correct }
+        var competitor = pass.prediction
+        if parts.gate == .misclassified && correct {
+            guard margin > 0, pass.logits.count > 1 else { return correct }
+            let logits = pass.logits
+            competitor = logits.indices.filter { $0 != label }.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!
+            guard logits[label] - logits[competitor] < margin else { return correct }
+        }
         if network.configuration.rounds > 1, let r = parts.recurrent, !parts.isIdentity(r) { updateRecurrent(r) }
-        if let ro = parts.output { updateReadout(ro, label: label) }
+        if let ro = parts.output { updateReadout(ro, label: label, competitor: competitor) }
         return correct
     }
 
@@ -67,10 +80,11 @@ public final class KCapEngine {
         }
     }
 
-    /// The readout rows A.4 names, for every hidden unit, fired or not.
-    private func updateReadout(_ ro: [[Double]], label: Int) {
+    /// The readout rows A.4 names, for every hidden unit, fired or not (`prediction`: the predicted
+    /// node, or the runner-up under the margin gate).
+    private func updateReadout(_ ro: [[Double]], label: Int, competitor prediction: Int) {
         let n = network.configuration.nodes, classes = network.configuration.classes
-        let rate = parts.rate, form = parts.update, s = pass.histories, prediction = pass.prediction
+        let rate = parts.rate, form = parts.update, s = pass.histories
         network.readout.storage.withUnsafeMutableBufferPointer { u in
             func apply(row c: Int, column: Int) {
                 for i in 0..<n { u[c * n + i] = form.apply(u[c * n + i], rate: rate, term: ro[s[i]][column]) }

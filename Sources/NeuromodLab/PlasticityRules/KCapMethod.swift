@@ -4,7 +4,7 @@ import Neuromod
 /// network learns — a seed 002 table rule (``KCapEngine``) or a gradient baseline (``KCapGradientDescent``).
 public struct KCapMethod: Sendable, Equatable {
     public enum Learning: Sendable, Equatable {
-        case rule(PlasticityRule, outputEdges: KCapEngine.OutputEdges)
+        case rule(PlasticityRule, outputEdges: KCapEngine.OutputEdges, margin: Double)
         case gradient(KCapGradientDescent.Scope, AdamSettings, batch: Int)
     }
 
@@ -16,7 +16,7 @@ public struct KCapMethod: Sendable, Equatable {
 
     /// W and U at the start of a run: 0 for additive rules and the baselines, 1 for multiplicative (A.1).
     public var initialWeight: Double {
-        if case .rule(let rule, _) = learning, rule.update != .additive { return 1 }
+        if case .rule(let rule, _, _) = learning, rule.update != .additive { return 1 }
         return 0
     }
 
@@ -33,6 +33,7 @@ public struct KCapMethod: Sendable, Equatable {
         SpecField("update", "rules, optional: `additive` (the default), `multiplicative` (w(1 + η r), the code's) or `factor` (w · r)"),
         SpecField("gate", "rules, optional: `misclassified` (the default) or `all`"),
         SpecField("output_edges", "rules, optional: `label-and-prediction` (the default) or `all-edges` (A.4)"),
+        SpecField("margin", "rules with gate `misclassified`, optional: γ ≥ 0, default 0; a correct example whose label leads the runner-up's logit by less than γ updates too, the runner-up as the predicted node (Thm 4)"),
         SpecField("rate", "optional, > 0: η of a rule (default 0.01) or Adam's rate (default 0.01)"),
         SpecField("batch", "gd, optional: minibatch size, default 100"),
     ], list: true)
@@ -42,8 +43,8 @@ public struct KCapMethod: Sendable, Equatable {
         let ruleName = try all.required("rule", in: node, "(\(ruleNames.joined(separator: ", ")))").choice(ruleNames)
         let own: [String]
         switch ruleName {
-        case "perceptron": own = ["reading", "recurrent_table", "update", "gate", "output_edges"]
-        case "table": own = ["output_table", "recurrent_table", "update", "gate", "output_edges"]
+        case "perceptron": own = ["reading", "recurrent_table", "update", "gate", "output_edges", "margin"]
+        case "table": own = ["output_table", "recurrent_table", "update", "gate", "output_edges", "margin"]
         default: own = ["batch"]
         }
         let f = try node.fields(allowed: ["name", "rounds", "input_weights", "rule", "rate"] + own)
@@ -68,7 +69,10 @@ public struct KCapMethod: Sendable, Equatable {
                 rule = .seed002(name: "table", output: ("ro", "post_role", output), recurrent: recurrent, learningRate: rate, gate: gate, update: update)
             }
             rule.name = try f.required("name", in: node).string()
-            learning = .rule(rule, outputEdges: try choice(f["output_edges"], default: .labelAndPrediction))
+            let margin = try f["margin"]?.double() ?? 0
+            guard margin >= 0, margin.isFinite else { throw f["margin"]!.error("expected a number ≥ 0, got \(margin)") }
+            if margin > 0, gate != .misclassified { throw f["margin"]!.error("a margin widens gate 'misclassified'; gate 'all' updates on every example already") }
+            learning = .rule(rule, outputEdges: try choice(f["output_edges"], default: .labelAndPrediction), margin: margin)
         }
         return KCapMethod(name: try f.required("name", in: node).string(), rounds: rounds,
                           inputWeights: try choice(f["input_weights"], default: .normal), learning: learning)

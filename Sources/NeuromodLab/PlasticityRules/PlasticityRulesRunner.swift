@@ -86,9 +86,9 @@ struct PlasticityRulesRunner {
             history.append(e)
         }
         switch method.learning {
-        case .rule(let rule, let edges):
+        case .rule(let rule, let edges, let margin):
             let ties = spec.ties == .random ? try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.instanceNoise(run: run) + offset) : nil
-            let engine = try KCapEngine(rule: rule, network: network, outputEdges: edges, tieRNG: ties)
+            let engine = try KCapEngine(rule: rule, network: network, outputEdges: edges, margin: margin, tieRNG: ties)
             for epoch in 1...spec.epochs {
                 let started = Date()
                 var correct = 0
