@@ -15,7 +15,8 @@ struct KCapDataShape {
             width = shape.width
             self.train = min(train ?? shape.trainKept, shape.trainKept)
             test = shape.test
-            loadingBytes = shape.loadingBytes
+            // ImageDataShape counts every training image as Double inputs; only `train` of them are.
+            loadingBytes = max(0, shape.loadingBytes - MemoryLimit.product(shape.trainKept - self.train, shape.width, Bytes.double))
         case .teacher(let teacher, _, let dimension, let train, let test, let hidden):
             width = dimension
             self.train = train
@@ -34,11 +35,14 @@ extension PlasticityRulesSpec {
     public func memoryEstimate(jobs: Int = 1) -> MemoryEstimate {
         var estimate = MemoryEstimate()
         let shapes = datasets.map(KCapDataShape.init)
-        for (d, shape) in shapes.enumerated() {
-            estimate.add("kcap.datasets[\(d)]", datasets[d].name, "loading the data", shape.loadingBytes, .loading)
-            estimate.add("kcap.datasets[\(d)]", datasets[d].name, "the inputs",
-                         MemoryLimit.product(MemoryLimit.sum([shape.train, shape.test]), shape.width, Bytes.double))
+        // Datasets load one after the other: the largest load beside the inputs of the others.
+        let inputs = shapes.map { MemoryLimit.product(MemoryLimit.sum([$0.train, $0.test]), $0.width, Bytes.double) }
+        if let largest = shapes.indices.max(by: { shapes[$0].loadingBytes < shapes[$1].loadingBytes }) {
+            estimate.add("kcap.datasets[\(largest)]", datasets[largest].name, "loading the data", shapes[largest].loadingBytes, .loading)
+            estimate.add("kcap.datasets", datasets.count, "the other datasets' inputs while loading",
+                         MemoryLimit.sum(inputs.indices.filter { $0 != largest }.map { inputs[$0] }), .loading)
         }
+        for (d, bytes) in inputs.enumerated() { estimate.add("kcap.datasets[\(d)]", datasets[d].name, "the inputs", bytes) }
         let widest = shapes.map(\.width).max() ?? 1, longest = shapes.map(\.train).max() ?? 1
         let rounds = methods.map(\.rounds).max() ?? 1
         let full = methods.contains { if case .gradient(.full, _, _) = $0.learning { return true } else { return false } }
