@@ -71,6 +71,18 @@ import Testing
         #expect(topk.histories == [3, 1, 2, 2, 1, 0])
     }
 
+    /// Code recurrence with b = 1: round 1 keeps x + 1 = [4,0,3,3,1,2] at {0,2,3}; round 2 is
+    /// 1 + 7·W[0,:] + 5·W[2,:] + 5·W[3,:] = [−9,8,1,1,3.5,1]: keeps 8, 3.5 and unit 2's 1 (lowest index).
+    @Test func codeRecurrenceAddsTheBiasEveryRound() throws {
+        var c = try Self.network(recurrence: .code).configuration
+        c.bias = 1
+        let base = try Self.network()
+        let network = try KCapNetwork(c, inputWeights: base.inputWeights, recurrent: base.recurrent, readout: base.readout)
+        let p = Self.pass(network, [3, -1, 2, 2, 0, 1])
+        #expect(p.activity == [0, 8, 1, 0, 3.5, 0])
+        #expect(p.histories == [2, 1, 3, 2, 1, 0])
+    }
+
     /// One positive drive: the cap selects units 0, 1, 2 (zeros tie, lowest index). `nonzero`:
     /// only unit 0 fired; `topk-index`: the selected zeros fired too.
     @Test func firedReadingsDifferOnSelectedZeros() throws {
