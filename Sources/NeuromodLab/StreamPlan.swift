@@ -6,7 +6,8 @@ import NeuromodTasks
 /// Stream index = purpose · 2⁴⁰ + run · 2²⁰ + instance. Purposes: 1 = data tasks (reserved by
 /// `TaskRandomStreams`), 2 = weight initialization, 3 = minibatch order, 4 = intrinsic (hardware)
 /// noise of each instance, 5 = a learning rule's probe noise of each instance, 6 = environment
-/// resets, 7 = action sampling, 8 = genotypes (one stream per genotype slot of an evolving population).
+/// resets, 7 = action sampling, 8 = genotypes (one stream per genotype slot of an evolving population),
+/// 9 = a plasticity-rules study's datasets (image subsets and teachers; one stream per dataset).
 /// Run r of every method starts from the same initial weights (a paired comparison).
 enum StreamPlan {
     static func initialization(run: Int) -> UInt64 { (2 << 40) + UInt64(run) << 20 }
@@ -16,4 +17,5 @@ enum StreamPlan {
     static func environment(run: Int) -> UInt64 { (6 << 40) + UInt64(run) << 20 }
     static func actions(run: Int) -> UInt64 { (7 << 40) + UInt64(run) << 20 }
     static func genotypes(run: Int) -> UInt64 { (8 << 40) + UInt64(run) << 20 }
+    static func dataset(_ d: Int) -> UInt64 { (9 << 40) + UInt64(d) << 20 }
 }

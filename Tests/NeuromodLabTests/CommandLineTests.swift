@@ -293,9 +293,9 @@ struct CommandLineTests {
         let generations = try String(contentsOfFile: scratch.path("evo/generations.csv"), encoding: .utf8).split(separator: "\n")
         #expect(generations.count == 2, "evaluated at the last generation: \(generations)")
         expectOneLineError(try NeuromodCLI.run(["run", evolution, "--data-dir", data, "--epochs", "3"], in: scratch.cwd), status: 2,
-                           containing: ["--epochs applies to readout studies ('readout:'), not to this evolution study"])
+                           containing: ["--epochs applies to readout studies ('readout:') or plasticity-rules studies ('kcap:'), not to this evolution study"])
         expectOneLineError(try NeuromodCLI.run(["check", evolution, "--data-dir", data, "--methods", "x"], in: scratch.cwd), status: 2,
-                           containing: ["--methods applies to task studies ('task:'), episodic studies ('environment:') or readout studies ('readout:'), not to this evolution study"])
+                           containing: ["--methods applies to task studies ('task:'), episodic studies ('environment:'), readout studies ('readout:') or plasticity-rules studies ('kcap:'), not to this evolution study"])
         let kinds = try [scratch.path("out/summary.json"), scratch.path("evo/summary.json")].map {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0))) as! [String: Any]
         }

@@ -26,7 +26,7 @@ import Testing
         #expect(try StudyRegistry.parse(SpecValidationTests.valid, file: "t.yaml") is ExperimentSpec)
         #expect(try StudyRegistry.parse(Self.episodic, file: "e.yaml") is EpisodicSpec)
         #expect(error { try StudyRegistry.parse("name: x\nseed: 1\nruns: 1\noutput: o\n", file: "none.yaml") }
-                == "none.yaml: the spec declares no kind of study: give one of the sections 'task:' (task study), 'environment:' (episodic study), 'readout:' (readout study), 'evolution:' (evolution study)")
+                == "none.yaml: the spec declares no kind of study: give one of the sections 'task:' (task study), 'environment:' (episodic study), 'readout:' (readout study), 'evolution:' (evolution study), 'kcap:' (plasticity-rules study)")
         #expect(error { try ExperimentSpec.parse(Self.episodic, file: "e.yaml") }
                 == "e.yaml: an episodic study (it has a 'environment:' section); expected a task study")
     }

@@ -13,6 +13,9 @@ enum RuleValidation {
         guard rule.learningRate > 0, rule.learningRate.isFinite else {
             throw refuse("the learning rate must be a positive number, got \(rule.learningRate)")
         }
+        guard rule.update != .factor else {
+            throw refuse("update 'factor' (w ← w·φ, seed 002's MW factors) runs on k-cap networks and single table neurons; use additive or multiplicative")
+        }
         guard populations.allSatisfy({ $0.leakSteps == nil }) else {
             throw refuse("the step updates once per feedforward pass: populations must not leak")
         }
@@ -84,7 +87,10 @@ enum RuleValidation {
         let noiseAtNeurons: Bool = { switch probe { case .nodes, .intrinsic: return true; default: return false } }()
         switch factor {
         case .postCount: break
-        case .table(let name):
+        case .table(let name, let column):
+            guard column == .postHistory else {
+                throw refuse("\(site): '\(name)[pre_history][post_role]' is the output rule of a k-cap network (KCapEngine); a feedforward network's tables are indexed [pre_history][post_history]")
+            }
             guard let table = rule.tables[name] else {
                 throw refuse("\(site): unknown table '\(name)'; the rule declares \(rule.tables.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))")
             }

@@ -4,7 +4,8 @@ import Foundation
 /// against the command line's options, and how the field reference is generated.
 public enum StudyRegistry {
     /// The kinds, in the order `neuromod check` and the field reference list them.
-    public static let kinds: [any StudySpec.Type] = [ExperimentSpec.self, EpisodicSpec.self, ReadoutSpec.self, EvolutionSpec.self]
+    public static let kinds: [any StudySpec.Type] = [ExperimentSpec.self, EpisodicSpec.self, ReadoutSpec.self, EvolutionSpec.self,
+                                                      PlasticityRulesSpec.self]
 
     /// Reads and validates the spec at `path`, of whichever kind its sections say; `$DATA/` paths
     /// resolve under `dataDirectory`, other relative data paths under the spec's folder.

@@ -114,16 +114,24 @@ private struct TermParser {
         if word == "eps" { p.factors.append(.synapticNoise); return }
         skipSpaces()
         if peek == "[" {
-            for expected in ["pre_history", "post_history"] {
-                guard peek == "[" else { throw fail("a table lookup reads \(word)[pre_history][post_history]") }
+            let usage = "a table lookup reads \(word)[pre_history][post_history] or \(word)[pre_history][post_role]"
+            var column = LocalTerm.TableColumn.postHistory
+            for slot in 0..<2 {
+                guard peek == "[" else { throw fail(usage) }
                 position += 1
                 skipSpaces()
                 let index = identifier()
                 skipSpaces()
-                guard index == expected, peek == "]" else { throw fail("a table lookup reads \(word)[pre_history][post_history]") }
+                guard peek == "]" else { throw fail(usage) }
+                if slot == 0 {
+                    guard index == "pre_history" else { throw fail(usage) }
+                } else {
+                    guard let c = LocalTerm.TableColumn(rawValue: index) else { throw fail(usage) }
+                    column = c
+                }
                 position += 1
             }
-            p.factors.append(.table(word))
+            p.factors.append(.table(word, column))
             return
         }
         guard let f = try neuronFactor(word) else { throw fail("unknown factor '\(word)'") }

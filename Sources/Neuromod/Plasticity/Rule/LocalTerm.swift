@@ -27,7 +27,8 @@
 /// | `eps` | ij | the synaptic probe's draw ε_ij (N(0, σ²) or ±σ) |
 /// | `sigma` | — | the probe's scale σ |
 /// | `n_post` | — | the postsynaptic population's size (seed 004's fan-out scaling) |
-/// | `NAME[pre_history][post_history]` | ij | entry of the rule's table NAME at the two neurons' firing histories (seed 002) |
+/// | `NAME[pre_history][post_history]` | ij | entry of the rule's table NAME at the two neurons' firing histories (seed 002's RNN rule r) |
+/// | `NAME[pre_history][post_role]` | ij | entry of table NAME at the presynaptic history and the output node's role: 0 = true label, 1 = prediction (seed 002's output rule r_o, A.4; k-cap networks only) |
 /// | `dlogp` | instance | log π_probed(a) − log π_clean(a) of the action taken (environments) |
 /// | `noise_sq` | instance | ‖ξ‖², the probe's noise squared summed over every neuron (may divide) |
 ///
@@ -84,7 +85,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
                 case .instance(let s, let d): instance.append(InstanceFactor(signal: s, divides: d))
                 case .synapticNoise: noiseCount += 1
                 case .postCount: break
-                case .table(let name): tables.append(name)
+                case .table(let name, _): tables.append(name)
                 }
             }
         }
@@ -113,7 +114,18 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         case postCount
         /// r[s_i][s_j]: the entry of the rule's table of this name at the firing histories of the
         /// presynaptic and postsynaptic neurons (seed 002's plasticity rules); text `NAME[pre_history][post_history]`.
-        case table(String)
+        /// With ``TableColumn/postRole`` the column is the output node's role instead (r_o[s_i][role],
+        /// text `NAME[pre_history][post_role]`).
+        case table(String, TableColumn = .postHistory)
+    }
+
+    /// What indexes the columns of a table lookup; the rows are always the presynaptic history.
+    public enum TableColumn: String, Sendable, Equatable, CaseIterable {
+        /// The postsynaptic neuron's firing history (2^T columns).
+        case postHistory = "post_history"
+        /// The output node's role in the example (2 columns): 0 the true label's node, 1 the
+        /// predicted (or, with all-edges, any other) node — seed 002, App. A.4.
+        case postRole = "post_role"
     }
 
     /// What every synapse of an instance sees alike at a step (not reward: that is the modulator's).
@@ -167,7 +179,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         for side in ["pre", "post"] {
             for s in Signal.allCases where !(side == "pre" && s == .error) { names.append(side + s.rawValue) }
         }
-        return names + ["eps", "sigma", "n_post", "NAME[pre_history][post_history]"] + InstanceSignal.allCases.map(\.rawValue)
+        return names + ["eps", "sigma", "n_post", "NAME[pre_history][post_history]", "NAME[pre_history][post_role]"] + InstanceSignal.allCases.map(\.rawValue)
     }
 
     /// Whether any product reads a clean-pass signal.
@@ -199,7 +211,7 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         switch factor {
         case .synapticNoise: return "eps"
         case .postCount: return "n_post"
-        case .table(let name): return "\(name)[pre_history][post_history]"
+        case .table(let name, let column): return "\(name)[pre_history][\(column.rawValue)]"
         case .instance(let s, _): return s.rawValue
         case .pre(let f): return name("pre", f)
         case .post(let f): return name("post", f)

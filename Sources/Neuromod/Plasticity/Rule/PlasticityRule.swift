@@ -202,8 +202,21 @@ public enum ActingPass: String, Sendable, Equatable, CaseIterable {
 public enum UpdateForm: String, Sendable, Equatable, CaseIterable {
     /// w ← w + Δw.
     case additive
-    /// w ← w · (1 + Δw) (seed 002's multiplicative rules).
+    /// w ← w · (1 + Δw) (seed 002's multiplicative rules, the authors' code: `one-plus-eta`).
     case multiplicative
+    /// w ← w · φ: the local term is the factor itself, η unused (seed 002's Table 1 MW entries are
+    /// factors). Runs on k-cap networks and single table neurons (``KCapEngine``, ``TableRuleNeuron``).
+    case factor
+
+    /// The new weight after a change of `delta` = η·φ (`factor` reads φ = `delta`/η; pass `term`).
+    @inline(__always)
+    public func apply(_ w: Double, rate: Double, term: Double) -> Double {
+        switch self {
+        case .additive: return w + rate * term
+        case .multiplicative: return w * (1 + rate * term)
+        case .factor: return w * term
+        }
+    }
 }
 
 /// How the summed three-factor product U = (1/B) Σ_n M⁽ⁿ⁾ e⁽ⁿ⁾ becomes a weight change.

@@ -1,0 +1,80 @@
+import Neuromod
+import NeuromodTasks
+
+/// The sizes of one dataset of a plasticity-rules study, read from its files' headers or its spec.
+struct KCapDataShape {
+    var width: Int, train: Int, test: Int
+    /// Peak bytes while loading (images: inflating and parsing the files).
+    var loadingBytes: Int
+
+    init(_ dataset: KCapDataset) {
+        switch dataset.source {
+        case .images(let folder, let train):
+            let shape = ImageDataShape(ImageDataSpec(source: .idx(folder: folder), classes: Array(0...9), trainPerClass: nil,
+                                                     testLimit: nil, scaling: .unit))
+            width = shape.width
+            self.train = min(train ?? shape.trainKept, shape.trainKept)
+            test = shape.test
+            // ImageDataShape counts every training image as Double inputs; only `train` of them are.
+            loadingBytes = max(0, shape.loadingBytes - MemoryLimit.product(shape.trainKept - self.train, shape.width, Bytes.double))
+        case .teacher(let teacher, _, let dimension, let train, let test, let hidden):
+            width = dimension
+            self.train = train
+            self.test = test
+            loadingBytes = teacher == .relu ? MemoryLimit.product(hidden, MemoryLimit.sum([dimension, 2, 2 * max(train, test)]), Bytes.double) : 0
+        }
+    }
+}
+
+extension PlasticityRulesSpec {
+    /// Peak memory of `neuromod run` with `jobs` (dataset, run, method) jobs at once (see ``MemoryEstimate``).
+    ///
+    /// Running holds every dataset's inputs, and per job: the network (W and G's edges n², A n × d),
+    /// the training set's drives A x (train × n), the baselines' cached features and Adam moments,
+    /// and the 2 000-row evaluation blocks (T + 2 matrices of n).
+    public func memoryEstimate(jobs: Int = 1) -> MemoryEstimate {
+        var estimate = MemoryEstimate()
+        let shapes = datasets.map(KCapDataShape.init)
+        // Datasets load one after the other: the largest load beside the inputs of the others.
+        let inputs = shapes.map { MemoryLimit.product(MemoryLimit.sum([$0.train, $0.test]), $0.width, Bytes.double) }
+        if let largest = shapes.indices.max(by: { shapes[$0].loadingBytes < shapes[$1].loadingBytes }) {
+            estimate.add("kcap.datasets[\(largest)]", datasets[largest].name, "loading the data", shapes[largest].loadingBytes, .loading)
+            estimate.add("kcap.datasets", datasets.count, "the other datasets' inputs while loading",
+                         MemoryLimit.sum(inputs.indices.filter { $0 != largest }.map { inputs[$0] }), .loading)
+        }
+        for (d, bytes) in inputs.enumerated() { estimate.add("kcap.datasets[\(d)]", datasets[d].name, "the inputs", bytes) }
+        let widest = shapes.map(\.width).max() ?? 1, longest = shapes.map(\.train).max() ?? 1
+        let rounds = methods.map(\.rounds).max() ?? 1
+        let full = methods.contains { if case .gradient(.full, _, _) = $0.learning { return true } else { return false } }
+        let concurrent = min(jobs, datasets.count * runs * methods.count)
+        let perJob = MemoryLimit.sum([
+            MemoryLimit.product(nodes, nodes, full ? 3 * Bytes.double + 1 : Bytes.double + 1),
+            MemoryLimit.product(nodes, widest, Bytes.double),
+            MemoryLimit.product(2, longest, nodes, Bytes.double),
+            MemoryLimit.product(2000 + 1000, rounds + 2, nodes, Bytes.double),
+        ])
+        estimate.add("kcap.nodes", nodes, "the networks, drives and evaluation blocks of the jobs at once", MemoryLimit.product(concurrent, perJob))
+        return estimate
+    }
+}
+
+extension TimeEstimate {
+    /// Per job: the drives (a GEMM, 0.1 ns a MAC), per example and epoch ~10 ns a unit and round plus
+    /// 2 ns a readout entry (rules) or 0.3 ns a MAC of the rounds' GEMMs (baselines), and a test-set
+    /// evaluation per epoch.
+    init(_ spec: PlasticityRulesSpec, jobs: Int) {
+        let n = Double(spec.nodes), k = Double(spec.cap)
+        var seconds = 0.0
+        for shape in spec.datasets.map(KCapDataShape.init) {
+            for method in spec.methods {
+                let t = Double(method.rounds), examples = Double(shape.train), epochs = Double(spec.epochs)
+                let drives = Double(shape.train + shape.test) * Double(shape.width) * n * 0.1e-9
+                let evaluation = epochs * Double(shape.test) * ((t - 1) * n * n * 0.1e-9 + t * n * 10e-9)
+                var perExample = t * n * 10e-9 + (t - 1) * k * n * 1e-9 + 20 * n * 2e-9
+                if case .gradient(.full, _, _) = method.learning { perExample = 3 * t * n * n * 0.3e-9 }
+                seconds += Double(spec.runs) * (drives + evaluation + epochs * examples * perExample)
+            }
+        }
+        self.init(seconds: seconds / Double(max(1, min(jobs, spec.datasets.count * spec.runs * spec.methods.count))))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Neuromod
+
+/// Plasticity-rules studies (a `kcap:` section): seed 002's simple RNN trained by table rules or
+/// gradient descent (docs/plasticity-rules.md).
+extension PlasticityRulesSpec {
+    public static let kind = StudyKind(
+        name: "plasticity-rules", section: "kcap", title: "plasticity-rules study",
+        fields: [
+            SpecField("kcap", "required: the network and the data (seed 002, §2)", [
+                SpecField("nodes", "required: n, units of the graph G"),
+                SpecField("cap", "required: k, units kept per round, ≤ nodes"),
+                SpecField("edge_probability", "optional: p, each ordered pair i ≠ j an edge of G (and an input edge kept, with input_mask `masked`); default 0.5"),
+                SpecField("epochs", "required, > 0: passes over the training set"),
+                SpecField("recurrence", "optional: `paper` (c_k(ReLU(W h + A x)), the default) or `code` (W(h + A x) + b after round 1)"),
+                SpecField("fired", "optional: `nonzero` (h ≠ 0 after the round, the text; the default) or `topk-index` (selected, the code)"),
+                SpecField("ties", "optional: the cap's order among equal drives, `lowest-index` (the default) or `random`"),
+                SpecField("input_mask", "optional: `masked` (each input edge kept with probability p, the code; the default) or `dense` (the text)"),
+                KCapDataset.fields,
+            ]),
+            KCapMethod.fields,
+        ],
+        options: [.methods, .epochs])
+
+    public var methodNames: [String] { methods.map(\.name) }
+    /// Every method of a run draws the same G and A's mask and sees the same example orders, so a
+    /// method run alone gives the numbers it gives beside the others.
+    public mutating func keepMethods(_ names: [String]) { methods = methods.filter { names.contains($0.name) } }
+    public mutating func applyOwn(_ overrides: StudyOverrides) {
+        if let epochs = overrides.epochs { self.epochs = epochs }
+    }
+    public var overview: String {
+        "plasticity-rules study '\(name)' (\(methods.count) methods × \(datasets.count) datasets × \(runs) runs × \(epochs) epochs, n \(nodes), k \(cap))"
+    }
+    public func timeEstimate(jobs: Int) -> TimeEstimate { TimeEstimate(self, jobs: jobs) }
+
+    public func run(jobs: Int, progress: @escaping @Sendable (StudyProgress) -> Void) throws -> PlasticityRulesResult {
+        let counter = ProgressCounter(total: datasets.count * methods.count * runs * epochs), epochs = self.epochs
+        return try PlasticityRulesRunner(spec: self).run(jobs: jobs) { e in
+            progress(counter.step(line: String(format: "%@ %@ run %d epoch %d/%d: test accuracy %.2f%% (%.1f s)", e.dataset, e.method,
+                                               e.run + 1, e.epoch, epochs, 100 * e.testAccuracy, e.seconds), milestone: true))
+        }
+    }
+}
+
+/// A plasticity-rules study's files:
+///
+/// | file | contents |
+/// |---|---|
+/// | `accuracy.csv` | `dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds` |
+/// | `summary.json` | per dataset and method: final test accuracy of each run, their mean, wall time |
+extension PlasticityRulesResult: StudyOutcome {
+    public func dataFiles() throws -> ResultFiles {
+        [ResultWriter.csv("accuracy.csv", header: "dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds", epochs) { e in
+            "\(ResultWriter.csvField(e.dataset)),\(ResultWriter.csvField(e.method)),\(e.run),\(e.epoch),\(e.onlineAccuracy),\(e.trainAccuracy),\(e.testAccuracy),\(e.seconds)"
+        }]
+    }
+
+    public var summary: PlasticityRulesResultWriter.SummaryFile {
+        PlasticityRulesResultWriter.SummaryFile(kind: PlasticityRulesSpec.kind.name, name: spec.name, seed: spec.seed, runs: spec.runs,
+                                                nodes: spec.nodes, cap: spec.cap, epochs: spec.epochs, results: summaries)
+    }
+
+    public var table: String {
+        let rows = summaries.map { s in
+            [s.dataset, s.method, String(format: "%.2f", 100 * s.meanTestAccuracy),
+             s.testAccuracy.map { String(format: "%.2f", 100 * $0) }.joined(separator: " "), String(format: "%.1f", s.wallSeconds)]
+        }
+        return TextTable.render(
+            title: "\(spec.name): n \(spec.nodes), k \(spec.cap), p \(spec.edgeProbability), \(spec.epochs) epochs, \(spec.runs) runs, seed \(spec.seed)",
+            header: ["dataset", "method", "test accuracy %", "per run", "wall s"], rows: rows)
+    }
+}
+
+/// The namespace of a plasticity-rules study's `summary.json`.
+public enum PlasticityRulesResultWriter {
+    public struct SummaryFile: Codable, Sendable {
+        public var kind: String
+        public var name: String
+        public var seed: UInt64
+        public var runs: Int
+        public var nodes: Int
+        public var cap: Int
+        public var epochs: Int
+        public var results: [KCapSummary]
+    }
+}
