@@ -15,21 +15,8 @@ import Testing
                                                         LayerSpec(population: Population(size: 1, activation: .linear))]),
             training: TrainingSpec(batchSize: 16, epochs: 2),
             methods: [MethodSpec(name: "BP", rule: .backprop(learningRate: 0.5, loss: .meanSquaredError))])
-        let read = try ExperimentSpec.parse("""
-            name: t
-            seed: 3
-            runs: 2
-            output: out
-            task: {kind: sinusoid, low: -3, high: 3, samples: 64, noise: 0.1}
-            network:
-              input: 1
-              layers:
-                - {size: 4, activation: sigmoid}
-                - {size: 1, activation: linear}
-            training: {batch_size: 16, epochs: 2}
-            methods:
-              - {name: BP, rule: backprop, learning_rate: 0.5}
-            """, file: "spec.yaml")
+        // The same study as YAML (SpecValidationTests.valid).
+        let read = try ExperimentSpec.parse(SpecValidationTests.valid, file: "spec.yaml")
         let (a, b) = (try built.run(jobs: 1) { _ in }, try read.run(jobs: 1) { _ in })
         #expect(a.epochs == b.epochs && !a.epochs.isEmpty)
         #expect(try a.dataFiles().first { $0.name == "metrics.csv" }?.data == b.dataFiles().first { $0.name == "metrics.csv" }?.data)
