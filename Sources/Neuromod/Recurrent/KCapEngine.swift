@@ -26,6 +26,10 @@ public final class KCapEngine {
     public let margin: Double
     /// The last example's pass.
     public private(set) var pass = KCapPass()
+    /// The row that took column 1 of r_o on the last example (the prediction, or the runner-up
+    /// under the margin gate); nil when the gate kept the example out. With the pass's histories
+    /// this is all ``RuleMetaGradient`` needs to differentiate the rule-trained weights.
+    public private(set) var lastCompetitor: Int?
     private let tieRNG: RandomGenerator?
 
     /// - Parameter tieRNG: draws the cap's tie ranks when the network's ties are ``CapTies/random``.
@@ -52,6 +56,7 @@ public final class KCapEngine {
     public func train(drive: UnsafeBufferPointer<Double>, label: Int) -> Bool {
         network.forward(drive: drive, into: &pass, tieRNG: tieRNG)
         let correct = pass.prediction == label
+        lastCompetitor = nil
         var competitor = pass.prediction
         if parts.gate == .misclassified && correct {
             guard margin > 0, pass.logits.count > 1 else { return correct }
@@ -61,6 +66,7 @@ public final class KCapEngine {
         }
         if network.configuration.rounds > 1, let r = parts.recurrent, !parts.isIdentity(r) { updateRecurrent(r) }
         if let ro = parts.output { updateReadout(ro, label: label, competitor: competitor) }
+        lastCompetitor = competitor
         return correct
     }
 

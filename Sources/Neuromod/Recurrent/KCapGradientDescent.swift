@@ -45,17 +45,18 @@ public struct KCapGradientDescent: Sendable {
 
     /// The mean cross-entropy and its gradients with respect to U and (`gd-full`, T > 1) W, on
     /// G's edges and off them (the step masks them).
-    func gradients(drives: Matrix, labels: [Int], features: Matrix? = nil) -> (loss: Double, readout: Matrix, recurrent: Matrix?) {
-        let rounds = features.map { [$0] } ?? (scope == .output ? [network.finalActivity(drives: drives)] : network.activities(drives: drives))
+    /// `rounds` may give h_1 … h_T (the meta-gradient's final pass, already computed); `loss` is
+    /// the cross-entropy's reading (``KCapLoss``, `ce-logits` for the baselines).
+    func gradients(drives: Matrix, labels: [Int], features: Matrix? = nil, rounds given: [Matrix]? = nil,
+                   loss kind: KCapLoss = .ceLogits) -> (loss: Double, readout: Matrix, recurrent: Matrix?) {
+        let rounds = given ?? features.map { [$0] } ?? (scope == .output ? [network.finalActivity(drives: drives)] : network.activities(drives: drives))
         let h = rounds.last!, batch = h.rows, classes = network.configuration.classes
         var g = Matrix(rows: batch, cols: classes)
         Matrix.gemm(h, network.readout, transB: .transposed, into: &g)
-        var loss = 0.0
+        var loss = 0.0, gradient = [Double](repeating: 0, count: classes)
         for r in 0..<batch {
-            let row = (0..<classes).map { g[r, $0] }, top = row.max()!
-            let exps = row.map { Foundation.exp($0 - top) }, total = exps.reduce(0, +)
-            loss -= (row[labels[r]] - top) - Foundation.log(total)
-            for c in 0..<classes { g[r, c] = (exps[c] / total - (c == labels[r] ? 1 : 0)) / Double(batch) }
+            loss += kind.evaluate((0..<classes).map { g[r, $0] }, label: labels[r], gradient: &gradient)
+            for c in 0..<classes { g[r, c] = gradient[c] / Double(batch) }
         }
         var gradU = Matrix(rows: classes, cols: network.configuration.nodes)
         Matrix.gemm(g, h, transA: .transposed, into: &gradU)

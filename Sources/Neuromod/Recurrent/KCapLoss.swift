@@ -1,0 +1,39 @@
+import Foundation
+
+/// **The loss on a k-cap network's readout** (seed 002, A.1 "GD to learn a rule", step 3; variant 5
+/// of the spec): the cross-entropy of one example's logits z = U h_T against its label y.
+///
+/// | case | loss | note |
+/// |---|---|---|
+/// | `ce-logits` | −log softmax(z)_y | the text's "cross entropy loss" |
+/// | `ce-double-softmax` | −log softmax(p)_y with p = softmax(z) | the authors' code: `CrossEntropyLoss` applied to the softmax outputs of `get_output` |
+///
+/// Gradients: `ce-logits` ∂L/∂z = q − e_y with q = softmax(z); `ce-double-softmax` with
+/// g = softmax(p) − e_y, ∂L/∂z_j = p_j (g_j − Σ_c g_c p_c). Both are smooth in z.
+public enum KCapLoss: String, Sendable, Equatable, CaseIterable {
+    case ceLogits = "ce-logits"
+    case ceDoubleSoftmax = "ce-double-softmax"
+
+    /// The loss of one row of logits and, written into `gradient` (same length), ∂L/∂z.
+    public func evaluate(_ z: [Double], label: Int, gradient: inout [Double]) -> Double {
+        let p = Self.softmax(z)
+        switch self {
+        case .ceLogits:
+            for c in z.indices { gradient[c] = p[c] - (c == label ? 1 : 0) }
+            return -Foundation.log(max(p[label], .leastNormalMagnitude))
+        case .ceDoubleSoftmax:
+            let q = Self.softmax(p)
+            let g = q.indices.map { q[$0] - ($0 == label ? 1 : 0) }
+            let mean = zip(g, p).reduce(0) { $0 + $1.0 * $1.1 }
+            for j in z.indices { gradient[j] = p[j] * (g[j] - mean) }
+            return -Foundation.log(q[label])
+        }
+    }
+
+    /// softmax(z), shifted by max z.
+    static func softmax(_ z: [Double]) -> [Double] {
+        let top = z.max() ?? 0
+        let e = z.map { Foundation.exp($0 - top) }, total = e.reduce(0, +)
+        return e.map { $0 / total }
+    }
+}
