@@ -39,7 +39,7 @@ import NeuromodTestSupport
         #expect(error(Self.spec(kcap: "  fired: all")) == "rules.yaml:9: kcap.fired: unknown value 'all'; expected one of: nonzero, topk-index")
         #expect(error(Self.spec().replacingOccurrences(of: "cap: 30", with: "cap: 61")) == "rules.yaml:7: kcap.cap: the cap must be at most the nodes (60), got 61")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 9, rule: perceptron}")) == "rules.yaml:13: methods[0].rounds: expected 1…8 rounds (tables are 2^T wide), got 9")
-        #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: hebb}")) == "rules.yaml:13: methods[0].rule: unknown value 'hebb'; expected one of: perceptron, table, gd-output, gd-full")
+        #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: hebb}")) == "rules.yaml:13: methods[0].rule: unknown value 'hebb'; expected one of: perceptron, table, meta-learned, gd-output, gd-full")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: perceptron, batch: 5}")) == "rules.yaml:13: methods[0].batch: unknown field; allowed: name, rounds, input_weights, rule, rate, reading, recurrent_table, update, gate, output_edges, margin")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 2, rule: table, output_table: [[1, -1], [-1, 1]]}")) == "rules.yaml:13: methods[0].output_table: expected 4 rows of 2 numbers (2^T for T rounds), got 2 rows")
         #expect(error(Self.spec(methods: "  - {name: a, rounds: 1, rule: table}")) == "rules.yaml:13: methods[0]: required field 'output_table' is missing")

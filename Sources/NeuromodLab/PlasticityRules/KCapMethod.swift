@@ -13,6 +13,8 @@ public struct KCapMethod: Sendable, Equatable {
     public var rounds: Int
     public var inputWeights: KCapNetwork.InputWeights
     public var learning: Learning
+    /// How a `meta-learned` method learns its tables before training (nil: the tables are given).
+    public var meta: KCapMetaLearning?
 
     /// W and U at the start of a run: 0 for additive rules and the baselines, 1 for multiplicative (A.1).
     public var initialWeight: Double {
@@ -20,13 +22,13 @@ public struct KCapMethod: Sendable, Equatable {
         return 0
     }
 
-    static let ruleNames = ["perceptron", "table", "gd-output", "gd-full"]
+    static let ruleNames = ["perceptron", "table", "meta-learned", "gd-output", "gd-full"]
 
     static let fields = SpecField("methods", "required: one or more; `--methods` runs some of them", [
         SpecField("name", "required: unique, e.g. `T=1`"),
         SpecField("rounds", "required: T, 1…8"),
         SpecField("input_weights", "optional: `normal` (A ~ N(0, 1), the default) or `ones` (Table 2's T=1*)"),
-        SpecField("rule", "required: `perceptron` (the two-node Perceptron output rule, Table 1), `table` (declared tables), `gd-output` (Adam on U, Fig. 2) or `gd-full` (Adam on U and W, straight-through the cap)"),
+        SpecField("rule", "required: `perceptron` (the two-node Perceptron output rule, Table 1), `table` (declared tables), `gd-output` (Adam on U, Fig. 2) `meta-learned` (tables learned by GD first, `meta`), `gd-output` (Adam on U, Fig. 2) or `gd-full` (Adam on U and W, straight-through the cap)"),
         SpecField("reading", "perceptron, optional: `last-round` (fired in round T, the default) or `any-round`"),
         SpecField("output_table", "table, required: r_o, 2^T rows of 2 (columns: edge to the label's node, to the predicted node)"),
         SpecField("recurrent_table", "perceptron or table, optional: a fixed RNN rule r, 2^T × 2^T (default: W does not learn)"),
@@ -36,15 +38,18 @@ public struct KCapMethod: Sendable, Equatable {
         SpecField("margin", "rules with gate `misclassified`, optional: γ ≥ 0, default 0; a correct example whose label leads the runner-up's logit by less than γ updates too, the runner-up as the predicted node (Thm 4)"),
         SpecField("rate", "optional, > 0: η of a rule (default 0.01) or Adam's rate (default 0.01)"),
         SpecField("batch", "gd, optional: minibatch size, default 100"),
+        KCapMetaLearning.fields,
     ], list: true)
 
-    static func parse(_ node: SpecNode) throws -> KCapMethod {
+    /// - Parameter datasets: the study's dataset names (a `meta.source` must be one of them).
+    static func parse(_ node: SpecNode, datasets: [String]) throws -> KCapMethod {
         let all = try node.fields(allowed: PlasticityRulesSpec.kind.keys("methods"))
         let ruleName = try all.required("rule", in: node, "(\(ruleNames.joined(separator: ", ")))").choice(ruleNames)
         let own: [String]
         switch ruleName {
         case "perceptron": own = ["reading", "recurrent_table", "update", "gate", "output_edges", "margin"]
         case "table": own = ["output_table", "recurrent_table", "update", "gate", "output_edges", "margin"]
+        case "meta-learned": own = ["meta", "update", "gate", "output_edges", "margin"]
         default: own = ["batch"]
         }
         let f = try node.fields(allowed: ["name", "rounds", "input_weights", "rule", "rate"] + own)
@@ -52,6 +57,7 @@ public struct KCapMethod: Sendable, Equatable {
         guard rounds <= 8 else { throw roundsNode.error("expected 1…8 rounds (tables are 2^T wide), got \(rounds)") }
         let rate = try f["rate"]?.positiveDouble() ?? 0.01
         let learning: Learning
+        var meta: KCapMetaLearning?
         switch ruleName {
         case "gd-output", "gd-full":
             learning = .gradient(KCapGradientDescent.Scope(rawValue: ruleName)!, AdamSettings(rate: rate), batch: try f["batch"]?.positiveInt() ?? 100)
@@ -61,7 +67,17 @@ public struct KCapMethod: Sendable, Equatable {
             let gate: Modulation.Gate = try choice(f["gate"], default: .misclassified)
             let update: UpdateForm = try choice(f["update"], default: .additive)
             var rule: PlasticityRule
-            if ruleName == "perceptron" {
+            if ruleName == "meta-learned" {
+                let metaNode = try f.required("meta", in: node)
+                meta = try KCapMetaLearning.parse(metaNode, rounds: rounds)
+                if let source = meta?.source, !datasets.contains(source) {
+                    throw metaNode.error("unknown source dataset '\(source)'; the study has \(datasets.map { "'\($0)'" }.joined(separator: ", "))")
+                }
+                if update == .factor { throw f["update"]!.error("update 'factor' cannot be meta-learned; use additive or multiplicative") }
+                let zeros = { (cols: Int) in [[Double]](repeating: [Double](repeating: 0, count: cols), count: states) }
+                rule = .seed002(name: "meta-learned", output: ("ro", "post_role", zeros(2)),
+                                recurrent: meta!.recurrent == .none ? nil : zeros(states), learningRate: rate, gate: gate, update: update)
+            } else if ruleName == "perceptron" {
                 rule = .twoNodePerceptron(rounds: rounds, reading: try choice(f["reading"], default: .lastRound), recurrent: recurrent,
                                           learningRate: rate, gate: gate, update: update)
             } else {
@@ -75,7 +91,7 @@ public struct KCapMethod: Sendable, Equatable {
             learning = .rule(rule, outputEdges: try choice(f["output_edges"], default: .labelAndPrediction), margin: margin)
         }
         return KCapMethod(name: try f.required("name", in: node).string(), rounds: rounds,
-                          inputWeights: try choice(f["input_weights"], default: .normal), learning: learning)
+                          inputWeights: try choice(f["input_weights"], default: .normal), learning: learning, meta: meta)
     }
 
     /// A `rows × cols` table of finite numbers.

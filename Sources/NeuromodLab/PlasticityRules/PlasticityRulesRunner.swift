@@ -30,6 +30,8 @@ public struct PlasticityRulesResult: Sendable {
     public var spec: PlasticityRulesSpec
     public var epochs: [KCapEpoch]
     public var summaries: [KCapSummary]
+    /// The rules the `meta-learned` methods learned, per method and run.
+    public var learnedRules: [LearnedRule] = []
 }
 
 /// Runs a ``PlasticityRulesSpec``. Per dataset and run, every method draws its network (G, A's
@@ -39,11 +41,14 @@ public struct PlasticityRulesResult: Sendable {
 struct PlasticityRulesRunner {
     let spec: PlasticityRulesSpec
 
-    func run(jobs: Int, progress: @escaping @Sendable (KCapEpoch) -> Void) throws -> PlasticityRulesResult {
+    func run(jobs: Int, learned report: @escaping @Sendable (LearnedRule) -> Void = { _ in },
+             progress: @escaping @Sendable (KCapEpoch) -> Void) throws -> PlasticityRulesResult {
         let data = try spec.datasets.indices.map(load)
+        let learned = try learnRules(data: data, jobs: jobs, progress: report)
         let m = spec.methods.count, r = spec.runs
         let histories = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
-            try train(dataset: job / (r * m), run: job / m % r, method: job % m, data: data[job / (r * m)], progress: progress)
+            try train(dataset: job / (r * m), run: job / m % r, method: job % m, data: data[job / (r * m)],
+                      learned: learned[spec.methods[job % m].name]?[job / m % r], progress: progress)
         }
         var summaries: [KCapSummary] = []
         for d in spec.datasets.indices {
@@ -55,7 +60,8 @@ struct PlasticityRulesRunner {
                                              wallSeconds: runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.seconds } }))
             }
         }
-        return PlasticityRulesResult(spec: spec, epochs: histories.flatMap { $0 }, summaries: summaries)
+        return PlasticityRulesResult(spec: spec, epochs: histories.flatMap { $0 }, summaries: summaries,
+                                     learnedRules: spec.methods.flatMap { learned[$0.name] ?? [] })
     }
 
     /// The training and test sets of dataset `d` (image subsets and teachers drawn by the seed).
@@ -70,8 +76,9 @@ struct PlasticityRulesRunner {
         }
     }
 
+    /// - Parameter learned: a `meta-learned` method's rule of this run, whose tables replace the template's.
     private func train(dataset d: Int, run: Int, method k: Int, data: (train: ClassificationSet, test: ClassificationSet),
-                       progress: @Sendable (KCapEpoch) -> Void) throws -> [KCapEpoch] {
+                       learned: LearnedRule?, progress: @Sendable (KCapEpoch) -> Void) throws -> [KCapEpoch] {
         let method = spec.methods[k], offset = UInt64(d)
         let configuration = spec.configuration(method, inputs: data.train.inputs.cols, classes: max(data.train.classes, data.test.classes))
         let network = try KCapNetwork(configuration, initialWeight: method.initialWeight,
@@ -86,7 +93,8 @@ struct PlasticityRulesRunner {
             history.append(e)
         }
         switch method.learning {
-        case .rule(let rule, let edges, let margin):
+        case .rule(let template, let edges, let margin):
+            let rule = learned.map { Self.rule(template, learned: $0) } ?? template
             let ties = spec.ties == .random ? try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.instanceNoise(run: run) + offset) : nil
             let engine = try KCapEngine(rule: rule, network: network, outputEdges: edges, margin: margin, tieRNG: ties)
             for epoch in 1...spec.epochs {

@@ -47,7 +47,7 @@ public struct PlasticityRulesSpec: StudySpec {
         guard !datasets.isEmpty else { throw datasetsNode.error("at least one dataset is required") }
         try datasetsNode.requireUniqueNames(datasets.map(\.name))
         let methodsNode = try f.required("methods", file: file)
-        let methods = try methodsNode.elements().map(KCapMethod.parse)
+        let methods = try methodsNode.elements().map { try KCapMethod.parse($0, datasets: datasets.map(\.name)) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
         return PlasticityRulesSpec(
