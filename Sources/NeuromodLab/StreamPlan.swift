@@ -19,6 +19,7 @@ enum StreamPlan {
     static func actions(run: Int) -> UInt64 { (7 << 40) + UInt64(run) << 20 }
     static func genotypes(run: Int) -> UInt64 { (8 << 40) + UInt64(run) << 20 }
     static func dataset(_ d: Int) -> UInt64 { (9 << 40) + UInt64(d) << 20 }
-    /// A `meta-learned` method's network, orders, starting rule and tie ranks (+0 … +3).
-    static func metaLearning(run: Int) -> UInt64 { (10 << 40) + UInt64(run) << 20 }
+    /// A `meta-learned` method's network, orders, starting rule and tie ranks (+0 … +3); a rule
+    /// is learned once for all runs.
+    static let metaLearning: UInt64 = 10 << 40
 }

@@ -36,7 +36,7 @@ import Neuromod
 
     /// A T = 1 output rule and a T = 2 NN rule with its output rule, learned on the halfspace
     /// (400 points, batches of 100, 10 epochs) and used to train: the same numbers and rules with
-    /// one job or two, one rule per method and run in `rules.json`, and the T = 1 rule with Thm 1's
+    /// one job or two, one rule per method (learned once, used by both runs) in `rules.json`, and the T = 1 rule with Thm 1's
     /// sign pattern [−, +; +, −].
     @Test func learnedRulesAreWrittenAndDoNotDependOnJobs() throws {
         let spec = try PlasticityRulesSpec.parse(PlasticityRulesStudyTests.spec(methods: """
@@ -44,11 +44,11 @@ import Neuromod
           - {name: nn, rounds: 2, rule: meta-learned, meta: {source: halfspace, epochs: 2, nodes: 20, recurrent: network, hidden: 4, loss: ce-double-softmax}}
         """), file: "rules.yaml")
         let one = try spec.run(jobs: 1) { _ in }, two = try spec.run(jobs: 2) { _ in }
-        #expect(one.learnedRules == two.learnedRules.map { var r = $0; r.seconds = one.learnedRules.first { $0.method == r.method && $0.run == r.run }!.seconds; return r })
+        #expect(one.learnedRules.map(\.output) == two.learnedRules.map(\.output) && one.learnedRules.map(\.recurrent) == two.learnedRules.map(\.recurrent))
         #expect(one.epochs.map(\.testAccuracy) == two.epochs.map(\.testAccuracy))
-        #expect(one.learnedRules.map(\.method) == ["out", "out", "nn", "nn"])
+        #expect(one.learnedRules.map(\.method) == ["out", "nn"])
         #expect(one.learnedRules.allSatisfy { $0.losses.count == ($0.method == "out" ? 10 : 2) })
-        let nn = one.learnedRules[2]
+        let nn = one.learnedRules[1]
         #expect(nn.recurrent?.count == 4 && nn.networkParameters?.count == 4 * 4 + 4 + 4 + 1)
         for ro in one.learnedRules.filter({ $0.method == "out" }).map(\.output) {
             #expect(ro[0][0] < 0 && ro[0][1] > 0 && ro[1][0] > 0 && ro[1][1] < 0, "\(ro)")

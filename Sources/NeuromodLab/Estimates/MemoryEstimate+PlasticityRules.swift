@@ -79,7 +79,7 @@ extension TimeEstimate {
         self.init(seconds: seconds / Double(max(1, min(jobs, spec.datasets.count * spec.runs * spec.methods.count))))
     }
 
-    /// The `meta-learned` methods' rules, learned once per method and run: per example and epoch the
+    /// The `meta-learned` methods' rules, learned once per method: per example and epoch the
     /// rule training above plus, at T > 1, the binning of ∂L/∂W by history pair (~2 ns an edge).
     private static func metaLearning(_ spec: PlasticityRulesSpec) -> Double {
         let shapes = Dictionary(uniqueKeysWithValues: zip(spec.datasets.map(\.name), spec.datasets.map(KCapDataShape.init)))
@@ -88,7 +88,7 @@ extension TimeEstimate {
             let n = Double(meta.nodes ?? spec.nodes), k = Double(meta.cap ?? spec.cap), t = Double(method.rounds)
             let examples = Double(min(meta.train ?? Int.max, shapes[meta.source]?.train ?? 0))
             let perExample = t * n * 10e-9 + (t - 1) * (k * n * 1e-9 + 3 * n * n * 2e-9) + 20 * n * 2e-9
-            return total + Double(spec.runs * meta.epochs) * examples * perExample
+            return total + Double(meta.epochs) * examples * perExample
         }
     }
 }

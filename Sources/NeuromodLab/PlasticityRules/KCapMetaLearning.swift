@@ -86,10 +86,9 @@ public struct KCapMetaLearning: Sendable, Equatable {
     }
 }
 
-/// A rule learned by a `meta-learned` method in one run: the tables and the loss per outer epoch.
+/// A rule learned by a `meta-learned` method: the tables and the loss per outer epoch.
 public struct LearnedRule: Sendable, Codable, Equatable {
     public var method: String
-    public var run: Int
     public var source: String
     /// r (nil: W fixed).
     public var recurrent: [[Double]]?

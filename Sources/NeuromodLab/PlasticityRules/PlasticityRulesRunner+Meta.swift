@@ -3,24 +3,25 @@ import Neuromod
 import NeuromodTasks
 
 extension PlasticityRulesRunner {
-    /// The rules of the `meta-learned` methods, learned before any training job: one per method
-    /// and run (jobs over those pairs), keyed by method name, indexed by run.
+    /// The rules of the `meta-learned` methods, learned before any training job, one per method
+    /// (jobs over the methods), keyed by method name. As in A.2, a rule is learned once and every
+    /// run retrains with it (a new network and example order per run).
     func learnRules(data: [(train: ClassificationSet, test: ClassificationSet)], jobs: Int,
-                    progress: @escaping @Sendable (LearnedRule) -> Void) throws -> [String: [LearnedRule]] {
-        let metas = spec.methods.filter { $0.meta != nil }, r = spec.runs
+                    progress: @escaping @Sendable (LearnedRule) -> Void) throws -> [String: LearnedRule] {
+        let metas = spec.methods.filter { $0.meta != nil }
         guard !metas.isEmpty else { return [:] }
-        let rules = try parallelMap(count: metas.count * r, jobs: jobs) { job in
-            let rule = try learnRule(metas[job / r], run: job % r, data: data)
+        let rules = try parallelMap(count: metas.count, jobs: jobs) { job in
+            let rule = try learnRule(metas[job], data: data)
             progress(rule)
             return rule
         }
-        return Dictionary(grouping: rules, by: \.method).mapValues { $0.sorted { $0.run < $1.run } }
+        return Dictionary(uniqueKeysWithValues: rules.map { ($0.method, $0) })
     }
 
-    /// One method's rule in one run (``RuleMetaLearner``): the meta network (n, k of `meta`, the
-    /// method's T) is drawn from the run's meta-learning streams, the same for every method, so two
-    /// methods that learn alike learn the same rule.
-    func learnRule(_ method: KCapMethod, run: Int, data: [(train: ClassificationSet, test: ClassificationSet)]) throws -> LearnedRule {
+    /// One method's rule (``RuleMetaLearner``): the meta network (n, k of `meta`, the method's T)
+    /// is drawn from the meta-learning streams, the same for every method, so two methods that
+    /// learn alike learn the same rule.
+    func learnRule(_ method: KCapMethod, data: [(train: ClassificationSet, test: ClassificationSet)]) throws -> LearnedRule {
         let meta = method.meta!, started = Date()
         guard case .rule(let template, let outputEdges, let margin) = method.learning, case .sgd(let eta) = template.optimizer else {
             preconditionFailure("a meta-learned method is a rule method")
@@ -30,7 +31,7 @@ extension PlasticityRulesRunner {
         configuration.nodes = meta.nodes ?? spec.nodes
         configuration.cap = meta.cap ?? spec.cap
         func stream(_ k: UInt64) throws -> RandomGenerator {
-            try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.metaLearning(run: run) + k)
+            try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.metaLearning + k)
         }
         let network = try KCapNetwork(configuration, initialWeight: method.initialWeight, rng: try stream(0))
         let order = try stream(1), start = try stream(2), ties = configuration.ties == .random ? try stream(3) : nil
@@ -61,7 +62,7 @@ extension PlasticityRulesRunner {
         }
         var networkParameters: [Double]?
         if case .network(let net) = learner.recurrent { networkParameters = net.parameters }
-        return LearnedRule(method: method.name, run: run, source: meta.source, recurrent: learner.recurrent.table, output: learner.output!,
+        return LearnedRule(method: method.name, source: meta.source, recurrent: learner.recurrent.table, output: learner.output!,
                            networkParameters: networkParameters, losses: losses, seconds: Date().timeIntervalSince(started))
     }
 

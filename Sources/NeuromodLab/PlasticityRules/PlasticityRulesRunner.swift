@@ -30,7 +30,7 @@ public struct PlasticityRulesResult: Sendable {
     public var spec: PlasticityRulesSpec
     public var epochs: [KCapEpoch]
     public var summaries: [KCapSummary]
-    /// The rules the `meta-learned` methods learned, per method and run.
+    /// The rules the `meta-learned` methods learned, one per method.
     public var learnedRules: [LearnedRule] = []
 }
 
@@ -48,7 +48,7 @@ struct PlasticityRulesRunner {
         let m = spec.methods.count, r = spec.runs
         let histories = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
             try train(dataset: job / (r * m), run: job / m % r, method: job % m, data: data[job / (r * m)],
-                      learned: learned[spec.methods[job % m].name]?[job / m % r], progress: progress)
+                      learned: learned[spec.methods[job % m].name], progress: progress)
         }
         var summaries: [KCapSummary] = []
         for d in spec.datasets.indices {
@@ -61,7 +61,7 @@ struct PlasticityRulesRunner {
             }
         }
         return PlasticityRulesResult(spec: spec, epochs: histories.flatMap { $0 }, summaries: summaries,
-                                     learnedRules: spec.methods.flatMap { learned[$0.name] ?? [] })
+                                     learnedRules: spec.methods.compactMap { learned[$0.name] })
     }
 
     /// The training and test sets of dataset `d` (image subsets and teachers drawn by the seed).
@@ -76,7 +76,7 @@ struct PlasticityRulesRunner {
         }
     }
 
-    /// - Parameter learned: a `meta-learned` method's rule of this run, whose tables replace the template's.
+    /// - Parameter learned: a `meta-learned` method's rule, whose tables replace the template's.
     private func train(dataset d: Int, run: Int, method k: Int, data: (train: ClassificationSet, test: ClassificationSet),
                        learned: LearnedRule?, progress: @Sendable (KCapEpoch) -> Void) throws -> [KCapEpoch] {
         let method = spec.methods[k], offset = UInt64(d)

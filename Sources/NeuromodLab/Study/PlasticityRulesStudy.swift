@@ -35,10 +35,10 @@ extension PlasticityRulesSpec {
     public func timeEstimate(jobs: Int) -> TimeEstimate { TimeEstimate(self, jobs: jobs) }
 
     public func run(jobs: Int, progress: @escaping @Sendable (StudyProgress) -> Void) throws -> PlasticityRulesResult {
-        let learning = methods.filter { $0.meta != nil }.count * runs
+        let learning = methods.filter { $0.meta != nil }.count
         let counter = ProgressCounter(total: datasets.count * methods.count * runs * epochs + learning), epochs = self.epochs
         return try PlasticityRulesRunner(spec: self).run(jobs: jobs, learned: { rule in
-            progress(counter.step(line: String(format: "%@ run %d: rule learned on %@ in %d epochs, loss %.4f → %.4f (%.1f s)", rule.method, rule.run + 1,
+            progress(counter.step(line: String(format: "%@: rule learned on %@ in %d epochs, loss %.4f → %.4f (%.1f s)", rule.method,
                                                rule.source, rule.losses.count, rule.losses.first ?? .nan, rule.losses.last ?? .nan, rule.seconds), milestone: true))
         }) { e in
             progress(counter.step(line: String(format: "%@ %@ run %d epoch %d/%d: test accuracy %.2f%% (%.1f s)", e.dataset, e.method,
@@ -53,7 +53,7 @@ extension PlasticityRulesSpec {
 /// |---|---|
 /// | `accuracy.csv` | `dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds` |
 /// | `summary.json` | per dataset and method: final test accuracy of each run, their mean, wall time |
-/// | `rules.json` | `meta-learned` methods only: per method and run the learned r and r_o (and the NN rule's parameters), the loss per outer epoch |
+/// | `rules.json` | `meta-learned` methods only: per method the learned r and r_o (and the NN rule's parameters), the loss per outer epoch |
 extension PlasticityRulesResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
         [ResultWriter.csv("accuracy.csv", header: "dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds", epochs) { e in
