@@ -57,4 +57,33 @@ import Neuromod
         let rules = try JSONDecoder().decode([LearnedRule].self, from: files.first { $0.name == "rules.json" }!.data)
         #expect(rules.map(\.output) == one.learnedRules.map(\.output))
     }
+
+    /// A `table` method reads a learned rule back from a `rules.json` (`rules_file`,
+    /// `rules_method`), and refuses a missing file, a foreign file, an unknown rule and another T
+    /// in one line each.
+    @Test func tableMethodsReadLearnedRulesFromAFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("meta-rules-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = [LearnedRule(method: "out", source: "halfspace", recurrent: nil, output: [[-1, 2], [3, -4]], networkParameters: nil, losses: [1], seconds: 0),
+                     LearnedRule(method: "deep", source: "halfspace", recurrent: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
+                                 output: [[1, -1], [2, -2], [3, -3], [4, -4]], networkParameters: nil, losses: [1], seconds: 0)]
+        let file = folder.appendingPathComponent("rules.json").path, junk = folder.appendingPathComponent("junk.json").path
+        try ResultWriter.jsonEncoder.encode(rules).write(to: URL(fileURLWithPath: file))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: junk))
+        func method(_ fields: String) -> String { PlasticityRulesStudyTests.spec(methods: "  - {name: m, rule: table, \(fields)}") }
+        let spec = try PlasticityRulesSpec.parse(method("rounds: 2, rules_file: \(file), rules_method: deep"), file: "rules.yaml")
+        guard case .rule(let rule, _, _) = spec.methods[0].learning else { Issue.record("not a rule method"); return }
+        #expect(rule.tables["ro"]?.entries == rules[1].output && rule.tables["r"]?.entries == rules[1].recurrent)
+        let cases: [(String, String)] = [
+            ("rounds: 1, rules_file: /nonexistent/rules.json", "rules.yaml:13: methods[0].rules_file: rules file not found: /nonexistent/rules.json"),
+            ("rounds: 1, rules_file: \(junk)", "rules.yaml:13: methods[0].rules_file: \(junk) is not a rules.json written by a plasticity-rules study"),
+            ("rounds: 1, rules_file: \(file)", "rules.yaml:13: methods[0].rules_file: \(file) holds 2 rules ('out', 'deep'); name one with rules_method"),
+            ("rounds: 1, rules_file: \(file), rules_method: zz", "rules.yaml:13: methods[0].rules_method: no rule 'zz' in \(file); it has 'out', 'deep'"),
+            ("rounds: 1, rules_file: \(file), rules_method: deep", "rules.yaml:13: methods[0].rules_file: rule 'deep' in \(file) has 4 history states; this method's rounds give 2"),
+            ("rounds: 1, rules_method: out, output_table: [[1, -1], [-1, 1]]", "rules.yaml:13: methods[0].rules_method: rules_method names a rule of a rules_file"),
+            ("rounds: 1, rules_file: \(file), output_table: [[1, -1], [-1, 1]]", "rules.yaml:13: methods[0].output_table: give the tables inline or by rules_file, not both"),
+        ]
+        for (fields, message) in cases { #expect(PlasticityRulesStudyTests().error(method(fields)) == message) }
+    }
 }

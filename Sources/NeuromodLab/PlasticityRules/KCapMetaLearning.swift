@@ -1,3 +1,4 @@
+import Foundation
 import Neuromod
 
 /// How a `meta-learned` method of a plasticity-rules study learns its rule before it trains
@@ -99,4 +100,28 @@ public struct LearnedRule: Sendable, Codable, Equatable {
     /// The mean batch loss of each outer epoch.
     public var losses: [Double]
     public var seconds: Double
+}
+
+extension LearnedRule {
+    /// The rule of `method` (optional when the file holds one) from a `rules.json` at the path in
+    /// `fileNode` (relative to the working directory), with `states` = 2^T history states.
+    /// - Throws: a one-line ``SpecError`` on the field: file missing or unreadable, no such rule,
+    ///   or tables of another T.
+    static func load(_ fileNode: SpecNode, method methodNode: SpecNode?, states: Int) throws -> LearnedRule {
+        let path = try fileNode.string()
+        guard let data = FileManager.default.contents(atPath: path) else { throw fileNode.error("rules file not found: \(path)") }
+        guard let rules = try? JSONDecoder().decode([LearnedRule].self, from: data) else {
+            throw fileNode.error("\(path) is not a rules.json written by a plasticity-rules study")
+        }
+        let names = rules.map { "'\($0.method)'" }.joined(separator: ", ")
+        let name = try methodNode?.string()
+        guard let rule = name.map({ n in rules.first { $0.method == n } }) ?? (rules.count == 1 ? rules.first : nil) else {
+            if let name { throw methodNode!.error("no rule '\(name)' in \(path); it has \(names)") }
+            throw fileNode.error("\(path) holds \(rules.count) rules (\(names)); name one with rules_method")
+        }
+        guard rule.output.count == states, rule.output.allSatisfy({ $0.count == 2 }), rule.recurrent.map({ $0.count == states }) ?? true else {
+            throw fileNode.error("rule '\(rule.method)' in \(path) has \(rule.output.count) history states; this method's rounds give \(states)")
+        }
+        return rule
+    }
 }

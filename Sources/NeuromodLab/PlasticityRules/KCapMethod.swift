@@ -32,6 +32,8 @@ public struct KCapMethod: Sendable, Equatable {
         SpecField("reading", "perceptron, optional: `last-round` (fired in round T, the default) or `any-round`"),
         SpecField("output_table", "table, required: r_o, 2^T rows of 2 (columns: edge to the label's node, to the predicted node)"),
         SpecField("recurrent_table", "perceptron or table, optional: a fixed RNN rule r, 2^T × 2^T (default: W does not learn)"),
+        SpecField("rules_file", "table, instead of the tables: a `rules.json` a study with `meta-learned` methods wrote; its r_o and r"),
+        SpecField("rules_method", "table with rules_file: which method's rule (optional when the file holds one)"),
         SpecField("update", "rules, optional: `additive` (the default), `multiplicative` (w(1 + η r), the code's) or `factor` (w · r)"),
         SpecField("gate", "rules, optional: `misclassified` (the default) or `all`"),
         SpecField("output_edges", "rules, optional: `label-and-prediction` (the default) or `all-edges` (A.4)"),
@@ -48,7 +50,7 @@ public struct KCapMethod: Sendable, Equatable {
         let own: [String]
         switch ruleName {
         case "perceptron": own = ["reading", "recurrent_table", "update", "gate", "output_edges", "margin"]
-        case "table": own = ["output_table", "recurrent_table", "update", "gate", "output_edges", "margin"]
+        case "table": own = ["output_table", "recurrent_table", "rules_file", "rules_method", "update", "gate", "output_edges", "margin"]
         case "meta-learned": own = ["meta", "update", "gate", "output_edges", "margin"]
         default: own = ["batch"]
         }
@@ -81,8 +83,18 @@ public struct KCapMethod: Sendable, Equatable {
                 rule = .twoNodePerceptron(rounds: rounds, reading: try choice(f["reading"], default: .lastRound), recurrent: recurrent,
                                           learningRate: rate, gate: gate, update: update)
             } else {
-                let output = try table(try f.required("output_table", in: node), rows: states, cols: 2)
-                rule = .seed002(name: "table", output: ("ro", "post_role", output), recurrent: recurrent, learningRate: rate, gate: gate, update: update)
+                var output: [[Double]], fixed = recurrent
+                if let fileNode = f["rules_file"] {
+                    if let key = ["output_table", "recurrent_table"].first(where: { f[$0] != nil }) {
+                        throw f[key]!.error("give the tables inline or by rules_file, not both")
+                    }
+                    let learned = try LearnedRule.load(fileNode, method: f["rules_method"], states: states)
+                    (output, fixed) = (learned.output, learned.recurrent)
+                } else {
+                    if let methodNode = f["rules_method"] { throw methodNode.error("rules_method names a rule of a rules_file") }
+                    output = try table(try f.required("output_table", in: node), rows: states, cols: 2)
+                }
+                rule = .seed002(name: "table", output: ("ro", "post_role", output), recurrent: fixed, learningRate: rate, gate: gate, update: update)
             }
             rule.name = try f.required("name", in: node).string()
             let margin = try f["margin"]?.double() ?? 0
