@@ -86,4 +86,21 @@ import Neuromod
         ]
         for (fields, message) in cases { #expect(PlasticityRulesStudyTests().error(method(fields)) == message) }
     }
+
+    /// A rule written to `rules.json` and read back by a `table` method trains exactly as the
+    /// `meta-learned` method that learned it (every method of a run draws the same network and orders).
+    @Test func aReusedRuleTrainsAsTheMethodThatLearnedIt() throws {
+        let learned = try PlasticityRulesSpec.parse(PlasticityRulesStudyTests.spec(methods: """
+          - {name: deep, rounds: 2, rule: meta-learned, meta: {source: halfspace, epochs: 2}}
+        """), file: "rules.yaml").run(jobs: 2) { _ in }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("meta-reuse-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try learned.dataFiles().first { $0.name == "rules.json" }!.data.write(to: file)
+        let reused = try PlasticityRulesSpec.parse(PlasticityRulesStudyTests.spec(methods: """
+          - {name: deep, rounds: 2, rule: table, rules_file: \(file.path)}
+        """), file: "rules.yaml").run(jobs: 2) { _ in }
+        #expect(learned.learnedRules[0].recurrent != nil)
+        #expect(reused.epochs.map(\.testAccuracy) == learned.epochs.map(\.testAccuracy))
+        #expect(reused.epochs.map(\.onlineAccuracy) == learned.epochs.map(\.onlineAccuracy))
+    }
 }
