@@ -1,6 +1,6 @@
 # 5 seeds of the code's T=1 / T=1* path: test and train accuracy, 10k and 60k, last iterate and averaged U.
 import sys, numpy as np
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 from t1star import load, run
 rows = [("T=1  code 10k", dict(A_kind="normal")), ("T=1* code 10k", dict()),
         ("T=1  code 60k", dict(A_kind="normal", ntrain=60000)), ("T=1* code 60k", dict(ntrain=60000)),

@@ -1,5 +1,5 @@
 import sys, numpy as np, time
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 import t1star
 from t1star import load, run
 sets = {s: load(s) for s in ["mnist", "fashion-mnist"]}

@@ -1,6 +1,6 @@
 # Ceiling: best linear readout (ridge, one-vs-all) on the T=1* features, 10k and 60k training images.
 import sys, numpy as np
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 from t1star import load, features
 for s in ["mnist","fashion-mnist"]:
     Xtr,ytr,Xte,yte = load(s)

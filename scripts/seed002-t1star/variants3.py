@@ -1,5 +1,5 @@
 import sys, numpy as np, time
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 from t1star import load, run
 sets = {s: load(s) for s in ["mnist", "fashion-mnist"]}
 V = {"mask p=0.02": dict(p=0.02), "mask p=0.05": dict(p=0.05), "mask p=0.9": dict(p=0.9),

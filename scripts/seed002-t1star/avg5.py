@@ -1,5 +1,5 @@
 import sys, numpy as np
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 from t1star import load, run
 for s in ["mnist","fashion-mnist"]:
     ds=load(s)

@@ -1,6 +1,6 @@
 # 157c228's additive output update: output_weights[1 - label] (torch negative index) instead of [prediction]
 import sys, numpy as np, time
-sys.path.insert(0, "scratch")
+sys.path.insert(0, __import__("os").path.dirname(__file__))
 from t1star import load, features, acc
 sets = {s: load(s) for s in ["mnist", "fashion-mnist"]}
 def go(H,a,y,passes,repeat,rng,other):

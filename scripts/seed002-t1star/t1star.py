@@ -1,11 +1,11 @@
 """T=1* (Table 2, seed 002) in NumPy: the authors' code path and variants.
 
-Usage: OPENBLAS_NUM_THREADS=1 python3 scratch/t1star.py [variant ...]
+Usage: OPENBLAS_NUM_THREADS=1 python3 scripts/seed002-t1star/t1star.py [variant ...]
 """
-import gzip, sys, time
+import gzip, os, sys, time
 import numpy as np
 
-DATA = "/work/shared/data"
+DATA = os.environ.get("NEUROMOD_DATA", "../shared/data")
 
 
 def idx(path):
