@@ -61,6 +61,22 @@ import NeuromodTestSupport
         #expect(one.table.contains("T=1*"))
     }
 
+    /// The summary carries each run's final training-set accuracy next to its test accuracy (the
+    /// reading under which Table 2's T=1\* reproduces: docs/plasticity-rules.md, "The T=1\* gap").
+    @Test func summaryHasTheFinalTrainAccuracy() throws {
+        let result = try PlasticityRulesSpec.parse(Self.spec(), file: "rules.yaml").run(jobs: 2) { _ in }
+        for s in result.summaries {
+            var last: [Int: KCapEpoch] = [:]
+            for e in result.epochs where e.dataset == s.dataset && e.method == s.method && e.epoch >= (last[e.run]?.epoch ?? 0) {
+                last[e.run] = e
+            }
+            #expect(s.trainAccuracy == (0..<result.spec.runs).map { last[$0]!.trainAccuracy })
+            #expect(s.testAccuracy == (0..<result.spec.runs).map { last[$0]!.testAccuracy })
+            #expect(abs(s.meanTrainAccuracy - s.trainAccuracy.reduce(0, +) / Double(s.trainAccuracy.count)) < 1e-12)
+        }
+        #expect(result.table.contains("train accuracy %"))
+    }
+
     /// A 60-unit network learns a halfspace above chance with the Perceptron output rule (measured
     /// 0.68, 0.78 with the recurrent table) and well with gradient descent (0.97). Chance is about 0.5
     /// and 200 test points have an SD of 0.035, so 0.6 is three SDs above it.

@@ -17,12 +17,16 @@ public struct KCapEpoch: Sendable, Codable, Equatable {
     public var seconds: Double
 }
 
-/// A method's final test accuracy on a dataset in every run.
+/// A method's final test accuracy on a dataset in every run, and its final accuracy on the
+/// training set (the authors' `train_given_rule` prints both; Table 2's T=1\* matches the latter,
+/// see docs/plasticity-rules.md, "The T=1\* gap").
 public struct KCapSummary: Sendable, Codable, Equatable {
     public var dataset: String
     public var method: String
     public var testAccuracy: [Double]
     public var meanTestAccuracy: Double
+    public var trainAccuracy: [Double]
+    public var meanTrainAccuracy: Double
     public var wallSeconds: Double
 }
 
@@ -54,9 +58,10 @@ struct PlasticityRulesRunner {
         for d in spec.datasets.indices {
             for (k, method) in spec.methods.enumerated() {
                 let runs = (0..<r).map { histories[(d * r + $0) * m + k] }
-                let finals = runs.map { $0.last!.testAccuracy }
+                let finals = runs.map { $0.last!.testAccuracy }, trainFinals = runs.map { $0.last!.trainAccuracy }
                 summaries.append(KCapSummary(dataset: spec.datasets[d].name, method: method.name, testAccuracy: finals,
                                              meanTestAccuracy: finals.reduce(0, +) / Double(r),
+                                             trainAccuracy: trainFinals, meanTrainAccuracy: trainFinals.reduce(0, +) / Double(r),
                                              wallSeconds: runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.seconds } }))
             }
         }

@@ -52,7 +52,7 @@ extension PlasticityRulesSpec {
 /// | file | contents |
 /// |---|---|
 /// | `accuracy.csv` | `dataset,method,run,epoch,online_accuracy,train_accuracy,test_accuracy,seconds` |
-/// | `summary.json` | per dataset and method: final test accuracy of each run, their mean, wall time |
+/// | `summary.json` | per dataset and method: final test and training-set accuracy of each run, their means, wall time |
 /// | `rules.json` | `meta-learned` methods only: per method the learned r and r_o (and the NN rule's parameters), the loss per outer epoch |
 extension PlasticityRulesResult: StudyOutcome {
     public func dataFiles() throws -> ResultFiles {
@@ -69,11 +69,12 @@ extension PlasticityRulesResult: StudyOutcome {
     public var table: String {
         let rows = summaries.map { s in
             [s.dataset, s.method, String(format: "%.2f", 100 * s.meanTestAccuracy),
-             s.testAccuracy.map { String(format: "%.2f", 100 * $0) }.joined(separator: " "), String(format: "%.1f", s.wallSeconds)]
+             s.testAccuracy.map { String(format: "%.2f", 100 * $0) }.joined(separator: " "),
+             String(format: "%.2f", 100 * s.meanTrainAccuracy), String(format: "%.1f", s.wallSeconds)]
         }
         return TextTable.render(
             title: "\(spec.name): n \(spec.nodes), k \(spec.cap), p \(spec.edgeProbability), \(spec.epochs) epochs, \(spec.runs) runs, seed \(spec.seed)",
-            header: ["dataset", "method", "test accuracy %", "per run", "wall s"], rows: rows)
+            header: ["dataset", "method", "test accuracy %", "per run", "train accuracy %", "wall s"], rows: rows)
     }
 }
 
