@@ -2,8 +2,10 @@ import Neuromod
 
 /// One method of a plasticity-rules study: how many rounds, which input weights, and how the
 /// network learns — a seed 002 table rule (``KCapEngine``) or a gradient baseline (``KCapGradientDescent``).
+/// A `meta-learned` method is a rule whose tables are placeholders until ``meta`` has learned them.
 public struct KCapMethod: Sendable, Equatable {
     public enum Learning: Sendable, Equatable {
+        /// A table rule (for `meta-learned`: the template whose `ro` and `r` the learned tables replace).
         case rule(PlasticityRule, outputEdges: KCapEngine.OutputEdges, margin: Double)
         case gradient(KCapGradientDescent.Scope, AdamSettings, batch: Int)
     }
