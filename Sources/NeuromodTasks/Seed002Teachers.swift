@@ -18,7 +18,13 @@ public enum Seed002Teacher: String, Sendable, Equatable, CaseIterable {
     public enum Distribution: String, Sendable, Equatable, CaseIterable { case normal, uniform }
 
     /// Training and test sets of `train` and `test` points in `dimension` dimensions.
-    /// - Parameter width: the ReLU teacher's hidden width (1000 in the text).
+    /// - Parameters:
+    ///   - dimension: the inputs' dimension d (10 in the seed).
+    ///   - train: training points.
+    ///   - test: test points.
+    ///   - distribution: inputs' and teacher weights' distribution (see above).
+    ///   - width: the ReLU teacher's hidden width (1000 in the text).
+    ///   - rng: draws the teacher, then the points.
     public func make(dimension: Int, train: Int, test: Int, distribution: Distribution, width: Int = 1000,
                      rng: RandomGenerator) throws -> (train: ClassificationSet, test: ClassificationSet) {
         precondition(dimension > 0 && train > 0 && test > 0 && width > 0)

@@ -15,9 +15,12 @@ public enum CapTies: String, Sendable, Equatable, CaseIterable {
 public enum CapSelection {
     /// The indices, in increasing order, of the `k` largest entries of `values` (0 ≤ k ≤ n).
     /// - Parameters:
+    ///   - values: the n entries to select from.
+    ///   - k: how many to keep.
     ///   - tieKeys: with ``CapTies/random``, a rank per index (a permutation of 0..<n); nil: the
     ///     index (lowest-index ties).
     ///   - order: scratch of length n (reused across calls to avoid allocation).
+    ///   - selected: receives the k indices, in increasing order.
     public static func select(_ values: UnsafeBufferPointer<Double>, k: Int, tieKeys: [Int]? = nil,
                               order: inout [Int], into selected: inout [Int]) {
         let n = values.count

@@ -32,7 +32,12 @@ public final class KCapEngine {
     public private(set) var lastCompetitor: Int?
     private let tieRNG: RandomGenerator?
 
-    /// - Parameter tieRNG: draws the cap's tie ranks when the network's ties are ``CapTies/random``.
+    /// - Parameters:
+    ///   - network: the network the rule trains.
+    ///   - rule: a seed 002 table rule (see ``TableRuleParts``).
+    ///   - outputEdges: which output rows take column 1 of r_o (A.4).
+    ///   - margin: the margin γ of the `margin` gate (Thm 4).
+    ///   - tieRNG: draws the cap's tie ranks when the network's ties are ``CapTies/random``.
     /// - Throws: ``NetworkError/unsupported(_:)`` for a rule part the engine cannot run.
     public init(rule: PlasticityRule, network: KCapNetwork, outputEdges: OutputEdges = .labelAndPrediction,
                 margin: Double = 0, tieRNG: RandomGenerator? = nil) throws {

@@ -89,7 +89,12 @@ public struct RuleMetaGradient: Sendable {
     /// Resets the network, rule-trains it over the rows of `drives` (B × nodes, A x) in order,
     /// then returns the batch mean loss on the same rows and its gradients with respect to `r`
     /// and `ro` (nil: that projection does not learn, and no gradient is returned).
-    /// - Parameter tieRNG: the cap's tie ranks during training when ties are random.
+    /// - Parameters:
+    ///   - r: the recurrent table (2^T × 2^T), or nil.
+    ///   - ro: the output table (2^T × 2), or nil.
+    ///   - drives: the rows' input drives A x (B × nodes).
+    ///   - labels: the rows' labels.
+    ///   - tieRNG: the cap's tie ranks during training when ties are random.
     public func evaluate(recurrent r: [[Double]]?, output ro: [[Double]]?, drives: Matrix, labels: [Int],
                          tieRNG: RandomGenerator? = nil) throws -> Evaluation {
         let s = setting

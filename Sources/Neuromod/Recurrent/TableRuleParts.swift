@@ -7,8 +7,8 @@
 ///
 /// applied only when the gate lets the example through (M = 1 if misclassified, else 0; or
 /// always). Anything else a rule may declare — a probe, a trace, a reward-based modulator, other
-/// factors — has no meaning on these networks and is refused in one line, as ``RuleValidation``
-/// does for feedforward networks.
+/// factors — has no meaning on these networks and is refused in one line, as the feedforward
+/// ``PlasticityEngine`` does.
 public struct TableRuleParts: Sendable, Equatable {
     /// c · r, 2^T × 2^T (nil: the recurrent weights do not learn).
     public var recurrent: [[Double]]?
