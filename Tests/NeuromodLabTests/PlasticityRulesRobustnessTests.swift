@@ -7,7 +7,8 @@ import NeuromodTestSupport
 /// The robustness evaluation of plasticity-rules studies (`kcap.robustness`, seed 002 §4, Fig. 5):
 /// spec errors in one line, determinism whatever the number of jobs, and the files it writes.
 @Suite struct PlasticityRulesRobustnessTests {
-    /// The MNIST fixture (200 + 200 images) on a 60-unit, cap-30 network; 10 images attacked.
+    /// ``PlasticityRulesStudyTests/spec(methods:kcap:)`` on the MNIST fixture (200 + 200 images),
+    /// two methods, 10 images attacked.
     static func spec(robustness: String = """
         images: 10
         epsilons: [0, 1, 3]
@@ -15,43 +16,29 @@ import NeuromodTestSupport
           - {name: l2, steps: 5, step_size: 0.5}
           - {name: raw soft, step_kind: raw-gradient, steps: 5, loss: ce-double-softmax, success: target}
     """, dataset: String = "{name: mnist, folder: \(TestData.fixture("mnist"))}") -> String {
-        """
-        name: robust
-        seed: 4
-        runs: 2
-        output: out
-        kcap:
-          nodes: 60
-          cap: 30
-          epochs: 1
-          datasets:
-            - \(dataset)
-          robustness:
-        \(robustness.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        methods:
-          - {name: T=1, rounds: 1, rule: perceptron}
-          - {name: GD, rounds: 2, rule: gd-full, batch: 20}
-        """
+        PlasticityRulesStudyTests.spec(methods: "  - {name: T=1, rounds: 1, rule: perceptron}\n  - {name: GD, rounds: 2, rule: gd-full, batch: 20}",
+                                       kcap: "  robustness:\n" + robustness)
+            .replacingOccurrences(of: "{name: halfspace, teacher: halfspace, train: 400, test: 200}", with: dataset)
     }
 
     /// (text replaced in ``spec(robustness:dataset:)``, its replacement, the message).
     static let cases: [(String, String, String)] = [
-        ("epsilons: [0, 1, 3]", "epsilons: [0, -1]", "rules.yaml:13: kcap.robustness.epsilons[1]: expected a radius ε ≥ 0, got -1.0"),
-        ("epsilons: [0, 1, 3]", "epsilons: []", "rules.yaml:13: kcap.robustness.epsilons: at least one ε is required"),
-        ("epsilons: [0, 1, 3]", "epsilons: [1, 1.0]", "rules.yaml:13: kcap.robustness.epsilons: every ε must be listed once"),
-        ("      epsilons: [0, 1, 3]\n", "", "rules.yaml:12: kcap.robustness: required field 'epsilons' is missing"),
-        ("images: 10", "images: 0", "rules.yaml:12: kcap.robustness.images: expected a positive integer, got 0"),
-        ("images: 10", "image: 10", "rules.yaml:12: kcap.robustness.image: unknown field (did you mean 'images'?); allowed: images, epsilons, attacks"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, steps: 0}", "rules.yaml:15: kcap.robustness.attacks[0].steps: expected a positive integer, got 0"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_size: 0}", "rules.yaml:15: kcap.robustness.attacks[0].step_size: expected a positive number, got 0.0"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_kind: sign}", "rules.yaml:15: kcap.robustness.attacks[0].step_kind: unknown value 'sign'; expected one of: l2-normalized, raw-gradient"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, loss: mse}", "rules.yaml:15: kcap.robustness.attacks[0].loss: unknown value 'mse'; expected one of: ce-logits, ce-double-softmax"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, success: any}", "rules.yaml:15: kcap.robustness.attacks[0].success: unknown value 'any'; expected one of: misclassified, target"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, norm: 2}", "rules.yaml:15: kcap.robustness.attacks[0].norm: unknown field; allowed: name, steps, step_size, step_kind, loss, success"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{steps: 5}", "rules.yaml:15: kcap.robustness.attacks[0]: required field 'name' is missing"),
-        ("name: raw soft,", "name: l2,", "rules.yaml:16: kcap.robustness.attacks[1]: attack name 'l2' is used twice"),
-        ("      attacks:\n        - {name: l2, steps: 5, step_size: 0.5}\n        - {name: raw soft, step_kind: raw-gradient, steps: 5, loss: ce-double-softmax, success: target}",
-         "      attacks: []", "rules.yaml:14: kcap.robustness.attacks: at least one attack is required"),
+        ("epsilons: [0, 1, 3]", "epsilons: [0, -1]", "rules.yaml:11: kcap.robustness.epsilons[1]: expected a radius ε ≥ 0, got -1.0"),
+        ("epsilons: [0, 1, 3]", "epsilons: []", "rules.yaml:11: kcap.robustness.epsilons: at least one ε is required"),
+        ("epsilons: [0, 1, 3]", "epsilons: [1, 1.0]", "rules.yaml:11: kcap.robustness.epsilons: every ε must be listed once"),
+        ("    epsilons: [0, 1, 3]\n", "", "rules.yaml:10: kcap.robustness: required field 'epsilons' is missing"),
+        ("images: 10", "images: 0", "rules.yaml:10: kcap.robustness.images: expected a positive integer, got 0"),
+        ("images: 10", "image: 10", "rules.yaml:10: kcap.robustness.image: unknown field (did you mean 'images'?); allowed: images, epsilons, attacks"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, steps: 0}", "rules.yaml:13: kcap.robustness.attacks[0].steps: expected a positive integer, got 0"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_size: 0}", "rules.yaml:13: kcap.robustness.attacks[0].step_size: expected a positive number, got 0.0"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_kind: sign}", "rules.yaml:13: kcap.robustness.attacks[0].step_kind: unknown value 'sign'; expected one of: l2-normalized, raw-gradient"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, loss: mse}", "rules.yaml:13: kcap.robustness.attacks[0].loss: unknown value 'mse'; expected one of: ce-logits, ce-double-softmax"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, success: any}", "rules.yaml:13: kcap.robustness.attacks[0].success: unknown value 'any'; expected one of: misclassified, target"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, norm: 2}", "rules.yaml:13: kcap.robustness.attacks[0].norm: unknown field; allowed: name, steps, step_size, step_kind, loss, success"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{steps: 5}", "rules.yaml:13: kcap.robustness.attacks[0]: required field 'name' is missing"),
+        ("name: raw soft,", "name: l2,", "rules.yaml:14: kcap.robustness.attacks[1]: attack name 'l2' is used twice"),
+        ("    attacks:\n      - {name: l2, steps: 5, step_size: 0.5}\n      - {name: raw soft, step_kind: raw-gradient, steps: 5, loss: ce-double-softmax, success: target}",
+         "    attacks: []", "rules.yaml:12: kcap.robustness.attacks: at least one attack is required"),
     ]
 
     @Test(arguments: cases.indices)
@@ -64,7 +51,7 @@ import NeuromodTestSupport
 
     @Test func teachersCannotBeAttacked() {
         let text = Self.spec(dataset: "{name: halfspace, teacher: halfspace, train: 100, test: 100}")
-        #expect(PlasticityRulesStudyTests().error(text) == "rules.yaml:12: kcap.robustness: attacks perturb pixels in [0, 1]: dataset 'halfspace' is a synthetic teacher")
+        #expect(PlasticityRulesStudyTests().error(text) == "rules.yaml:10: kcap.robustness: attacks perturb pixels in [0, 1]: dataset 'halfspace' is a synthetic teacher")
     }
 
     /// Same spec and seed, one job or two: the same robust accuracies (and accuracies), every
