@@ -31,7 +31,7 @@ import NeuromodTestSupport
         ("images: 10", "image: 10", "rules.yaml:10: kcap.robustness.image: unknown field (did you mean 'images'?); allowed: images, epsilons, attacks"),
         ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, steps: 0}", "rules.yaml:13: kcap.robustness.attacks[0].steps: expected a positive integer, got 0"),
         ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_size: 0}", "rules.yaml:13: kcap.robustness.attacks[0].step_size: expected a positive number, got 0.0"),
-        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_kind: sign}", "rules.yaml:13: kcap.robustness.attacks[0].step_kind: unknown value 'sign'; expected one of: l2-normalized, raw-gradient"),
+        ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, step_kind: sign}", "rules.yaml:13: kcap.robustness.attacks[0].step_kind: unknown value 'sign'; expected one of: l2-normalized, raw-gradient, l2-box"),
         ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, loss: mse}", "rules.yaml:13: kcap.robustness.attacks[0].loss: unknown value 'mse'; expected one of: ce-logits, ce-double-softmax"),
         ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, success: any}", "rules.yaml:13: kcap.robustness.attacks[0].success: unknown value 'any'; expected one of: misclassified, target"),
         ("{name: l2, steps: 5, step_size: 0.5}", "{name: l2, norm: 2}", "rules.yaml:13: kcap.robustness.attacks[0].norm: unknown field; allowed: name, steps, step_size, step_kind, loss, success"),

@@ -104,6 +104,17 @@ import Testing
         #expect(attack.robustAccuracy(network, images: image, labels: [0], epsilons: [0, 0.14, 0.5]) == [1, 1, 0])
     }
 
+    /// At the corner (0, 1) a gradient (1, 1) is blocked in its first pixel: `l2-box` moves the
+    /// second by exactly α, `l2-normalized` by α/√2 (the first pixel's share is clipped away).
+    @Test func boxStepSkipsBlockedPixels() {
+        let corner = Matrix([[0, 1]]), gradient = Matrix([[1, 1]])
+        for (kind, moved) in [(TargetedAttack.StepKind.l2Box, 0.25), (.l2Normalized, 0.25 / 2.0.squareRoot())] {
+            var x = corner
+            TargetedAttack(stepSize: 0.25, stepKind: kind).step(&x, origins: corner, rows: [0], gradient: gradient, epsilon: 1) { _ in true }
+            #expect(x[0, 0] == 0 && abs(x[0, 1] - (1 - moved)) < 1e-15, "\(kind): \(x)")
+        }
+    }
+
     /// At ε = 0 the projection returns x₀ after every step: the adversarial images are the
     /// originals, no pair succeeds, and the robust share is the clean accuracy (the shortcut of
     /// ``TargetedAttack/robustAccuracy(_:images:labels:epsilons:)``).

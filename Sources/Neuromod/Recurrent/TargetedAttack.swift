@@ -13,7 +13,7 @@
 /// |---|---|---|
 /// | `steps` | 50 | gradient steps per (image, target) pair (the seed states none) |
 /// | `stepSize` α | 0.1 | pixels (ℓ2) per step for `l2-normalized`; the gradient's factor for `raw-gradient` |
-/// | `stepKind` | `l2-normalized` | step = ∇/‖∇‖₂, or `raw-gradient`: step = ∇ (the text, literally) |
+/// | `stepKind` | `l2-normalized` | step = ∇/‖∇‖₂, or `raw-gradient`: step = ∇ (the text, literally), or `l2-box`: ∇ on the pixels the box lets move, normalized |
 /// | `success` | `misclassified` | a pair succeeds when the prediction ≠ y, or `target`: = y′ |
 /// | `loss` | `ce-logits` | ``AttackLoss`` (variant 5) |
 ///
@@ -26,6 +26,9 @@ public struct TargetedAttack: Sendable, Equatable {
     public enum StepKind: String, Sendable, Equatable, CaseIterable {
         case l2Normalized = "l2-normalized"
         case rawGradient = "raw-gradient"
+        /// ∇ without the pixels the box blocks (at 0 with ∇ > 0, at 1 with ∇ < 0), then normalized:
+        /// every step moves α in ℓ2 before the ball's projection.
+        case l2Box = "l2-box"
     }
     public enum Success: String, Sendable, Equatable, CaseIterable { case misclassified, target }
 
@@ -94,21 +97,23 @@ public struct TargetedAttack: Sendable, Equatable {
     }
 
     /// x_r ← Π(x_r − α step(g_a)) for the a-th of `rows` whose image is still robust (`going`).
-    private func step(_ x: inout Matrix, origins: Matrix, rows: [Int], gradient: Matrix, epsilon: Double, going: (Int) -> Bool) {
+    func step(_ x: inout Matrix, origins: Matrix, rows: [Int], gradient: Matrix, epsilon: Double, going: (Int) -> Bool) {
         let d = x.cols
         x.storage.withUnsafeMutableBufferPointer { xp in
             origins.storage.withUnsafeBufferPointer { op in
                 gradient.storage.withUnsafeBufferPointer { gp in
                     for (a, r) in rows.enumerated() where going(r) {
                         let g = UnsafeBufferPointer(rebasing: gp[(a * d)..<((a + 1) * d)])
+                        let row = UnsafeMutableBufferPointer(rebasing: xp[(r * d)..<((r + 1) * d)])
+                        let box = stepKind == .l2Box
+                        func moves(_ c: Int) -> Bool { !box || !((row[c] <= 0 && g[c] > 0) || (row[c] >= 1 && g[c] < 0)) }
                         var scale = stepSize
-                        if stepKind == .l2Normalized {
-                            let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                        if stepKind != .rawGradient {
+                            let norm = (0..<d).reduce(0) { moves($1) ? $0 + g[$1] * g[$1] : $0 }.squareRoot()
                             guard norm > 0 else { continue }
                             scale /= norm
                         }
-                        let row = UnsafeMutableBufferPointer(rebasing: xp[(r * d)..<((r + 1) * d)])
-                        for c in 0..<d { row[c] -= scale * g[c] }
+                        for c in 0..<d where moves(c) { row[c] -= scale * g[c] }
                         Self.project(row, around: UnsafeBufferPointer(rebasing: op[(r * d)..<((r + 1) * d)]), epsilon: epsilon)
                     }
                 }

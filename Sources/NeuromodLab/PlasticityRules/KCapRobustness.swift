@@ -34,7 +34,7 @@ public struct KCapRobustness: Sendable, Equatable {
             SpecField("name", "required: unique, shown in tables and files"),
             SpecField("steps", "optional: gradient steps per (image, target) pair, default 50"),
             SpecField("step_size", "optional, > 0: α, ℓ2 length of a step (`l2-normalized`) or the gradient's factor (`raw-gradient`); default 0.1"),
-            SpecField("step_kind", "optional: `l2-normalized` (α ∇/‖∇‖₂, the default) or `raw-gradient` (α ∇, the text literally)"),
+            SpecField("step_kind", "optional: `l2-normalized` (α ∇/‖∇‖₂, the default), `raw-gradient` (α ∇, the text literally) or `l2-box` (∇ without the pixels the box [0, 1] blocks, normalized)"),
             SpecField("loss", "optional: `ce-logits` (cross-entropy of softmax(U h), the default) or `ce-double-softmax` (of softmax(softmax(U h)), the code's)"),
             SpecField("success", "optional: an attack succeeds when the prediction is `misclassified` (≠ y, the default) or the `target` (= y′)"),
         ], list: true),
