@@ -176,11 +176,11 @@ extension SpecNode {
         return text
     }
 
-    /// Rejects a method list (this node's elements) in which two methods share a name.
-    func requireUniqueNames(_ names: [String]) throws {
+    /// Rejects a list of methods (or of other `noun`s: this node's elements) in which two share a name.
+    func requireUniqueNames(_ names: [String], of noun: String = "method") throws {
         var seen = Set<String>()
         for (name, node) in zip(names, try elements()) where !seen.insert(name).inserted {
-            throw node.error("method name '\(name)' is used twice")
+            throw node.error("\(noun) name '\(name)' is used twice")
         }
     }
 }

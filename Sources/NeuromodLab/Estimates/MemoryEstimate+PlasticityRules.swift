@@ -52,16 +52,36 @@ extension PlasticityRulesSpec {
             MemoryLimit.product(nodes, widest, Bytes.double),
             MemoryLimit.product(2, longest, nodes, Bytes.double),
             MemoryLimit.product(2000 + 1000, rounds + 2, nodes, Bytes.double),
+            attackBytes(width: widest, rounds: rounds),
         ])
         estimate.add("kcap.nodes", nodes, "the networks, drives and evaluation blocks of the jobs at once", MemoryLimit.product(concurrent, perJob))
         return estimate
     }
 }
 
+extension PlasticityRulesSpec {
+    /// An attack's batch (`kcap.robustness`): images × 9 pairs, their origins, iterates, gathered
+    /// rows and input gradients (4 × width) and the rounds' drives, activities and δ ((T + 4) × n).
+    func attackBytes(width: Int, rounds: Int) -> Int {
+        guard let r = robustness else { return 0 }
+        return MemoryLimit.product(r.images, 9, MemoryLimit.sum([4 * width, (rounds + 4) * nodes]), Bytes.double)
+    }
+
+    /// Seconds of one trained network's attacks at 0.1 ns a MAC, as if no pair stopped early: per
+    /// ε > 0, images × 9 pairs × (steps + 1) forward and backward passes (A x and its transpose, 2 · W
+    /// per later round).
+    func attackSeconds(width: Int, rounds: Int) -> Double {
+        guard let r = robustness else { return 0 }
+        let n = Double(nodes), pass = 2 * (Double(width) * n + Double(rounds - 1) * 2 * n * n)
+        let radii = Double(r.epsilons.filter { $0 > 0 }.count)
+        return r.attacks.reduce(0) { $0 + radii * Double(r.images * 9 * ($1.attack.steps + 1)) * pass * 0.1e-9 }
+    }
+}
+
 extension TimeEstimate {
     /// Per job: the drives (a GEMM, 0.1 ns a MAC), per example and epoch ~10 ns a unit and round plus
-    /// 2 ns a readout entry (rules) or 0.3 ns a MAC of the rounds' GEMMs (baselines), and a test-set
-    /// evaluation per epoch.
+    /// 2 ns a readout entry (rules) or 0.3 ns a MAC of the rounds' GEMMs (baselines), a test-set
+    /// evaluation per epoch, and the attacks (``PlasticityRulesSpec/attackSeconds(width:rounds:)``).
     init(_ spec: PlasticityRulesSpec, jobs: Int) {
         let n = Double(spec.nodes), k = Double(spec.cap)
         var seconds = 0.0
@@ -72,7 +92,7 @@ extension TimeEstimate {
                 let evaluation = epochs * Double(shape.test) * ((t - 1) * n * n * 0.1e-9 + t * n * 10e-9)
                 var perExample = t * n * 10e-9 + (t - 1) * k * n * 1e-9 + 20 * n * 2e-9
                 if case .gradient(.full, _, _) = method.learning { perExample = 3 * t * n * n * 0.3e-9 }
-                seconds += Double(spec.runs) * (drives + evaluation + epochs * examples * perExample)
+                seconds += Double(spec.runs) * (drives + evaluation + epochs * examples * perExample + spec.attackSeconds(width: shape.width, rounds: method.rounds))
             }
         }
         seconds += Self.metaLearning(spec)

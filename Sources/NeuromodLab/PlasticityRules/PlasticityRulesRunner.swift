@@ -36,24 +36,35 @@ public struct PlasticityRulesResult: Sendable {
     public var summaries: [KCapSummary]
     /// The rules the `meta-learned` methods learned, one per method.
     public var learnedRules: [LearnedRule] = []
+    /// Robust accuracy of every (dataset, run, method, attack, ε), in job order (`kcap.robustness`).
+    public var robustness: [KCapRobustPoint] = []
+}
+
+/// What a plasticity-rules run reports while it goes: a finished epoch or a finished attack point.
+enum KCapProgress: Sendable {
+    case epoch(KCapEpoch)
+    case attack(KCapRobustPoint)
 }
 
 /// Runs a ``PlasticityRulesSpec``. Per dataset and run, every method draws its network (G, A's
 /// mask, A) from the same stream (so T=1 and T=1\* share G and the mask) and sees the same
-/// example orders; jobs are (dataset, run, method) triples, each seeded by its own streams, so the
-/// numbers do not depend on `jobs`.
+/// example orders, and the same test images are attacked; jobs are (dataset, run, method) triples,
+/// each seeded by its own streams, so the numbers do not depend on `jobs`.
 struct PlasticityRulesRunner {
     let spec: PlasticityRulesSpec
 
     func run(jobs: Int, learned report: @escaping @Sendable (LearnedRule) -> Void = { _ in },
-             progress: @escaping @Sendable (KCapEpoch) -> Void) throws -> PlasticityRulesResult {
+             progress: @escaping @Sendable (KCapProgress) -> Void) throws -> PlasticityRulesResult {
         let data = try spec.datasets.indices.map(load)
         let learned = try learnRules(data: data, jobs: jobs, progress: report)
         let m = spec.methods.count, r = spec.runs
-        let histories = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
-            try train(dataset: job / (r * m), run: job / m % r, method: job % m, data: data[job / (r * m)],
-                      learned: learned[spec.methods[job % m].name], progress: progress)
+        let outcomes = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
+            let (d, run, k) = (job / (r * m), job / m % r, job % m)
+            let (history, network) = try train(dataset: d, run: run, method: k, data: data[d],
+                                               learned: learned[spec.methods[k].name]) { progress(.epoch($0)) }
+            return (history, try attack(network, dataset: d, run: run, method: k, test: data[d].test) { progress(.attack($0)) })
         }
+        let histories = outcomes.map(\.0)
         var summaries: [KCapSummary] = []
         for d in spec.datasets.indices {
             for (k, method) in spec.methods.enumerated() {
@@ -66,7 +77,7 @@ struct PlasticityRulesRunner {
             }
         }
         return PlasticityRulesResult(spec: spec, epochs: histories.flatMap { $0 }, summaries: summaries,
-                                     learnedRules: spec.methods.compactMap { learned[$0.name] })
+                                     learnedRules: spec.methods.compactMap { learned[$0.name] }, robustness: outcomes.flatMap(\.1))
     }
 
     /// The training and test sets of dataset `d` (image subsets and teachers drawn by the seed).
@@ -81,16 +92,17 @@ struct PlasticityRulesRunner {
         }
     }
 
+    /// Trains method `k` on dataset `d` in run `run`; returns its epochs and the trained network.
     /// - Parameter learned: a `meta-learned` method's rule, whose tables replace the template's.
     private func train(dataset d: Int, run: Int, method k: Int, data: (train: ClassificationSet, test: ClassificationSet),
-                       learned: LearnedRule?, progress: @Sendable (KCapEpoch) -> Void) throws -> [KCapEpoch] {
+                       learned: LearnedRule?, progress: (KCapEpoch) -> Void) throws -> ([KCapEpoch], KCapNetwork) {
         let method = spec.methods[k], offset = UInt64(d)
         let configuration = spec.configuration(method, inputs: data.train.inputs.cols, classes: max(data.train.classes, data.test.classes))
         let network = try KCapNetwork(configuration, initialWeight: method.initialWeight,
                                       rng: try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: run) + offset))
         let order = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.dataOrder(run: run) + offset)
         let drives = network.drives(data.train.inputs), labels = data.train.labels
-        var history: [KCapEpoch] = []
+        var history: [KCapEpoch] = [], trained = network
         func record(_ epoch: Int, _ network: KCapNetwork, online: Double, started: Date) {
             let e = KCapEpoch(dataset: spec.datasets[d].name, method: method.name, run: run, epoch: epoch, onlineAccuracy: online,
                               trainAccuracy: Self.accuracy(network, data.train), testAccuracy: Self.accuracy(network, data.test), seconds: Date().timeIntervalSince(started))
@@ -113,6 +125,7 @@ struct PlasticityRulesRunner {
                 }
                 record(epoch, engine.network, online: Double(correct) / Double(labels.count), started: started)
             }
+            trained = engine.network
         case .gradient(let scope, let adam, let batch):
             var gd = KCapGradientDescent(network: network, scope: scope, adam: adam)
             let features = scope == .output ? network.finalActivity(drives: drives) : nil
@@ -128,8 +141,25 @@ struct PlasticityRulesRunner {
                 }
                 record(epoch, gd.network, online: Double(correct) / Double(labels.count), started: started)
             }
+            trained = gd.network
         }
-        return history
+        return (history, trained)
+    }
+
+    /// The robust accuracy of a trained network under every attack and ε of `kcap.robustness` (none
+    /// without it), on test images drawn from the (dataset, run) stream every method shares.
+    private func attack(_ network: KCapNetwork, dataset d: Int, run: Int, method k: Int, test: ClassificationSet,
+                        progress: (KCapRobustPoint) -> Void) throws -> [KCapRobustPoint] {
+        guard let robustness = spec.robustness else { return [] }
+        let rng = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.attackedImages(run: run) + UInt64(d))
+        var points: [KCapRobustPoint] = []
+        robustness.evaluate(network, test: test, rng: rng) { attack, epsilon, accuracy, seconds in
+            let point = KCapRobustPoint(dataset: spec.datasets[d].name, method: spec.methods[k].name, run: run, attack: attack,
+                                        epsilon: epsilon, robustAccuracy: accuracy, seconds: seconds)
+            progress(point)
+            points.append(point)
+        }
+        return points
     }
 
     /// The share of `set` predicted correctly, 2 000 rows at a time (one GEMM for the drives, one

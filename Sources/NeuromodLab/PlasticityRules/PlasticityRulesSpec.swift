@@ -30,6 +30,8 @@ public struct PlasticityRulesSpec: StudySpec {
     public var inputMask: KCapNetwork.InputMask
     public var datasets: [KCapDataset]
     public var methods: [KCapMethod]
+    /// The attacks run on every trained network (`kcap.robustness`), if any.
+    public var robustness: KCapRobustness? = nil
 
     /// Reads the study's own fields (`kcap`, `methods`).
     public static func parse(_ f: [String: SpecNode], header: StudyHeader, resolveData: (String) -> String) throws -> PlasticityRulesSpec {
@@ -50,11 +52,15 @@ public struct PlasticityRulesSpec: StudySpec {
         let methods = try methodsNode.elements().map { try KCapMethod.parse($0, datasets: datasets.map(\.name)) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
+        let robustness = try k["robustness"].map(KCapRobustness.parse)
+        if robustness != nil, let teacher = datasets.first(where: { if case .teacher = $0.source { return true } else { return false } }) {
+            throw k["robustness"]!.error("attacks perturb pixels in [0, 1]: dataset '\(teacher.name)' is a synthetic teacher")
+        }
         return PlasticityRulesSpec(
             header: header, nodes: nodes, cap: cap, edgeProbability: p, epochs: try required("epochs").positiveInt(),
             recurrence: try choice(k["recurrence"], default: .paper), fired: try choice(k["fired"], default: .nonzero),
             ties: try choice(k["ties"], default: .lowestIndex), inputMask: try choice(k["input_mask"], default: .masked),
-            datasets: datasets, methods: methods)
+            datasets: datasets, methods: methods, robustness: robustness)
     }
 
     /// The network of `method` on `data`.
