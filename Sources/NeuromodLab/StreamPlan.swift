@@ -8,8 +8,8 @@ import NeuromodTasks
 /// noise of each instance, 5 = a learning rule's probe noise of each instance, 6 = environment
 /// resets, 7 = action sampling, 8 = genotypes (one stream per genotype slot of an evolving population),
 /// 9 = a plasticity-rules study's datasets (image subsets and teachers; one stream per dataset),
-/// 10 = the test images a plasticity-rules study attacks (one stream per run and dataset),
-/// 11 = a `meta-learned` method's meta-learning (network, orders, starting rule, tie ranks).
+/// 10 = a `meta-learned` method's meta-learning (network, orders, starting rule, tie ranks),
+/// 11 = the test images a plasticity-rules study attacks (one stream per run and dataset).
 /// Run r of every method starts from the same initial weights (a paired comparison).
 enum StreamPlan {
     static func initialization(run: Int) -> UInt64 { (2 << 40) + UInt64(run) << 20 }
@@ -20,8 +20,8 @@ enum StreamPlan {
     static func actions(run: Int) -> UInt64 { (7 << 40) + UInt64(run) << 20 }
     static func genotypes(run: Int) -> UInt64 { (8 << 40) + UInt64(run) << 20 }
     static func dataset(_ d: Int) -> UInt64 { (9 << 40) + UInt64(d) << 20 }
-    static func attackedImages(run: Int) -> UInt64 { (10 << 40) + UInt64(run) << 20 }
     /// A `meta-learned` method's network, orders, starting rule and tie ranks (+0 … +3); a rule
     /// is learned once for all runs.
-    static let metaLearning: UInt64 = 11 << 40
+    static let metaLearning: UInt64 = 10 << 40
+    static func attackedImages(run: Int) -> UInt64 { (11 << 40) + UInt64(run) << 20 }
 }
