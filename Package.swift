@@ -40,8 +40,11 @@ let package = Package(
             path: "Benchmarks/Sources/neuromod-bench"),
         // The README's library examples, through the public API only (no @testable); not a product.
         .executableTarget(name: "neuromod-examples", dependencies: ["Neuromod", "NeuromodTasks"], path: "Examples"),
-        // CGSL directly: the trace tests check closed forms against GSL quadrature.
-        .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL"]),
+        // CGSL directly: the trace tests check closed forms against GSL quadrature; AllocationCounter
+        // for the no-allocation-per-step tests.
+        .testTarget(name: "NeuromodTests", dependencies: ["Neuromod", "CGSL", "AllocationCounter"]),
+        // Counts the test process's calls to the C allocator (interposes malloc on Linux/glibc); tests only.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         // What the test targets share: where the data files are (fixtures and the full data folder).
         .target(name: "NeuromodTestSupport", path: "Tests/NeuromodTestSupport"),
         .testTarget(name: "NeuromodTasksTests", dependencies: ["NeuromodTasks", "NeuromodTestSupport"]),

@@ -61,7 +61,9 @@ public final class Network {
     /// with temporal networks, change this map, and the plasticity engine reads sources only here.
     public func source(ofProjection l: Int) -> Int { l - 1 }
     /// Sizes of all layers including the input.
-    public var layerSizes: [Int] { [inputSize] + populations.map(\.size) }
+    public let layerSizes: [Int]
+    /// Whether any population integrates over time (``Population/leakSteps``).
+    public let hasLeakyPopulation: Bool
     /// The network output of the last step.
     public var output: Matrix { rates[depth - 1] }
     /// Number of plastic parameters (existing synapses plus biases).
@@ -86,6 +88,8 @@ public final class Network {
         }
         self.inputSize = inputSize
         self.populations = populations
+        layerSizes = sizes
+        hasLeakyPopulation = populations.contains { $0.leakSteps != nil }
         self.connectivity = connectivity ?? Array(repeating: .dense, count: populations.count)
         self.parameters = parameters
         for l in 0..<populations.count { self.connectivity[l].apply(to: &self.parameters[l].weights) }
@@ -144,7 +148,7 @@ public final class Network {
         precondition(input.cols == inputSize, "input has \(input.cols) columns, network expects \(inputSize)")
         let batch = input.rows
         if let streams { precondition(streams.count >= batch, "need one stream per instance (\(batch))") }
-        if rates.first?.rows != batch {
+        if rates[0].rows != batch {
             for l in 0..<depth {
                 preActivations[l].resize(rows: batch)
                 rates[l].resize(rows: batch)
@@ -153,7 +157,7 @@ public final class Network {
         }
         if case .nodes(_, _, let streams) = probe {
             precondition(streams.count >= batch, "need one probe stream per instance (\(batch))")
-            if probeNoise.first?.rows != batch { probeNoise = populations.map { Matrix(rows: batch, cols: $0.size) } }
+            if probeNoise.count != depth || probeNoise[0].rows != batch { probeNoise = populations.map { Matrix(rows: batch, cols: $0.size) } }
         }
         self.input = input
         for l in 0..<depth {
@@ -215,7 +219,8 @@ public final class Network {
     /// Fills `noise[l]` from each instance's stream; returns where it is to be added (nil: nowhere).
     private func drawNoise(layer l: Int, streams: InstanceStreams?) -> NoiseSite? {
         guard let spec = populations[l].noise, spec.sigma > 0, let streams else {
-            if noise[l].storage.first != 0 || noise[l].storage.last != 0 {
+            let stale = noise[l].storage
+            if !stale.isEmpty && (stale[0] != 0 || stale[stale.count - 1] != 0) {
                 noise[l].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             }
             return nil

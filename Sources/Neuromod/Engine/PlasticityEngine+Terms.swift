@@ -64,7 +64,7 @@ extension PlasticityEngine {
         let pre = factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
         Matrix.gemm(d, pre, transA: .transposed, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights)
         if first { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
-        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        let b0 = Self.alwaysOnProduct(product.pre)
         if b0 != 0 { d.addColumnSums(scaledBy: alpha * b0, into: &updates[l].bias) }
         postScratch[l] = d
     }
@@ -83,7 +83,7 @@ extension PlasticityEngine {
             updates[l].weights.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             for j in updates[l].bias.indices { updates[l].bias[j] = 0 }
         }
-        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        let b0 = Self.alwaysOnProduct(product.pre)
         func masked(_ m: Matrix, by fired: Matrix, firing: Int) -> Matrix {
             var out = m
             for k in out.storage.indices { out.storage[k] *= firing == 1 ? fired.storage[k] : 1 - fired.storage[k] }
@@ -118,7 +118,7 @@ extension PlasticityEngine {
         modulatedPost(product, layer: l, input: input, alpha: alpha, into: &c)
         defer { postScratch[l] = c }
         let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
-        let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
+        let b0 = Self.alwaysOnProduct(product.pre)
         let batch = input.rows, postSize = updates[l].weights.rows, preSize = updates[l].weights.cols
         var dw: [Double] = [], db: [Double] = []
         swap(&dw, &updates[l].weights.storage)
@@ -168,7 +168,11 @@ extension PlasticityEngine {
         let scales = instanceScales(of: product, batch: batch)
         let perOutput = rule.modulator.source.perOutput
         if scales == nil, !perOutput, modulatedDerivative(product, layer: l, input: input, alpha: alpha, into: &d) { return }
-        let factors = product.post.map { signal($0, population: l, input: input) }
+        // Up to two factors without an array of them (a step allocates nothing); more are rare.
+        let post = product.post
+        let first = post.count > 0 ? signal(post[0], population: l, input: input) : nil
+        let second = post.count > 1 ? signal(post[1], population: l, input: input) : nil
+        let rest = post.count > 2 ? post[2...].map { signal($0, population: l, input: input) } : []
         d.storage.withUnsafeMutableBufferPointer { out in
             modulation.withUnsafeBufferPointer { modulation in
                 for n in 0..<batch {
@@ -181,14 +185,15 @@ extension PlasticityEngine {
                 }
             }
             // One pass per factor, left to right: ((M · f₁) · f₂) · …
-            switch factors.count {
-            case 0: break
-            case 1: factors[0].storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } }
-            case 2:
-                factors[0].storage.withUnsafeBufferPointer { f in
-                    factors[1].storage.withUnsafeBufferPointer { g in for k in out.indices { out[k] = out[k] * f[k] * g[k] } }
+            switch (first, second) {
+            case (nil, _): break
+            case (let f0?, nil): f0.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } }
+            case (let f0?, let f1?) where rest.isEmpty:
+                f0.storage.withUnsafeBufferPointer { f in
+                    f1.storage.withUnsafeBufferPointer { g in for k in out.indices { out[k] = out[k] * f[k] * g[k] } }
                 }
-            default: for v in factors { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
+            case (let f0?, let f1?):
+                for v in [f0, f1] + rest { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
             }
         }
     }
@@ -332,6 +337,13 @@ extension PlasticityEngine {
         case .rate, .cleanRate, .fired, .drive, .cleanDrive: return 1
         case .derivative, .cleanDerivative, .noise, .difference, .driveDifference, .error, .logProbabilityGradient: return 0
         }
+    }
+
+    /// b₀ = Π_f f(always-on unit), the factor a bias's change carries, multiplied left to right.
+    static func alwaysOnProduct(_ factors: [LocalTerm.NeuronFactor]) -> Double {
+        var value = 1.0
+        for i in factors.indices { value *= alwaysOnValue(factors[i]) }
+        return value
     }
 
     /// out ← α Aᵀ v + β out for A `[B × P]`, v of length B.

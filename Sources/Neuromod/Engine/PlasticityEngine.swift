@@ -137,11 +137,11 @@ public final class PlasticityEngine {
         if case .sgd(let rate) = rule.optimizer { (eta, usesSGD) = (rate, true) } else { (eta, usesSGD) = (1, false) }
         signals.invalidate()
         // With SGD a modulator that is 0 everywhere changes nothing; Adam's moments still move.
-        silent = usesSGD && !modulation.contains { $0 != 0 }
+        silent = usesSGD && Self.allZero(modulation)
         if rule.trace != .immediate {
             try traceUpdates(input: input, gain: eta * scale)
             for l in 0..<network.depth where terms[l] != nil { network.connectivity[l].apply(to: &updates[l].weights) }
-            return instanceLosses.reduce(0, +) * (1 / Double(batch))
+            return Self.sum(instanceLosses) * (1 / Double(batch))
         }
         for l in 0..<network.depth {
             guard let term = terms[l] else { continue }
@@ -150,13 +150,14 @@ public final class PlasticityEngine {
                 for j in updates[l].bias.indices { updates[l].bias[j] = 0 }
                 continue
             }
-            for (p, product) in term.products.enumerated() {
+            for p in term.products.indices {
+                let product = term.products[p]
                 accumulate(product, layer: l, input: input, alpha: constant(product, layer: l, gain: eta * scale), first: p == 0)
             }
             network.connectivity[l].apply(to: &updates[l].weights)
             if !rule.plasticBiases { for j in updates[l].bias.indices { updates[l].bias[j] = 0 } }
         }
-        return instanceLosses.reduce(0, +) * (1 / Double(batch))
+        return Self.sum(instanceLosses) * (1 / Double(batch))
     }
 
     /// A product's constant part times `gain`: ((gain · c) · n_post) / σ^k, in the order the rules'
@@ -254,6 +255,19 @@ public final class PlasticityEngine {
         }
     }
 
+    /// Σ values, left to right (as `reduce(0, +)`; a loop, so that a step allocates nothing even unoptimized).
+    static func sum(_ values: [Double]) -> Double {
+        var total = 0.0
+        for i in values.indices { total += values[i] }
+        return total
+    }
+
+    /// Whether every value is 0.
+    static func allZero(_ values: [Double]) -> Bool {
+        for i in values.indices where values[i] != 0 { return false }
+        return true
+    }
+
     /// The column of row n's largest entry (the lowest index on ties).
     public static func argmax(_ m: Matrix, row n: Int) -> Int {
         var best = 0
@@ -263,7 +277,7 @@ public final class PlasticityEngine {
 
     /// Copies the clean pass's rates and pre-activations (the probed pass overwrites the network's).
     func keepCleanPass() {
-        if cleanRates.count != network.depth || cleanRates.first?.rows != network.rates.first?.rows {
+        if cleanRates.count != network.depth || cleanRates[0].rows != network.rates[0].rows {
             cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }
             cleanPre = cleanRates
         }

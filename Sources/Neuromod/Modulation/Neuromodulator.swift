@@ -42,7 +42,9 @@ public final class Neuromodulator {
     /// M⁽ⁿ⁾ = R⁽ⁿ⁾ − R̄ for rewards R⁽ⁿ⁾ = −losses⁽ⁿ⁾, written into `modulation`.
     public func broadcast(losses: [Double], into modulation: inout [Double]) {
         if modulation.count != losses.count { modulation = Array(repeating: 0, count: losses.count) }
-        let batchMean = -losses.reduce(0, +) / Double(max(losses.count, 1))
+        var total = 0.0
+        for n in losses.indices { total += losses[n] }
+        let batchMean = -total / Double(max(losses.count, 1))
         let reference = self.reference(updatingWith: batchMean)
         for n in losses.indices { modulation[n] = normalized(-losses[n] - reference, reward: -losses[n]) }
     }

@@ -26,7 +26,7 @@ public final class Backprop {
     @discardableResult
     public func computeGradients(network: Network, input: Matrix, target: Matrix,
                                  streams: InstanceStreams? = nil) throws -> Double {
-        guard network.populations.allSatisfy({ $0.leakSteps == nil }) else {
+        guard !network.hasLeakyPopulation else {
             throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
         }
         guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
@@ -93,7 +93,7 @@ public final class Backprop {
         if gradients.count != network.depth {
             gradients = (0..<network.depth).map { LayerParameters(pre: sizes[$0], post: sizes[$0 + 1]) }
         }
-        if gradRates.count != network.depth || gradRates.first?.rows != batch {
+        if gradRates.count != network.depth || gradRates[0].rows != batch {
             gradRates = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
             gradPre = gradRates
         }

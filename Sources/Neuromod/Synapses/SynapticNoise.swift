@@ -37,7 +37,7 @@ public final class SynapticNoise {
     public func draw(for network: Network, batch: Int, streams: InstanceStreams, threads: Int = 1) {
         precondition(streams.count >= batch, "need one stream per instance")
         let sizes = network.layerSizes
-        if weights.count != network.depth || weights.first?.rows != batch {
+        if weights.count != network.depth || weights[0].rows != batch {
             weights = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0] * sizes[$0 + 1]) }
             biases = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
         }

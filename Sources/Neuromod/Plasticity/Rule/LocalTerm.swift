@@ -58,6 +58,8 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         public private(set) var noiseCount = 0
         /// The tables the product looks up, in order.
         public private(set) var tables: [String] = []
+        /// Whether the product is multiplied by the postsynaptic population's size (`n_post`).
+        public private(set) var scalesWithPostCount = false
 
         public init(coefficient: Double = 1, sigmaPower: Int = 0, factors: [Factor]) {
             self.coefficient = coefficient
@@ -72,19 +74,17 @@ public struct LocalTerm: Sendable, Equatable, CustomStringConvertible {
         public var readsPolicyGradient: Bool {
             pre.contains { $0.signal == .logProbabilityGradient } || post.contains { $0.signal == .logProbabilityGradient }
         }
-        /// Whether the product is multiplied by the postsynaptic population's size (`n_post`).
-        public var scalesWithPostCount: Bool { factors.contains(.postCount) }
 
         /// Sorts the factors by what they belong to (kept with the product, read by every step).
         private mutating func sort() {
-            pre = []; post = []; instance = []; noiseCount = 0; tables = []
+            pre = []; post = []; instance = []; noiseCount = 0; tables = []; scalesWithPostCount = false
             for factor in factors {
                 switch factor {
                 case .pre(let f): pre.append(f)
                 case .post(let f): post.append(f)
                 case .instance(let s, let d): instance.append(InstanceFactor(signal: s, divides: d))
                 case .synapticNoise: noiseCount += 1
-                case .postCount: break
+                case .postCount: scalesWithPostCount = true
                 case .table(let name, _): tables.append(name)
                 }
             }
