@@ -26,8 +26,11 @@ struct Neuromod: ParsableCommand {
     /// Parses and runs the command; every error ends the process through ``ExitStatus``. `--version`
     /// prints `neuromod VERSION (commit SHORT, clean|dirty)`, then the BLAS and its kernel
     /// (`BLAS: OpenBLAS 0.3.21 … (core Haswell)`) and, when OpenBLAS runs a kernel older than the CPU,
-    /// a warning naming `OPENBLAS_CORETYPE` (see ``BLASKernel``).
+    /// a warning naming `OPENBLAS_CORETYPE` (see ``BLASKernel``). First of all, the process
+    /// re-executes itself with a newer OpenBLAS kernel when OpenBLAS picked an old one
+    /// (``BLASKernelSelection``; `NEUROMOD_BLAS_KERNEL=keep` opts out).
     static func main() {
+        BLASKernelSelection.applyAtLaunch(program: "neuromod")
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
             print(SourceRevision.lookUp().versionLine)
             let blas = BLASKernel.current

@@ -106,13 +106,16 @@ enum NeuromodCLI {
 
     /// Runs `neuromod` with `arguments` in `workingDirectory`, stdin closed, and waits for it.
     /// Both pipes are drained while the process runs, so a chatty process cannot block on a full pipe.
-    static func run(_ arguments: [String], in workingDirectory: URL) throws -> CLIRunResult {
+    /// `environment` changes the inherited environment: a nil value removes the variable.
+    static func run(_ arguments: [String], in workingDirectory: URL,
+                    environment changes: [String: String?] = [:]) throws -> CLIRunResult {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
         process.currentDirectoryURL = workingDirectory
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NEUROMOD_DATA")
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         let outPipe = Pipe(), errPipe = Pipe()

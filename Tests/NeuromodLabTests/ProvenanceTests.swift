@@ -68,7 +68,7 @@ import Testing
         #expect(line.hasPrefix("neuromod \(NeuromodVersion.string) "))
         // The package links OpenBLAS: the second line names it and its kernel.
         let blas = lines.dropFirst().first ?? ""
-        #expect(blas.wholeMatch(of: /BLAS: OpenBLAS [0-9.]+.* \(core [A-Za-z0-9_]+(, OPENBLAS_CORETYPE=.*)?\)/) != nil, "\(blas)")
+        #expect(blas.wholeMatch(of: /BLAS: OpenBLAS [0-9.]+.* \(core [A-Za-z0-9_]+, (detected by OpenBLAS|set by the environment: OPENBLAS_CORETYPE=.*|selected by neuromod: OpenBLAS detected [A-Za-z0-9_]+)\)/) != nil, "\(blas)")
         #expect(lines.count == 2 || lines.last?.hasPrefix("warning: OpenBLAS runs its old") == true, "\(lines)")
     }
 
@@ -79,7 +79,8 @@ import Testing
         let fallback = BLASKernel(library: "OpenBLAS", config: config, core: "Prescott", cpuFlags: xeon)
         let warning = try #require(fallback.warning)
         #expect(warning.contains("Prescott") && warning.contains("OPENBLAS_CORETYPE=SkylakeX"), "\(warning)")
-        #expect(fallback.line == "BLAS: \(config) (core Prescott)")
+        #expect(fallback.line == "BLAS: \(config) (core Prescott, detected by OpenBLAS)")
+        #expect(fallback.source == .detected)
         let avx2Only = BLASKernel(library: "OpenBLAS", config: config, core: "Nehalem", cpuFlags: ["avx", "avx2", "fma"])
         #expect(avx2Only.warning?.contains("OPENBLAS_CORETYPE=Haswell") == true)
         // No warning: the right kernel, an old CPU, an unknown core name, another library.
@@ -89,7 +90,15 @@ import Testing
         #expect(BLASKernel(library: "OpenBLAS", config: config, core: "unknown", cpuFlags: xeon).warning == nil)
         #expect(BLASKernel(library: "BLIS", config: "2.0", core: "unknown", cpuFlags: xeon).warning == nil)
         let forced = BLASKernel(library: "OpenBLAS", config: config, core: "Haswell", cpuFlags: xeon, forcedCore: "Haswell")
-        #expect(forced.line.hasSuffix("(core Haswell, OPENBLAS_CORETYPE=Haswell)"))
+        #expect(forced.line.hasSuffix("(core Haswell, set by the environment: OPENBLAS_CORETYPE=Haswell)"))
+        #expect(forced.source == .environment)
+        let selected = BLASKernel(library: "OpenBLAS", config: config, core: "SkylakeX", cpuFlags: xeon, forcedCore: "SkylakeX",
+                                  detectedCore: "Prescott")
+        #expect(selected.line == "BLAS: \(config) (core SkylakeX, selected by neuromod: OpenBLAS detected Prescott)")
+        #expect(selected.source == .neuromod(detected: "Prescott"))
+        #expect(BLASKernel(library: "OpenBLAS", config: config, core: "Haswell", cpuFlags: xeon, detectedCore: "Prescott").source
+                == .detected, "the marker alone (OPENBLAS_CORETYPE unset) is not a selection")
+        #expect(BLASKernel(library: "BLIS", config: "0.9.0", core: "unknown", cpuFlags: xeon).line == "BLAS: BLIS 0.9.0")
     }
 
     @Test func aFolderOutsideGitHasAnUnknownCommit() throws {

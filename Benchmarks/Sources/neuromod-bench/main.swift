@@ -188,6 +188,8 @@ func runBenchmark(_ options: Options) throws {
     }
 }
 
+// Like `neuromod`: re-executes with a newer OpenBLAS kernel when OpenBLAS picked an old one.
+BLASKernelSelection.applyAtLaunch(program: "neuromod-bench")
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "traces" {

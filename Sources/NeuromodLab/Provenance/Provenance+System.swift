@@ -71,8 +71,18 @@ extension Provenance.Libraries {
     static var current: Provenance.Libraries {
         let gsl = symbol("gsl_version").map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self).pointee }
         if let config = cString(call: "openblas_get_config") {
-            return Provenance.Libraries(blas: "OpenBLAS", blasConfig: config,
-                                        blasCore: cString(call: "openblas_get_corename") ?? "unknown",
+            let environment = ProcessInfo.processInfo.environment
+            let kernel = BLASKernel(library: "OpenBLAS", config: config, core: cString(call: "openblas_get_corename") ?? "unknown",
+                                    cpuFlags: [], forcedCore: environment["OPENBLAS_CORETYPE"],
+                                    detectedCore: environment[BLASKernelSelection.detectedVariable])
+            let source: String, detected: String?
+            switch kernel.source {
+            case .detected: (source, detected) = ("detected", nil)
+            case .environment: (source, detected) = ("environment", nil)
+            case .neuromod(let core): (source, detected) = ("neuromod", core)
+            }
+            return Provenance.Libraries(blas: "OpenBLAS", blasConfig: config, blasCore: kernel.core, blasCoreSource: source,
+                                        blasCoreDetected: detected,
                                         gsl: gsl.flatMap { $0 }.map { String(cString: $0) } ?? "unknown")
         }
         let blis = cString(call: "bli_info_get_version_str")

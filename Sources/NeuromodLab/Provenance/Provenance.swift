@@ -11,7 +11,7 @@ import NeuromodTasks
 /// | `run` | `commandLine` (`CommandLine.arguments`), `specPath` and `specSHA256` of the spec file as read, `generator` (the spec's `random:`), `jobs` (`--jobs` as used), `blasThreads` (OpenBLAS's thread count when the folder is written), `started` (UTC, ISO 8601) |
 /// | `machine` | `cpu` (model name, or `"unknown"`), `cores` (active processors), `os`, `kernel`, `architecture` (from uname) |
 /// | `build` | `configuration` (`debug`/`release`), `swiftCompiler` (the compiler's version as far as `#if compiler` tells, e.g. `>= 6.3`) |
-/// | `libraries` | `blas` (`OpenBLAS`, `BLIS` or `unknown`), `blasConfig` and `blasCore` (OpenBLAS's `openblas_get_config()` and `openblas_get_corename()`), `gsl` (`gsl_version`) |
+/// | `libraries` | `blas` (`OpenBLAS`, `BLIS` or `unknown`), `blasConfig` and `blasCore` (OpenBLAS's `openblas_get_config()` and `openblas_get_corename()`), `blasCoreSource` (who chose the core: `detected`, `environment` or `neuromod`; null for another BLAS) and `blasCoreDetected` (the core OpenBLAS had detected when neuromod selected another, else null; see ``BLASKernelSelection``), `gsl` (`gsl_version`) |
 ///
 /// Every field is machine- or time-dependent and nothing else in a results folder depends on it:
 /// the other files stay byte-identical across machines. Fields the process cannot know (a library
@@ -46,6 +46,10 @@ public struct Provenance: Codable, Sendable, Equatable {
         public var blas: String
         public var blasConfig: String
         public var blasCore: String
+        /// `detected`, `environment` or `neuromod` (``BLASKernel/Source``); nil for another BLAS.
+        public var blasCoreSource: String? = nil
+        /// The core OpenBLAS had detected when ``BLASKernelSelection`` selected ``blasCore``; else nil.
+        public var blasCoreDetected: String? = nil
         public var gsl: String
     }
 
