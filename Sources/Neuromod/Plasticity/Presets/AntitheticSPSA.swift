@@ -14,7 +14,7 @@
 /// `synapses` (Rademacher, antithetic), baseline `antithetic`. Forward-pass equivalents 3 (two
 /// probed passes of 1.5).
 ///
-/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:)``.
+/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:distribution:)``.
 extension PlasticityRule {
     public static func antitheticSPSA(learningRate: Double, step: Double, loss: Loss = .meanSquaredError) -> PlasticityRule {
         PlasticityRule(
