@@ -36,17 +36,52 @@ import Testing
                         let v = Self.bit(w, offset + i) ? x[i] : -x[i]
                         expected += masked ? v * m[i] : v
                     }
-                    let got = RademacherKernels.table.withUnsafeBufferPointer { table in
+                    let got = { (table: UnsafePointer<SIMD8<Double>>) in
                         w.withUnsafeBufferPointer { bits in
                             x.withUnsafeBufferPointer { xs in
                                 m.withUnsafeBufferPointer { ms in
                                     RademacherKernels.signedSum(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, count: count,
-                                                                mask: masked ? ms.baseAddress! : nil, table: table.baseAddress!)
+                                                                mask: masked ? ms.baseAddress! : nil, table: table)
+                                }
+                            }
+                        }
+                    }(RademacherKernels.table)
+                    #expect(got.bitPattern == expected.bitPattern, "offset \(offset), count \(count), masked \(masked): \(got) vs \(expected)")
+                }
+            }
+        }
+    }
+
+    /// w_i += (c·x_i)·e_i with e the expanded row (±σ, times the mask): lanes and tail alike.
+    @Test func scaledSignedAddMatchesTheExpandedRowBitForBit() throws {
+        let (w, x, m) = try Self.data(words: 4, values: 48)
+        let (start, _, _) = try Self.data(words: 1, values: 48, seed: 9)
+        let base = x.map { $0 * 0.7 + Double(start[0] % 7) }
+        for masked in [false, true] {
+            for offset in [0, 3, 60, 64, 121] {
+                for count in [1, 7, 8, 9, 16, 29, 40] {
+                    var e = [Double](repeating: 0, count: count)
+                    var expected = Array(base.prefix(count)), got = expected
+                    w.withUnsafeBufferPointer { bits in
+                        m.withUnsafeBufferPointer { ms in
+                            x.withUnsafeBufferPointer { xs in
+                                e.withUnsafeMutableBufferPointer {
+                                    RademacherKernels.expand(bits.baseAddress!, bitOffset: offset, count: count, sigma: 0.3,
+                                                             mask: masked ? ms.baseAddress! : nil, into: $0.baseAddress!)
+                                }
+                                got.withUnsafeMutableBufferPointer {
+                                    RademacherKernels.scaledSignedAdd(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, scale: -1.3,
+                                                                      sigma: 0.3, mask: masked ? ms.baseAddress! : nil, count: count,
+                                                                      into: $0.baseAddress!, table: RademacherKernels.table)
                                 }
                             }
                         }
                     }
-                    #expect(got.bitPattern == expected.bitPattern, "offset \(offset), count \(count), masked \(masked): \(got) vs \(expected)")
+                    for i in 0..<count {
+                        #expect(e[i] == (Self.bit(w, offset + i) ? 0.3 : -0.3) * (masked ? m[i] : 1))
+                        expected[i] += -1.3 * x[i] * e[i]
+                    }
+                    #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "offset \(offset), count \(count), masked \(masked)")
                 }
             }
         }
@@ -62,12 +97,13 @@ import Testing
                 for k in 0..<count { expected[k] += Self.bit(w, n * rowWords * 64 + k) ? m[n] : -m[n] }
             }
             var got = [Double](repeating: .nan, count: count)
-            RademacherKernels.table.withUnsafeBufferPointer { table in
+            do {
+                let table = RademacherKernels.table
                 w.withUnsafeBufferPointer { bits in
                     m.withUnsafeBufferPointer { ms in
                         got.withUnsafeMutableBufferPointer {
                             RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: rowWords, count: count, modulation: ms.baseAddress!,
-                                                           batch: batch, into: $0.baseAddress!, table: table.baseAddress!)
+                                                           batch: batch, into: $0.baseAddress!, table: table)
                         }
                     }
                 }

@@ -66,14 +66,12 @@ extension PlasticityEngine {
     private func signUpdate(_ synaptic: SynapticNoise, layer l: Int, alpha: Double, first: Bool) {
         let count = updates[l].weights.storage.count, batch = modulation.count, scale = alpha * synaptic.sigma
         var sums = [Double](repeating: 0, count: count)
-        RademacherKernels.table.withUnsafeBufferPointer { table in
-            synaptic.signs[l].withUnsafeBufferPointer { bits in
-                modulation.withUnsafeBufferPointer { m in
-                    sums.withUnsafeMutableBufferPointer { acc in
-                        RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: synaptic.signWords[l], count: count,
-                                                       modulation: m.baseAddress!, batch: batch, into: acc.baseAddress!,
-                                                       table: table.baseAddress!)
-                    }
+        synaptic.signs[l].withUnsafeBufferPointer { bits in
+            modulation.withUnsafeBufferPointer { m in
+                sums.withUnsafeMutableBufferPointer { acc in
+                    RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: synaptic.signWords[l], count: count,
+                                                   modulation: m.baseAddress!, batch: batch, into: acc.baseAddress!,
+                                                   table: RademacherKernels.table)
                 }
             }
         }
@@ -137,8 +135,9 @@ extension PlasticityEngine {
 
     /// ΔW_ji += Σ_n (α M⁽ⁿ⁾ Π post_j) · Π pre_i · ε_ji (the ε factors of instance n), in one pass.
     ///
-    /// Rademacher draws are expanded row by row (ε_j· = ±σ, times the mask) into a `pre`-long buffer,
-    /// so the loop reads the values a materialized draw holds and computes the same arithmetic.
+    /// Rademacher draws are read from the bits row by row as ε_j· = ±σ (times the mask): the common
+    /// shape (ε once, with pre factors) by ``RademacherKernels/scaledSignedAdd(_:bitOffset:_:scale:sigma:mask:count:into:table:)``,
+    /// the others through a `pre`-long expanded row; both compute the arithmetic of the stored-draw loop.
     private func fusedUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool,
                              noiseCount: Int) {
         let synaptic = synaptic!
@@ -158,6 +157,7 @@ extension PlasticityEngine {
         swap(&db, &updates[l].bias)
         func power(_ v: Double) -> Double { var p = v; for _ in 1..<noiseCount { p *= v }; return p }
         let xs = x?.storage ?? []
+        let table = RademacherKernels.table
         stored.withUnsafeBufferPointer { stored in
             signs.withUnsafeBufferPointer { bits in
                 withOptionalPointer(mask) { mask in
@@ -174,6 +174,14 @@ extension PlasticityEngine {
                                                     if b0 != 0 {
                                                         let e0 = eb[n * postSize + j]
                                                         b[j] += (b0 == 1 ? cj : cj * b0) * (noiseCount == 1 ? e0 : power(e0))
+                                                    }
+                                                    if rademacher && noiseCount == 1 && x != nil {
+                                                        RademacherKernels.scaledSignedAdd(
+                                                            bits.baseAddress! + n * rowWords, bitOffset: j * preSize,
+                                                            xp.baseAddress! + n * preSize, scale: cj, sigma: synaptic.sigma,
+                                                            mask: mask.map { $0 + j * preSize }, count: preSize,
+                                                            into: w.baseAddress! + j * preSize, table: table)
+                                                        continue
                                                     }
                                                     let e: UnsafeBufferPointer<Double>, row: Int
                                                     if rademacher {

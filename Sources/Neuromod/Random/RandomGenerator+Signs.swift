@@ -43,11 +43,14 @@ extension RandomGenerator {
     ///   - scale: the magnitude (the step c, or σ); element values are exactly `scale` or `-scale`.
     public func fillRademacher(_ buffer: UnsafeMutableBufferPointer<Double>, scale: Double) {
         var reader = SignBitReader(rng)
+        guard let out = buffer.baseAddress else { return }
+        // Branch-free: −scale is scale with its sign bit flipped (exact), flipped where the bit is 0.
+        let bits = scale.bitPattern
         var start = 0
         while start < buffer.count {
             let width = min(64, buffer.count - start)
-            let word = reader.next(width)
-            for b in 0..<width { buffer[start + b] = (word >> UInt64(b)) & 1 == 1 ? scale : -scale }
+            let flips = ~reader.next(width)
+            for b in 0..<width { out[start + b] = Double(bitPattern: bits ^ (((flips >> UInt64(b)) & 1) << 63)) }
             start += width
         }
     }

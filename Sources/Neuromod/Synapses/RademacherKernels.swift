@@ -6,12 +6,17 @@
 /// exact, so every result equals the scalar loop that adds `bit ? v : -v` in the order each function
 /// states (the tests check it bit for bit against such a loop).
 enum RademacherKernels {
-    /// Row b holds +1 in lane q when bit q of b is set, −1 otherwise.
-    static let table: [SIMD8<Double>] = (0..<256).map { b in
-        var v = SIMD8<Double>(repeating: -1)
-        for q in 0..<8 where (b >> q) & 1 == 1 { v[q] = 1 }
-        return v
-    }
+    /// Row b holds +1 in lane q when bit q of b is set, −1 otherwise (16 KiB, allocated once for the
+    /// life of the process and never written after; hence nonisolated).
+    nonisolated(unsafe) static let table: UnsafePointer<SIMD8<Double>> = {
+        let rows = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 256)
+        for b in 0..<256 {
+            var v = SIMD8<Double>(repeating: -1)
+            for q in 0..<8 where (b >> q) & 1 == 1 { v[q] = 1 }
+            rows[b] = v
+        }
+        return UnsafePointer(rows)
+    }()
 
     /// Signs t ..< t + 8 as a byte (sign t in bit 0); the 8 bits must lie inside the buffer.
     @inline(__always)
@@ -82,13 +87,39 @@ enum RademacherKernels {
         }
     }
 
+    /// w_i += (c·x_i)·e_i with e_i = (s_i ? σ : −σ)·m_i, for i in 0..<count (signs `bitOffset + i`):
+    /// 3F-WP's fused row, eight lanes at a time (each lane the scalar expression, so the result equals
+    /// the loop over ``expand(_:bitOffset:count:sigma:mask:into:)``'s row bit for bit).
+    @inline(__always)
+    static func scaledSignedAdd(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, _ x: UnsafePointer<Double>, scale c: Double,
+                                sigma: Double, mask: UnsafePointer<Double>?, count: Int, into w: UnsafeMutablePointer<Double>,
+                                table: UnsafePointer<SIMD8<Double>>) {
+        let cv = SIMD8<Double>(repeating: c), sv = SIMD8<Double>(repeating: sigma), blocks = count / 8
+        for b in 0..<blocks {
+            let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<Double>.self)
+            var ev = table[byte(bits, at: t0 + 8 * b)] * sv
+            if let mask { ev *= UnsafeRawPointer(mask + 8 * b).loadUnaligned(as: SIMD8<Double>.self) }
+            let p = UnsafeMutableRawPointer(w + 8 * b)
+            p.storeBytes(of: p.loadUnaligned(as: SIMD8<Double>.self) + (cv * xv) * ev, as: SIMD8<Double>.self)
+        }
+        for i in (8 * blocks)..<count {
+            var e = bit(bits, at: t0 + i) ? sigma : -sigma
+            if let mask { e *= mask[i] }
+            w[i] += c * x[i] * e
+        }
+    }
+
     /// e_i = (s_i ? σ : −σ)·m_i for i in 0..<count (signs `bitOffset + i`): a row of draws as the
     /// materialized Gaussian path stores them.
+    ///
+    /// Branch-free: −σ is σ with its sign bit flipped (exact), flipped where the sign is 0.
     static func expand(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, count: Int, sigma: Double,
                        mask: UnsafePointer<Double>?, into e: UnsafeMutablePointer<Double>) {
+        let s = sigma.bitPattern
         for i in 0..<count {
-            let v = bit(bits, at: t0 + i) ? sigma : -sigma
-            e[i] = mask.map { v * $0[i] } ?? v
+            let t = t0 + i
+            e[i] = Double(bitPattern: s ^ ((~(bits[t >> 6] >> UInt64(t & 63)) & 1) << 63))
         }
+        if let mask { for i in 0..<count { e[i] *= mask[i] } }
     }
 }

@@ -183,7 +183,8 @@ public final class SynapticNoise {
         z.add(biases[l], scaledBy: s)
         if distribution == .rademacher {
             let words = signWords[l], scale = s * sigma
-            RademacherKernels.table.withUnsafeBufferPointer { table in
+            let table = RademacherKernels.table
+            do {
                 signs[l].withUnsafeBufferPointer { bits in
                     x.storage.withUnsafeBufferPointer { xs in
                         z.storage.withUnsafeMutableBufferPointer { zs in
@@ -192,7 +193,7 @@ public final class SynapticNoise {
                                     let row = bits.baseAddress! + n * words, xn = xs.baseAddress! + n * pre
                                     for j in 0..<post {
                                         let t = RademacherKernels.signedSum(row, bitOffset: j * pre, xn, count: pre,
-                                                                            mask: mask.map { $0 + j * pre }, table: table.baseAddress!)
+                                                                            mask: mask.map { $0 + j * pre }, table: table)
                                         zs[n * post + j] += scale * t
                                     }
                                 }
