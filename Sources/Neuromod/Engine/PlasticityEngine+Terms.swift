@@ -62,7 +62,7 @@ extension PlasticityEngine {
     }
 
     /// ΔW_k ← α·σ·Σ_n s⁽ⁿ⁾_k M⁽ⁿ⁾ (+ ΔW_k unless `first`) from the bit-packed signs ε = ±σ: the φ = ε
-    /// shape without materializing ε (``RademacherKernels/modulatedSum(_:rowWords:count:modulation:batch:into:table:)``).
+    /// shape without materializing ε (`RademacherKernels.modulatedSum`).
     private func signUpdate(_ synaptic: SynapticNoise, layer l: Int, alpha: Double, first: Bool) {
         let count = updates[l].weights.storage.count, batch = modulation.count, scale = alpha * synaptic.sigma
         var sums = [Double](repeating: 0, count: count)
@@ -136,7 +136,7 @@ extension PlasticityEngine {
     /// ΔW_ji += Σ_n (α M⁽ⁿ⁾ Π post_j) · Π pre_i · ε_ji (the ε factors of instance n), in one pass.
     ///
     /// Rademacher draws are read from the bits row by row as ε_j· = ±σ (times the mask): the common
-    /// shape (ε once, with pre factors) by ``RademacherKernels/scaledSignedAdd(_:bitOffset:_:scale:sigma:mask:count:into:table:)``,
+    /// shape (ε once, with pre factors) by `RademacherKernels.scaledSignedAdd`,
     /// the others through a `pre`-long expanded row; both compute the arithmetic of the stored-draw loop.
     private func fusedUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool,
                              noiseCount: Int) {

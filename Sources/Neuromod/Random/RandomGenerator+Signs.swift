@@ -55,7 +55,7 @@ extension RandomGenerator {
         }
     }
 
-    /// Fills `array` with independent ±`scale` draws (see ``fillRademacher(_:scale:)``).
+    /// Fills `array` with independent ±`scale` draws (the same draws as the buffer form).
     ///
     /// - Parameters:
     ///   - array: where the values go, one sign each.

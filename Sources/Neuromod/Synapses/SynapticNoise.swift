@@ -70,7 +70,7 @@ public final class SynapticNoise {
     ///
     /// Instance n draws from its own stream, in this order: layer 0 weights, layer 0 biases, layer 1
     /// weights, … Gaussian: `fillGaussian` per buffer. Rademacher: one ``RandomGenerator/fillSignBits(_:count:)``
-    /// call per weight buffer (post·pre signs, kept as bits) and one ``RandomGenerator/fillRademacher(_:scale:)``
+    /// call per weight buffer (post·pre signs, kept as bits) and one `RandomGenerator.fillRademacher(_:scale:)`
     /// per bias buffer (post signs).
     ///
     /// With `threads` > 1 the instances are split into contiguous blocks drawn concurrently; the numbers
@@ -147,7 +147,7 @@ public final class SynapticNoise {
 
     /// One layer's Rademacher draws for blocks of instances: instance n, from its own stream, draws the
     /// weights' signs (one ``RandomGenerator/fillSignBits(_:count:)`` call) and then the biases (one
-    /// ``RandomGenerator/fillRademacher(_:scale:)`` call). Rows are disjoint per instance (hence the
+    /// `RandomGenerator.fillRademacher(_:scale:)` call). Rows are disjoint per instance (hence the
     /// unchecked sendability).
     private struct SignDraws: @unchecked Sendable {
         let signs: UnsafeMutablePointer<UInt64>
@@ -177,7 +177,7 @@ public final class SynapticNoise {
     /// z⁽ⁿ⁾ += s·(ε⁽ⁿ⁾ x⁽ⁿ⁾ + ε_b⁽ⁿ⁾) for every instance: the perturbed weights' extra drive.
     ///
     /// Gaussian: one GEMV per instance over the stored draws. Rademacher: from the bits, z_j += (s·σ)·t_j
-    /// with t_j = Σ_i ±x_i (times the mask) summed in the order of ``RademacherKernels/signedSum(_:bitOffset:_:count:mask:table:)``.
+    /// with t_j = Σ_i ±x_i (times the mask) summed in the order of `RademacherKernels.signedSum`.
     func addDrive(layer l: Int, presynaptic x: Matrix, into z: inout Matrix) {
         let batch = z.rows, post = z.cols, pre = x.cols, s = sign
         z.add(biases[l], scaledBy: s)
