@@ -151,6 +151,20 @@ import Testing
         }
     }
 
+    /// Drawing on several threads gives the same signs and biases (each instance reads only its stream).
+    @Test func threadsDoNotChangeTheSigns() throws {
+        let network = try Self.network()
+        func draw(threads: Int) throws -> SynapticNoise {
+            let noise = SynapticNoise(sigma: 0.1, distribution: .rademacher)
+            noise.draw(for: network, batch: 7, streams: try InstanceStreams(.mt19937, seed: 4, base: 10, count: 7), threads: threads)
+            return noise
+        }
+        let one = try draw(threads: 1), three = try draw(threads: 3)
+        #expect(one.signs == three.signs)
+        #expect(one.biases == three.biases)
+        #expect(one.signs.map(\.count) == network.layerSizes.indices.dropLast().map { 7 * ((network.layerSizes[$0] * network.layerSizes[$0 + 1] + 63) / 64) })
+    }
+
     /// The perturbed forward's extra drive: z += s·ε_b, then z_j += (s·σ)·Σ_i ±x_i·m_ji in the kernel's order.
     @Test func perturbedDriveMatchesAReferenceFromTheSigns() throws {
         let network = try Self.network(), sigma = 0.2, batch = 5
