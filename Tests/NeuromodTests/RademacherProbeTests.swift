@@ -229,20 +229,24 @@ import Testing
     }
 
     /// The mean Rademacher-WP update against −ησ∇L (Backprop), with EstimatorStatisticsTests' set-up:
-    /// one sample repeated B = 16 times, σ = 0.01, K = 3 000 updates. The relative bias's standard
-    /// error is ≈ √(P/(K·B)) ≈ 0.04 (P = 61), measured 95 % half-width 0.03–0.05 for both probes; the
-    /// thresholds are those of the Gaussian test (cosine > 0.99, the interval holds 0, half-width < 0.1).
+    /// one sample repeated B = 16 times, σ = 0.01, K = 3 000 updates. Measured (these seeds): cosine
+    /// 0.9993 for both probes, relative bias +0.003 ± 0.011 (Rademacher) and −0.006 ± 0.013 (Gaussian,
+    /// 95 % half-widths). Tolerances: cosine > 0.995, the interval holds 0, half-width < 0.03 (2.5× the
+    /// measured one); and the Rademacher interval is the narrower (E[ε⁴] = σ⁴ against 3σ⁴).
     @Test func rademacherWeightPerturbationKeepsTheGaussianScale() throws {
         let (network, input, target) = try EstimatorStatisticsTests.setup()
+        var halfWidths: [SynapticNoise.Distribution: Double] = [:]
         for distribution in [SynapticNoise.Distribution.rademacher, .gaussian] {
             let stats = try EstimatorCheck.measure(
                 rule: .weightPerturbation(learningRate: 0.1, sigma: 0.01, distribution: distribution),
                 network: network, input: input, target: target, samples: 3000,
                 probeStreams: InstanceStreams(.gfsr4, seed: 5, base: 0, count: input.rows))
-            #expect(stats.cosine > 0.99, "\(distribution): cosine \(stats.cosine)")
+            #expect(stats.cosine > 0.995, "\(distribution): cosine \(stats.cosine)")
             #expect(stats.biasIntervalContainsZero, "\(distribution): relative bias \(stats.relativeBias) ± \(stats.biasHalfWidth)")
-            #expect(stats.biasHalfWidth < 0.1, "\(distribution): half-width \(stats.biasHalfWidth)")
+            #expect(stats.biasHalfWidth < 0.03, "\(distribution): half-width \(stats.biasHalfWidth)")
+            halfWidths[distribution] = stats.biasHalfWidth
         }
+        #expect(halfWidths[.rademacher]! < halfWidths[.gaussian]!)
     }
 
     /// 3F-WP (`output-unit`) with the Rademacher probe: on the hidden projections the fused pass reads
