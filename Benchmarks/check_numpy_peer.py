@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that Benchmarks/numpy_peer.py computes the same four updates as Neuromod.
 
-1. Replay (exact): `neuromod-bench --dump-reference` writes one update of each method on a tiny
+1. Replay (exact): `neuromod-bench --dump-reference` writes one update of each method (WP-rad and
+   3F-WP-rad too: Neuromod's bit-packed Rademacher path against NumPy on the same ±sigma) on a tiny
    3-5-4-1 sigmoid/sigmoid/linear network (batch 6) together with the noise Neuromod drew. The NumPy
    peer's update functions are fed the same weights, batch and noise; their updates must equal
    Neuromod's to rounding (relative max difference < 1e-10).
@@ -45,7 +46,8 @@ def numpy_update(method, params, x, t, eta, sigma, noise, sizes):
     if method == "BP":
         loss, upd = peer.bp_update(params, x, t, eta, TINY_ACTIVATIONS)
     else:
-        f = {"WP": peer.wp_update, "3F-WP": peer.tfwp_update, "3F-NP": peer.tfnp_update}[method]
+        f = {"WP": peer.wp_update, "3F-WP": peer.tfwp_update, "3F-NP": peer.tfnp_update,
+             "WP-rad": peer.wp_update, "3F-WP-rad": peer.tfwp_update}[method]
         loss, upd = f(params, x, t, eta, sigma, noise, sizes, TINY_ACTIVATIONS)
     return float(loss), flat(upd)
 
@@ -66,7 +68,7 @@ def replay(reference_path, update=numpy_update, name="NumPy", tolerance=1e-10):
         t = np.array(c["target"]).reshape(B, sizes[-1])
         noise = np.array(c["noise"]) if c.get("noise") is not None else None
         m = c["method"]
-        if m not in peer.METHODS:
+        if m not in peer.METHODS and m not in peer.RADEMACHER:
             print(f"   {m}: unknown method, skipped")
             continue
         loss, got = update(m, params, x, t, c["learningRate"], c.get("sigma"), noise, sizes)
@@ -76,7 +78,7 @@ def replay(reference_path, update=numpy_update, name="NumPy", tolerance=1e-10):
         ref_loss = float(np.mean(c["instanceLosses"]))
         passed = rel < tolerance and abs(loss - ref_loss) <= tolerance / 100 * max(1.0, abs(ref_loss))
         ok &= passed
-        print(f"   {m:<6}   {rel:10.2e}                                  {loss:.12f} vs {ref_loss:.12f}  "
+        print(f"   {m:<9}   {rel:10.2e}                                  {loss:.12f} vs {ref_loss:.12f}  "
               f"{'ok' if passed else 'DIFFERS'}")
     return ok
 

@@ -36,7 +36,8 @@ def torch_update(dtype):
         if method == "BP":
             loss, upd = tp.bp_update(params, x, t, eta)
         else:
-            f = {"WP": tp.wp_update, "3F-WP": tp.tfwp_update, "3F-NP": tp.tfnp_update}[method]
+            f = {"WP": tp.wp_update, "3F-WP": tp.tfwp_update, "3F-NP": tp.tfnp_update,
+                 "WP-rad": tp.wp_update, "3F-WP-rad": tp.tfwp_update}[method]
             loss, upd = f(params, x, t, eta, sigma, noise)
         return loss.item(), np.concatenate([np.concatenate([dW.double().numpy().ravel(), db.double().numpy()]) for dW, db in upd])
     return update

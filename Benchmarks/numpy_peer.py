@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A plain NumPy implementation of the thesis's four housing methods, timed like neuromod-bench.
+"""A plain NumPy implementation of the thesis's four housing methods (and WP, 3F-WP with Rademacher
+probes), timed like neuromod-bench.
 
 The peer that Benchmarks/run.sh times side by side with `neuromod-bench`: same network
 (8-128-64-1, sigmoid hidden layers, linear output, uniform init U(±1/sqrt(fan_in)) for weights and
@@ -18,6 +19,10 @@ reward R = -L, batch-mean baseline, centered reward A = R - mean(R):
         xi ~ N(0, 1), added after every layer's activation (including the linear output) and fed
         forward; dW_l = eta/B sum_n A_n (g(a_l) xi_l / sigma) a_{l-1}^T with clean a, g = a(1-a)
         for sigmoid layers and 1 for the output.
+
+- WP-rad, 3F-WP-rad (per-update timings only, not in the study): WP and 3F-WP with a Rademacher
+        probe eps = +-sigma, drawn as NumPy users do, rng.integers(0, 2, (B, 9473), dtype=np.int8)
+        * 2 - 1, cast to the update's precision and scaled by sigma; the rest as WP and 3F-WP.
 
 Noise comes from numpy's default_rng (PCG64) standard_normal (ziggurat). The noise floor is
 rng.standard_normal((256, 9473)). The "whole housing experiment" mirrors NeuromodLab's Runner:
@@ -80,6 +85,17 @@ METHODS = {
     "3F-WP": dict(eta=0.05, sigma=0.1),
     "3F-NP": dict(eta=0.01, sigma=0.1),
 }
+# WP and 3F-WP with the Rademacher probe: timed per update (as neuromod-bench's WP-rad, 3F-WP-rad),
+# not part of the study.
+RADEMACHER = {
+    "WP-rad": dict(eta=0.05, sigma=0.1),
+    "3F-WP-rad": dict(eta=0.05, sigma=0.1),
+}
+
+
+def rademacher(rng, shape, dtype):
+    """+-1 in `dtype`, the way a NumPy user draws signs: integers {0, 1} as int8, times 2, minus 1."""
+    return (rng.integers(0, 2, size=shape, dtype=np.int8) * 2 - 1).astype(dtype)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -223,7 +239,7 @@ def tfnp_update(params, x, t, eta, sigma, xi, sizes=SIZES, activations=ACTIVATIO
 def make_step(method, params, rng, sizes=SIZES, activations=ACTIVATIONS, dtype=np.float64):
     """A function (x, t) -> loss performing one whole update of `method` (draws included), applied;
     the draws in `dtype` (params and batches must be in it too)."""
-    cfg = METHODS[method]
+    cfg = {**METHODS, **RADEMACHER}[method]
     eta, sigma = cfg["eta"], cfg["sigma"]
     P = parameter_count(sizes)
     nodes = sum(sizes[1:])
@@ -234,9 +250,12 @@ def make_step(method, params, rng, sizes=SIZES, activations=ACTIVATIONS, dtype=n
         elif method == "3F-NP":
             loss, upd = tfnp_update(params, x, t, eta, sigma, rng.standard_normal((x.shape[0], nodes), dtype), sizes, activations)
         else:
-            eps = rng.standard_normal((x.shape[0], P), dtype)
+            if method.endswith("-rad"):
+                eps = rademacher(rng, (x.shape[0], P), dtype)
+            else:
+                eps = rng.standard_normal((x.shape[0], P), dtype)
             eps *= sigma
-            f = wp_update if method == "WP" else tfwp_update
+            f = wp_update if method in ("WP", "WP-rad") else tfwp_update
             loss, upd = f(params, x, t, eta, sigma, eps, sizes, activations)
         apply(params, upd)
         return loss
@@ -340,7 +359,7 @@ def bench_updates(args, data, out):
           f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}); "
           f"{args.warmup} warm-up + {args.repeats} timed calls per measurement")
     print("\n  method   median ms     min ms   (one update, applied)")
-    for method, cfg in METHODS.items():
+    for method, cfg in {**METHODS, **RADEMACHER}.items():
         params = cast(init_params(np.random.default_rng([args.seed, 2])), dtype)
         step = make_step(method, params, np.random.default_rng([args.seed, 5]), dtype=dtype)
         losses = []
@@ -390,6 +409,10 @@ def bench_updates(args, data, out):
     floor_out = measure(lambda i: floor_rng.standard_normal(dtype=dtype, out=buf), min(args.warmup, 2), args.repeats)
     out["floor"] = dict(generator="PCG64", normals=BATCH * P, perInstance=floor, singleStream=floor,
                         preallocated=floor_out, nsPerNormal=floor["medianMs"] * 1e6 / (BATCH * P))
+    sign_floor = measure(lambda i: rademacher(floor_rng, (BATCH, P), dtype), min(args.warmup, 2), args.repeats)
+    out["signFloors"] = [dict(generator="PCG64 integers(int8)*2-1", signs=BATCH * P, perInstance=sign_floor,
+                              nsPerSign=sign_floor["medianMs"] * 1e6 / (BATCH * P))]
+    print(f"  sign floor rng.integers(0, 2, ({BATCH}, {P}), int8)*2-1 as {args.dtype}: median {sign_floor['medianMs']:.3f} ms")
     wp = next(m for m in out["methods"] if m["method"] == "WP")["update"]["medianMs"]
     tfwp = next(m for m in out["methods"] if m["method"] == "3F-WP")["update"]["medianMs"]
     out["wpOverFloor"] = wp / floor["medianMs"]

@@ -4,6 +4,7 @@ count, precision and round) and the whole-study timings into the Markdown report
 Benchmarks/results/latest.md; prints it. Called by run.sh."""
 import argparse
 import glob
+import itertools
 import json
 import os
 import re
@@ -250,13 +251,52 @@ def main():
         L.append("Other GSL generators, same 256-stream floor (best round of 10 repeats; ranlxd2 3): " + "; ".join(
             f"{g} {best(t):.2f} ms ({best(t) * 1e6 / normals:.2f} ns/normal)" for g, t in others.items()) + ".")
     L.append("")
+    if "WP-rad" in nmm and nm0.get("signFloors"):
+        L.append("## Rademacher probes (ε = ±σ, drawn from bits)")
+        L.append("")
+        L.append("| | Neuromod | NumPy |")
+        L.append("|---|---:|---:|")
+        for method in ("WP-rad", "3F-WP-rad"):
+            if method in nmm and method in npm:
+                L.append(f"| {method} ms/update: best round · CPU median | {best(nmm[method]):.3f} · {cpu_med(nmm[method]) or float('nan'):.3f} "
+                         f"| {best(npm[method]):.3f} · {cpu_med(npm[method]) or float('nan'):.3f} |")
+        for gauss, rad in (("WP", "WP-rad"), ("3F-WP", "3F-WP-rad")):
+            if rad in nmm and rad in npm:
+                cn, cp = cpu_med(nmm[gauss]), cpu_med(nmm[rad])
+                cpu = f" · CPU {cn / cp:.2f}" if cn and cp else ""
+                L.append(f"| **Gaussian {gauss} / {rad}** (best rounds{' · CPU medians' if cpu else ''}) "
+                         f"| **{best(nmm[gauss]) / best(nmm[rad]):.2f}**{cpu} | {best(npm[gauss]) / best(npm[rad]):.2f} |")
+        sf = [r["signFloors"][0]["perInstance"] for r in nm]
+        psf = [r["signFloors"][0]["perInstance"] for r in npy if r.get("signFloors")]
+        L.append(f"| sign floor: 256 × {nm0['parameters']} signs, ms (best round) | {best(sf):.3f} ({nm0['signFloors'][0]['generator']}, "
+                 f"fillSignBits, 256 streams) | {best(psf):.3f} (`integers(0, 2, int8)*2-1`) |" if psf else
+                 f"| sign floor: 256 × {nm0['parameters']} signs, ms (best round) | {best(sf):.3f} | – |")
+        others = {}
+        for r in nm:
+            for f in r["signFloors"][1:]:
+                others.setdefault(f["generator"], []).append(f["perInstance"])
+        if others:
+            L.append("")
+            L.append("Sign floor of the other GSL generators (best round): " + "; ".join(
+                f"{g} {best(t):.3f} ms ({best(t) * 1e6 / nm0['signFloors'][0]['signs']:.3f} ns/sign)" for g, t in others.items()) + ".")
+        methods = {}
+        for r in nm:
+            for g in r.get("gaussianMethods", []):
+                methods.setdefault(g["method"], []).append(g["perInstance"])
+        if methods:
+            L.append("GSL's other Gaussian methods, same 256-stream floor, " + nm0["random"] + " (best round; ziggurat "
+                     + f"{nfb:.2f} ms): " + "; ".join(f"{m} {best(t):.2f} ms ({best(t) * 1e6 / normals:.2f} ns/normal)"
+                                                     for m, t in methods.items()) + ".")
+        L.append("")
     L.append("## Phases (timed on their own)")
     L.append("")
     L.append("| phase | Neuromod ms: best round (min) | phase | NumPy ms: best round (min) |")
     L.append("|---|---:|---|---:|")
-    for (n1, t1), (n2, t2) in zip(by_phase(nm).items(), by_phase(npy).items()):
-        (x1, y1), (x2, y2) = med(t1), med(t2)
-        L.append(f"| {n1} | {best(t1):.3f} ({y1:.3f}) | {n2} | {best(t2):.3f} ({y2:.3f}) |")
+    for p1, p2 in itertools.zip_longest(by_phase(nm).items(), by_phase(npy).items()):
+        cells = []
+        for p in (p1, p2):
+            cells += [p[0], f"{best(p[1]):.3f} ({med(p[1])[1]:.3f})"] if p else ["", ""]
+        L.append("| " + " | ".join(cells) + " |")
     L.append("")
 
     if a.study_time:

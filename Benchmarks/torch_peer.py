@@ -145,9 +145,14 @@ def tfnp_update(params, x, t, eta, sigma, xi):
     return losses.mean(), updates
 
 
+def rademacher(gen, shape, dtype):
+    """+-1 in `dtype`, the way a PyTorch user draws signs: an empty tensor filled by bernoulli_(0.5), times 2, minus 1."""
+    return torch.empty(shape, dtype=dtype).bernoulli_(0.5, generator=gen).mul_(2).sub_(1)
+
+
 def make_step(method, params, gen):
     """A function (x, t) -> loss performing one whole update of `method` (draws included), applied."""
-    cfg = peer.METHODS[method]
+    cfg = {**peer.METHODS, **peer.RADEMACHER}[method]
     eta, sigma = cfg["eta"], cfg["sigma"]
     P = sum(W.numel() + b.numel() for W, b in params)
     nodes = sum(W.shape[0] for W, _ in params)
@@ -160,8 +165,11 @@ def make_step(method, params, gen):
         elif method == "3F-NP":
             loss, upd = tfnp_update(params, x, t, eta, sigma, torch.randn(x.shape[0], nodes, generator=gen, dtype=dtype))
         else:
-            eps = torch.randn(x.shape[0], P, generator=gen, dtype=dtype).mul_(sigma)
-            loss, upd = (wp_update if method == "WP" else tfwp_update)(params, x, t, eta, sigma, eps)
+            if method.endswith("-rad"):
+                eps = rademacher(gen, (x.shape[0], P), dtype).mul_(sigma)
+            else:
+                eps = torch.randn(x.shape[0], P, generator=gen, dtype=dtype).mul_(sigma)
+            loss, upd = (wp_update if method in ("WP", "WP-rad") else tfwp_update)(params, x, t, eta, sigma, eps)
         for (W, b), (dW, db) in zip(params, upd):
             W.add_(dW)
             b.add_(db)
@@ -219,7 +227,7 @@ def main(args):
     print(f"  torch {torch.__version__}, CPU capability {out['cpuCapability']}, threads {out['threads']} "
           f"(interop {out['interopThreads']}), MKL {out['mkl']}; {args.warmup} warm-up + {args.repeats} timed updates")
     print("\n  method         median ms     min ms   (one update, applied)")
-    for method in list(peer.METHODS) + ["BP (autograd)"]:
+    for method in list(peer.METHODS) + list(peer.RADEMACHER) + ["BP (autograd)"]:
         params = to_torch(peer.init_params(np.random.default_rng([args.seed, 2])), dtype)
         gen = torch.Generator().manual_seed(args.seed)
         if method == "BP (autograd)":
@@ -235,6 +243,10 @@ def main(args):
     out["floor"] = dict(generator="torch.randn", normals=peer.BATCH * P, perInstance=floor,
                         nsPerNormal=floor["medianMs"] * 1e6 / (peer.BATCH * P))
     print(f"\n  noise floor torch.randn({peer.BATCH}, {P}): median {floor['medianMs']:.3f} ms, min {floor['minMs']:.3f} ms")
+    sign_floor = peer.measure(lambda i: rademacher(gen, (peer.BATCH, P), dtype), min(args.warmup, 2), args.repeats)
+    out["signFloors"] = [dict(generator="torch bernoulli_(0.5)*2-1", signs=peer.BATCH * P, perInstance=sign_floor,
+                              nsPerSign=sign_floor["medianMs"] * 1e6 / (peer.BATCH * P))]
+    print(f"  sign floor empty().bernoulli_(0.5)*2-1: median {sign_floor['medianMs']:.3f} ms")
     if args.json:
         peer.write_json(args.json, out)
 

@@ -138,8 +138,8 @@ extension ExperimentSpec {
         let ruleNode = try f.required("rule", in: node)
         let loss = try f["loss"].map { Loss(rawValue: try $0.choice(Loss.allCases.map(\.rawValue)))! } ?? .meanSquaredError
         if ruleNode.node.mapping != nil {
-            for key in ["learning_rate", "sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
-                throw f[key]!.error("a declared rule takes '\(key)' inside 'rule' (learning_rate in rule.optimizer, sigma in rule.probe, baseline in rule.modulator)")
+            for key in ["learning_rate", "sigma", "variant", "baseline", "baseline_rate", "distribution"] where f[key] != nil {
+                throw f[key]!.error("a declared rule takes '\(key)' inside 'rule' (learning_rate in rule.optimizer, sigma and distribution in rule.probe, baseline in rule.modulator)")
             }
             let rule = try DeclaredRuleSpec.parse(ruleNode, loss: loss, populations: populations)
             return MethodSpec(name: try f["name"]?.string() ?? rule.name, rule: .local(rule))
@@ -149,7 +149,7 @@ extension ExperimentSpec {
         let learningRate = try eta.positiveDouble()
         let name = try f["name"]?.string() ?? ruleName
         guard let preset = RulePresets.named(ruleName) else {
-            for key in ["sigma", "variant", "baseline", "baseline_rate"] where f[key] != nil {
+            for key in ["sigma", "variant", "baseline", "baseline_rate", "distribution"] where f[key] != nil {
                 throw f[key]!.error("'\(key)' does not apply to backprop")
             }
             return MethodSpec(name: name, rule: .backprop(learningRate: learningRate, loss: loss))
@@ -163,12 +163,20 @@ extension ExperimentSpec {
             }
             variant = try v.choice(preset.variants)
         }
+        var distribution = SynapticNoise.Distribution.gaussian
+        if let d = f["distribution"] {
+            guard preset.choosesDistribution else {
+                let owners = RulePresets.all.filter(\.choosesDistribution).map(\.name).joined(separator: ", ")
+                throw d.error("'distribution' applies only to \(owners)")
+            }
+            distribution = SynapticNoise.Distribution(rawValue: try d.choice(["gaussian", "rademacher"]))!
+        }
         if !preset.choosesBaseline, let b = f["baseline"] {
             throw b.error("\(ruleName) uses its antithetic pair as the baseline")
         }
         let baseline = try parseBaseline(f)
         let parameters = RulePresets.Parameters(learningRate: learningRate, sigma: try sigmaNode.positiveDouble(),
-                                                baseline: baseline, loss: loss, variant: variant)
+                                                baseline: baseline, loss: loss, variant: variant, distribution: distribution)
         return MethodSpec(name: name, rule: .local(preset.make(parameters)))
     }
 

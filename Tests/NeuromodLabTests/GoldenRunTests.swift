@@ -78,6 +78,8 @@ import NeuromodTestSupport
           probe: {kind: nodes, sigma: 0.1}
           local: pre * post_deriv * post_noise / sigma^2
           optimizer: {kind: adam, learning_rate: 0.01}
+      - {name: WP rademacher, rule: weight-perturbation, distribution: rademacher, learning_rate: 0.7, sigma: 0.2}
+      - {name: 3F-WP rademacher, rule: three-factor-wp, distribution: rademacher, learning_rate: 0.9, sigma: 0.1}
     """
 
     @Test func everyPresetOnASupervisedTask() throws {

@@ -49,7 +49,7 @@ import Testing
 
     @Test func unknownFieldSuggestsTheNearestName() {
         let message = error(Self.valid.replacingOccurrences(of: "learning_rate: 0.5", with: "learning_rat: 0.5"))
-        #expect(message == "spec.yaml:13: methods[0].learning_rat: unknown field (did you mean 'learning_rate'?); allowed: name, rule, learning_rate, loss, sigma, variant, baseline, baseline_rate")
+        #expect(message == "spec.yaml:13: methods[0].learning_rat: unknown field (did you mean 'learning_rate'?); allowed: name, rule, learning_rate, loss, sigma, variant, distribution, baseline, baseline_rate")
     }
 
     @Test func negativeSizeIsRejected() {
@@ -87,6 +87,31 @@ import Testing
     @Test func duplicateMethodNamesAreRejected() {
         let text = Self.valid + "\n  - {name: BP, rule: backprop, learning_rate: 0.1}\n"
         #expect(error(text).contains("method name 'BP' is used twice"))
+    }
+
+    /// `distribution:` chooses WP's and 3F-WP's probe; anything else is refused in one line.
+    @Test func probeDistributionOfTheWeightPerturbationPresets() throws {
+        func spec(_ method: String) -> String {
+            Self.valid.replacingOccurrences(of: "{name: BP, rule: backprop, learning_rate: 0.5}", with: method)
+        }
+        let wp = try ExperimentSpec.parse(spec("{name: W, rule: weight-perturbation, learning_rate: 0.5, sigma: 0.1, distribution: rademacher}"),
+                                          file: "spec.yaml")
+        #expect(wp.methods[0].rule == .local(.weightPerturbation(learningRate: 0.5, sigma: 0.1, distribution: .rademacher)))
+        let tf = try ExperimentSpec.parse(spec("{name: T, rule: three-factor-wp, variant: abs-post, learning_rate: 0.5, sigma: 0.1, distribution: rademacher}"),
+                                          file: "spec.yaml")
+        #expect(tf.methods[0].rule == .local(.threeFactorWeightPerturbation(.absolutePost, learningRate: 0.5, sigma: 0.1, distribution: .rademacher)))
+        let gaussian = try ExperimentSpec.parse(spec("{name: W, rule: weight-perturbation, learning_rate: 0.5, sigma: 0.1, distribution: gaussian}"),
+                                                file: "spec.yaml")
+        #expect(gaussian.methods[0].rule == .local(.weightPerturbation(learningRate: 0.5, sigma: 0.1)))
+
+        #expect(error(spec("{name: W, rule: weight-perturbation, learning_rate: 0.5, sigma: 0.1, distribution: uniform}"))
+            == "spec.yaml:13: methods[0].distribution: unknown value 'uniform'; expected one of: gaussian, rademacher")
+        #expect(error(spec("{name: S, rule: spsa, learning_rate: 0.5, sigma: 0.1, distribution: gaussian}"))
+            == "spec.yaml:13: methods[0].distribution: 'distribution' applies only to weight-perturbation, three-factor-wp")
+        #expect(error(spec("{name: B, rule: backprop, learning_rate: 0.5, distribution: rademacher}"))
+            == "spec.yaml:13: methods[0].distribution: 'distribution' does not apply to backprop")
+        #expect(error(spec("{name: D, rule: {probe: {kind: synapses, sigma: 0.1}, local: eps / sigma, optimizer: {kind: sgd, learning_rate: 0.1}}, distribution: rademacher}"))
+            == "spec.yaml:13: methods[0].distribution: a declared rule takes 'distribution' inside 'rule' (learning_rate in rule.optimizer, sigma and distribution in rule.probe, baseline in rule.modulator)")
     }
 
     @Test func everyShippedModelParses() throws {

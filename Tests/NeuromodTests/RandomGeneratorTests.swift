@@ -28,6 +28,26 @@ import Testing
         #expect(abs(variance - v) < 5 * 2.0.squareRoot() * v / Double(n).squareRoot())
     }
 
+    /// GSL's polar and ratio methods (timed by neuromod-bench) draw N(0, σ²) too: the moments test
+    /// above, same tolerances; the ziggurat method is `fillGaussian`'s draws exactly.
+    @Test(arguments: RandomGenerator.GaussianMethod.allCases)
+    func everyGaussianMethodHasTheRequestedMoments(method: RandomGenerator.GaussianMethod) throws {
+        let g = try RandomGenerator(.taus2, seed: 7)
+        let n = 200_000, sigma = 0.3
+        var x = [Double](repeating: 0, count: n)
+        x.withUnsafeMutableBufferPointer { g.fillGaussian($0, sigma: sigma, method: method) }
+        let mean = x.reduce(0, +) / Double(n)
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+        let v = sigma * sigma
+        #expect(abs(mean) < 5 * sigma / Double(n).squareRoot())
+        #expect(abs(variance - v) < 5 * 2.0.squareRoot() * v / Double(n).squareRoot())
+        if method == .ziggurat {
+            var y = [Double](repeating: 0, count: n)
+            try RandomGenerator(.taus2, seed: 7).fillGaussian(&y, sigma: sigma)
+            #expect(x == y)
+        }
+    }
+
     @Test(arguments: RandomAlgorithm.allCases)
     func restoredStateReplaysTheSameDraws(algorithm: RandomAlgorithm) throws {
         let g = try RandomGenerator(algorithm, seed: 9)

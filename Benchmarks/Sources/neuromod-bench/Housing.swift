@@ -3,17 +3,23 @@ import Neuromod
 import NeuromodLab
 import NeuromodTasks
 
-/// The four methods of the thesis's housing study (§4.1.4), with its selected hyperparameters.
+/// The four methods of the thesis's housing study (§4.1.4), with its selected hyperparameters, and
+/// WP and 3F-WP with the Rademacher probe (ε = ±σ, drawn from bits; same η and σ).
 enum Method: String, CaseIterable, Codable {
     case bp = "BP"
     case wp = "WP"
     case threeFactorWP = "3F-WP"
     case threeFactorNP = "3F-NP"
+    case wpRademacher = "WP-rad"
+    case threeFactorWPRademacher = "3F-WP-rad"
+
+    /// The methods of the thesis's study (checked against its spec).
+    static let thesis: [Method] = [.bp, .wp, .threeFactorWP, .threeFactorNP]
 
     var learningRate: Double {
         switch self {
         case .bp: return 0.02
-        case .wp, .threeFactorWP: return 0.05
+        case .wp, .threeFactorWP, .wpRademacher, .threeFactorWPRademacher: return 0.05
         case .threeFactorNP: return 0.01
         }
     }
@@ -27,6 +33,9 @@ enum Method: String, CaseIterable, Codable {
         case .wp: return .local(.weightPerturbation(learningRate: learningRate, sigma: 0.1))
         case .threeFactorWP: return .local(.threeFactorWeightPerturbation(.outputUnit, learningRate: learningRate, sigma: 0.1))
         case .threeFactorNP: return .local(.nodePerturbation(learningRate: learningRate, sigma: 0.1))
+        case .wpRademacher: return .local(.weightPerturbation(learningRate: learningRate, sigma: 0.1, distribution: .rademacher))
+        case .threeFactorWPRademacher:
+            return .local(.threeFactorWeightPerturbation(.outputUnit, learningRate: learningRate, sigma: 0.1, distribution: .rademacher))
         }
     }
 
@@ -36,6 +45,8 @@ enum Method: String, CaseIterable, Codable {
         case .wp: return "PlasticityEngine(.weightPerturbation)"
         case .threeFactorWP: return "PlasticityEngine(.threeFactorWeightPerturbation(.outputUnit))"
         case .threeFactorNP: return "PlasticityEngine(.nodePerturbation)"
+        case .wpRademacher: return "PlasticityEngine(.weightPerturbation(distribution: .rademacher))"
+        case .threeFactorWPRademacher: return "PlasticityEngine(.threeFactorWeightPerturbation(.outputUnit, distribution: .rademacher))"
         }
     }
 }
@@ -108,7 +119,7 @@ func checkAgainstSpec(_ path: String) -> String {
         if sizes != [8, 128, 64, 1] { problems.append("layer sizes \(sizes)") }
         if spec.network.layers.map(\.population) != housingPopulations { problems.append("populations differ") }
         if spec.training.batchSize != housingBatch { problems.append("batch size \(spec.training.batchSize)") }
-        for method in Method.allCases {
+        for method in Method.thesis {
             guard let m = spec.methods.first(where: { $0.name == method.rawValue }) else {
                 problems.append("no method \(method.rawValue)")
                 continue

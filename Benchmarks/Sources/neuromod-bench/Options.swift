@@ -30,19 +30,21 @@ struct Options {
     var noiseThreads = 1
     /// Whether `random` was taken from the spec (`--random spec`).
     var randomFromSpec = false
-    /// The methods to time (default all four); e.g. for profiling one of them with perf.
+    /// The methods to time (default all six); e.g. for profiling one of them with perf.
     var methods = Method.allCases
 
     static let usage = """
     usage: neuromod-bench [--repeats N] [--warmup N] [--random mt19937|gfsr4|taus2|ranlxd2|spec]
                           [--blas-threads N] [--noise-threads N] [--json PATH] [--data PATH] [--spec PATH] [--seed S]
-                          [--batches K] [--methods BP,WP,3F-WP,3F-NP] [--no-all-floors]
+                          [--batches K] [--methods BP,WP,3F-WP,3F-NP,WP-rad,3F-WP-rad] [--no-all-floors]
                           [--dump-reference PATH]
            neuromod-bench traces [options]      (eligibility traces; see neuromod-bench traces --help)
            neuromod-bench nne [--genes N] [--images N] [--hidden N] [--repeats N]   (NNE at seed 003's scale)
 
-    Times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256) and the
-    noise floor of weight perturbation (256 × 9473 Gaussian draws from 256 per-instance streams).
+    Times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256), WP and
+    3F-WP with the Rademacher probe (WP-rad, 3F-WP-rad), and the noise floors of weight perturbation
+    (256 × 9473 Gaussian draws, and as many signs, from 256 per-instance streams; every generator, and
+    GSL's three Gaussian methods).
     Run from the package root (paths are relative to it). Defaults: --repeats 50 --warmup 5
     --random mt19937 --blas-threads 1 --noise-threads 1 --batches 8 --seed 1. `--random spec` uses the
     generator the spec (--spec) resolves to, i.e. the one `neuromod run` uses for the study.

@@ -25,6 +25,21 @@ struct BenchResults: Codable {
         var singleStream: Timing
         var nsPerNormal: Double
     }
+    /// The Rademacher probe's draw: 256 × 9473 signs, row n from stream n in the learner's calls
+    /// (`fillSignBits` per weight matrix, `fillRademacher` per bias vector).
+    struct SignFloor: Codable {
+        var generator: String
+        var signs: Int
+        var perInstance: Timing
+        var nsPerSign: Double
+    }
+    /// The Gaussian floor (256 streams) with another GSL method than the ziggurat.
+    struct GaussianMethodFloor: Codable {
+        var generator: String
+        var method: String
+        var perInstance: Timing
+        var nsPerNormal: Double
+    }
 
     var implementation = "neuromod"
     var date: String
@@ -48,7 +63,14 @@ struct BenchResults: Codable {
     var phases: [Phase]
     var floor: Floor
     var otherFloors: [Floor]
+    /// The sign floor of every generator (the spec's first).
+    var signFloors: [SignFloor]
+    /// The spec's generator with the polar and ratio methods.
+    var gaussianMethods: [GaussianMethodFloor]
     /// median WP update / median per-instance floor (same generator).
     var wpOverFloor: Double
     var threeFactorWPOverFloor: Double
+    /// median Gaussian WP / median Rademacher WP, and the same for 3F-WP (nan when not timed).
+    var wpOverRademacherWP: Double
+    var threeFactorWPOverRademacher: Double
 }

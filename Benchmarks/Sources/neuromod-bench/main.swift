@@ -1,4 +1,5 @@
-// neuromod-bench: times one update of each housing method and weight perturbation's noise floor;
+// neuromod-bench: times one update of each housing method (and WP, 3F-WP with the Rademacher probe)
+// and weight perturbation's noise floors (normals and signs);
 // `neuromod-bench traces` times eligibility-trace upkeep instead (Traces.swift), `neuromod-bench nne`
 // one genotype of neural net evolution at seed 003's full scale (Evolution.swift).
 //
@@ -20,6 +21,9 @@ struct FloorJob: @unchecked Sendable {
     let parameters: Int
     let threads: Int
 
+    /// GSL's Gaussian method of the draws (the learner's: ziggurat).
+    var method = RandomGenerator.GaussianMethod.ziggurat
+
     /// Instances of block `t` (of `threads` contiguous blocks), each from its own stream, layer by
     /// layer, weights before biases: the learner's calls.
     func draw(block t: Int) {
@@ -27,8 +31,38 @@ struct FloorJob: @unchecked Sendable {
         for n in (t * batch / threads)..<((t + 1) * batch / threads) {
             var start = n * parameters
             for width in segments {
-                streams[n].fillGaussian(UnsafeMutableBufferPointer(start: base + start, count: width), sigma: 0.1)
+                streams[n].fillGaussian(UnsafeMutableBufferPointer(start: base + start, count: width), sigma: 0.1, method: method)
                 start += width
+            }
+        }
+    }
+}
+
+/// The sign floor: the Rademacher probe's draws as `SynapticNoise` makes them — per instance, layer by
+/// layer, the weights' signs as bits (`fillSignBits`) and the biases as ±σ (`fillRademacher`) — without
+/// its bookkeeping. Blocks of instances write disjoint rows from disjoint streams.
+struct SignFloorJob: @unchecked Sendable {
+    let streams: InstanceStreams
+    let words: UnsafeMutablePointer<UInt64>
+    let biases: UnsafeMutablePointer<Double>
+    /// Per layer: (weights, biases) counts.
+    let layers: [(weights: Int, biases: Int)]
+    let threads: Int
+
+    /// Words of one instance's weight signs and doubles of its biases.
+    var wordsPerInstance: Int { layers.reduce(0) { $0 + ($1.weights + 63) / 64 } }
+    var biasesPerInstance: Int { layers.reduce(0) { $0 + $1.biases } }
+
+    func draw(block t: Int) {
+        let batch = housingBatch
+        for n in (t * batch / threads)..<((t + 1) * batch / threads) {
+            var w = n * wordsPerInstance, b = n * biasesPerInstance
+            for (weights, bias) in layers {
+                let count = (weights + 63) / 64
+                streams[n].fillSignBits(UnsafeMutableBufferPointer(start: words + w, count: count), count: weights)
+                streams[n].fillRademacher(UnsafeMutableBufferPointer(start: biases + b, count: bias), scale: 0.1)
+                w += count
+                b += bias
             }
         }
     }
@@ -117,6 +151,14 @@ func runBenchmark(_ options: Options) throws {
             let (x, t) = batches[i % batches.count]
             try backprop.computeGradients(network: network, input: x, target: t)
         }))
+        // After the phases NumPy has too (run.sh's table pairs them in order).
+        let signs = SynapticNoise(sigma: 0.1, distribution: .rademacher)
+        phases.append(.init(name: "WP-rad: draw 256 × 9473 signs (SynapticNoise.draw)", timing: timed { _ in
+            signs.draw(for: network, batch: housingBatch, streams: streams, threads: options.noiseThreads)
+        }))
+        phases.append(.init(name: "WP-rad: perturbed forward from the bits", timing: timed { i in
+            blackHole(network.forward(batches[i % batches.count].0, probe: .synapses(signs)))
+        }))
     }
     print("\n  phase                                          median ms     min ms")
     for p in phases {
@@ -158,6 +200,52 @@ func runBenchmark(_ options: Options) throws {
             otherFloors.append(try floor(algorithm, repeats: min(options.repeats, algorithm == .ranlxd2 ? 3 : 10)))
         }
     }
+    // The Gaussian floor with GSL's other exact methods (the spec's generator, 256 streams).
+    var gaussianMethods: [BenchResults.GaussianMethodFloor] = []
+    if options.allFloors {
+        for method in RandomGenerator.GaussianMethod.allCases where method != .ziggurat {
+            let streams = try InstanceStreams(options.random, seed: options.seed, base: Streams.probe, count: housingBatch)
+            var buffer = [Double](repeating: 0, count: housingBatch * parameters)
+            let timing = measure(warmup: min(options.warmup, 2), repeats: min(options.repeats, 10)) { _ in
+                buffer.withUnsafeMutableBufferPointer { b in
+                    var job = FloorJob(streams: streams, base: b.baseAddress!, segments: segments, parameters: parameters, threads: 1)
+                    job.method = method
+                    job.draw(block: 0)
+                }
+                blackHole(buffer)
+            }
+            gaussianMethods.append(.init(generator: options.random.rawValue, method: method.rawValue, perInstance: timing,
+                                         nsPerNormal: timing.medianMs * 1e6 / Double(buffer.count)))
+        }
+    }
+    // The sign floor: 256 × 9473 signs from 256 streams, every generator.
+    func signFloor(_ algorithm: RandomAlgorithm, repeats: Int) throws -> BenchResults.SignFloor {
+        let streams = try InstanceStreams(algorithm, seed: options.seed, base: Streams.probe, count: housingBatch)
+        let layers = (0..<(sizes.count - 1)).map { (weights: sizes[$0] * sizes[$0 + 1], biases: sizes[$0 + 1]) }
+        let perInstanceWords = layers.reduce(0) { $0 + ($1.weights + 63) / 64 }
+        var words = [UInt64](repeating: 0, count: housingBatch * perInstanceWords)
+        var biases = [Double](repeating: 0, count: housingBatch * layers.reduce(0) { $0 + $1.biases })
+        let timing = measure(warmup: min(options.warmup, 2), repeats: repeats) { _ in
+            words.withUnsafeMutableBufferPointer { w in
+                biases.withUnsafeMutableBufferPointer { b in
+                    let job = SignFloorJob(streams: streams, words: w.baseAddress!, biases: b.baseAddress!, layers: layers,
+                                           threads: min(options.noiseThreads, housingBatch))
+                    if job.threads == 1 { job.draw(block: 0) } else {
+                        DispatchQueue.concurrentPerform(iterations: job.threads) { job.draw(block: $0) }
+                    }
+                }
+            }
+            blackHole(words)
+        }
+        let count = housingBatch * parameters
+        return .init(generator: algorithm.rawValue, signs: count, perInstance: timing, nsPerSign: timing.medianMs * 1e6 / Double(count))
+    }
+    var signFloors = [try signFloor(options.random, repeats: options.repeats)]
+    if options.allFloors {
+        for algorithm in RandomAlgorithm.allCases where algorithm != options.random {
+            signFloors.append(try signFloor(algorithm, repeats: min(options.repeats, 10)))
+        }
+    }
     print("\n  noise floor (256 × \(parameters) = \(mainFloor.normals) normals, ziggurat)   median ms     min ms   ns/normal")
     for f in [mainFloor] + otherFloors {
         print("  \(f.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams                      "
@@ -165,11 +253,23 @@ func runBenchmark(_ options: Options) throws {
         print("  \(f.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) one stream                       "
               + "\(formatMs(f.singleStream.medianMs))   \(formatMs(f.singleStream.minMs))")
     }
-    let wp = methods.first { $0.method == Method.wp.rawValue }?.update.medianMs ?? .nan
-    let tfwp = methods.first { $0.method == Method.threeFactorWP.rawValue }?.update.medianMs ?? .nan
+    for g in gaussianMethods {
+        print("  \(g.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams, \(g.method.padding(toLength: 6, withPad: " ", startingAt: 0)) method          "
+              + "\(formatMs(g.perInstance.medianMs))   \(formatMs(g.perInstance.minMs))   \(String(format: "%6.2f", g.nsPerNormal))")
+    }
+    print("\n  sign floor (256 × \(parameters) = \(signFloors[0].signs) signs, from bits)       median ms     min ms   ns/sign")
+    for f in signFloors {
+        print("  \(f.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams                      "
+              + "\(formatMs(f.perInstance.medianMs))   \(formatMs(f.perInstance.minMs))   \(String(format: "%6.3f", f.nsPerSign))")
+    }
+    func median(_ method: Method) -> Double { methods.first { $0.method == method.rawValue }?.update.medianMs ?? .nan }
+    let wp = median(.wp), tfwp = median(.threeFactorWP)
     let wpOverFloor = wp / mainFloor.perInstance.medianMs
     let tfwpOverFloor = tfwp / mainFloor.perInstance.medianMs
+    let wpOverRademacher = wp / median(.wpRademacher), tfwpOverRademacher = tfwp / median(.threeFactorWPRademacher)
     print(String(format: "\n  WP update / noise floor (%@): %.2f   3F-WP / floor: %.2f", options.random.rawValue, wpOverFloor, tfwpOverFloor))
+    print(String(format: "  Gaussian WP / Rademacher WP: %.2f   Gaussian 3F-WP / Rademacher 3F-WP: %.2f   WP-rad / sign floor: %.2f",
+                 wpOverRademacher, tfwpOverRademacher, median(.wpRademacher) / signFloors[0].perInstance.medianMs))
 
     if let path = options.jsonPath {
         let date = ISO8601DateFormatter().string(from: Date())
@@ -178,8 +278,9 @@ func runBenchmark(_ options: Options) throws {
             blasThreadsAtStart: blasAtStart, blasThreads: blasThreads, noiseThreads: options.noiseThreads,
             openblasEnvironment: env, blasLine: blas.line, blasCore: blas.core, blasWarning: blas.warning,
             layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
-            methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors,
-            wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor)
+            methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors, signFloors: signFloors,
+            gaussianMethods: gaussianMethods, wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor,
+            wpOverRademacherWP: wpOverRademacher, threeFactorWPOverRademacher: tfwpOverRademacher)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

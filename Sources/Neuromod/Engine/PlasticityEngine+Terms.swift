@@ -46,7 +46,11 @@ extension PlasticityEngine {
         if noiseCount == 1 && product.pre.isEmpty && product.post.isEmpty && product.instance.isEmpty
             && !rule.modulator.source.perOutput {
             let synaptic = synaptic!
-            gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
+            if synaptic.distribution == .rademacher {
+                signUpdate(synaptic, layer: l, alpha: alpha, first: first)
+            } else {
+                gemvTransposed(synaptic.weights[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].weights.storage)
+            }
             gemvTransposed(synaptic.biases[l], modulation, alpha: alpha, beta: first ? 0 : 1, into: &updates[l].bias)
         } else if !product.tables.isEmpty {
             tableUpdate(product, layer: l, input: input, alpha: alpha, first: first)
@@ -54,6 +58,25 @@ extension PlasticityEngine {
             outerProductUpdate(product, layer: l, input: input, alpha: alpha, first: first)
         } else {
             fusedUpdate(product, layer: l, input: input, alpha: alpha, first: first, noiseCount: noiseCount)
+        }
+    }
+
+    /// ΔW_k ← α·σ·Σ_n s⁽ⁿ⁾_k M⁽ⁿ⁾ (+ ΔW_k unless `first`) from the bit-packed signs ε = ±σ: the φ = ε
+    /// shape without materializing ε (`RademacherKernels.modulatedSum`).
+    private func signUpdate(_ synaptic: SynapticNoise, layer l: Int, alpha: Double, first: Bool) {
+        let count = updates[l].weights.storage.count, batch = modulation.count, scale = alpha * synaptic.sigma
+        var sums = [Double](repeating: 0, count: count)
+        synaptic.signs[l].withUnsafeBufferPointer { bits in
+            modulation.withUnsafeBufferPointer { m in
+                sums.withUnsafeMutableBufferPointer { acc in
+                    RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: synaptic.signWords[l], count: count,
+                                                   modulation: m.baseAddress!, batch: batch, into: acc.baseAddress!,
+                                                   table: RademacherKernels.table)
+                }
+            }
+        }
+        updates[l].weights.storage.withUnsafeMutableBufferPointer { w in
+            if first { for k in 0..<count { w[k] = scale * sums[k] } } else { for k in 0..<count { w[k] += scale * sums[k] } }
         }
     }
 
@@ -111,6 +134,10 @@ extension PlasticityEngine {
     }
 
     /// ΔW_ji += Σ_n (α M⁽ⁿ⁾ Π post_j) · Π pre_i · ε_ji (the ε factors of instance n), in one pass.
+    ///
+    /// Rademacher draws are read from the bits row by row as ε_j· = ±σ (times the mask): the common
+    /// shape (ε once, with pre factors) by `RademacherKernels.scaledSignedAdd`,
+    /// the others through a `pre`-long expanded row; both compute the arithmetic of the stored-draw loop.
     private func fusedUpdate(_ product: LocalTerm.Product, layer l: Int, input: Matrix, alpha: Double, first: Bool,
                              noiseCount: Int) {
         let synaptic = synaptic!
@@ -120,35 +147,64 @@ extension PlasticityEngine {
         let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
         let b0 = Self.alwaysOnProduct(product.pre)
         let batch = input.rows, postSize = updates[l].weights.rows, preSize = updates[l].weights.cols
+        let rademacher = synaptic.distribution == .rademacher
+        let stored = rademacher ? [] : synaptic.weights[l].storage
+        let signs = rademacher ? synaptic.signs[l] : [], rowWords = rademacher ? synaptic.signWords[l] : 0
+        let mask = rademacher ? synaptic.masks[l] : nil
+        var expanded = [Double](repeating: 0, count: rademacher ? preSize : 0)
         var dw: [Double] = [], db: [Double] = []
         swap(&dw, &updates[l].weights.storage)
         swap(&db, &updates[l].bias)
-        synaptic.weights[l].storage.withUnsafeBufferPointer { e in
-            synaptic.biases[l].storage.withUnsafeBufferPointer { eb in
-                c.storage.withUnsafeBufferPointer { cp in
-                    dw.withUnsafeMutableBufferPointer { w in
-                        db.withUnsafeMutableBufferPointer { b in
-                            if first { w.update(repeating: 0); b.update(repeating: 0) }
-                            func power(_ v: Double) -> Double { var p = v; for _ in 1..<noiseCount { p *= v }; return p }
-                            for n in 0..<batch {
-                                for j in 0..<postSize {
-                                    let cj = cp[n * postSize + j]
-                                    if b0 != 0 {
-                                        let e0 = eb[n * postSize + j]
-                                        b[j] += (b0 == 1 ? cj : cj * b0) * (noiseCount == 1 ? e0 : power(e0))
-                                    }
-                                    let row = n * postSize * preSize + j * preSize
-                                    if let x {
-                                        x.storage.withUnsafeBufferPointer { xp in
-                                            let xrow = n * preSize
-                                            if noiseCount == 1 {
-                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * e[row + i] }
-                                            } else {
-                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
+        func power(_ v: Double) -> Double { var p = v; for _ in 1..<noiseCount { p *= v }; return p }
+        let xs = x?.storage ?? []
+        let table = RademacherKernels.table
+        stored.withUnsafeBufferPointer { stored in
+            signs.withUnsafeBufferPointer { bits in
+                withOptionalPointer(mask) { mask in
+                    expanded.withUnsafeMutableBufferPointer { expanded in
+                        synaptic.biases[l].storage.withUnsafeBufferPointer { eb in
+                            c.storage.withUnsafeBufferPointer { cp in
+                                xs.withUnsafeBufferPointer { xp in
+                                    dw.withUnsafeMutableBufferPointer { w in
+                                        db.withUnsafeMutableBufferPointer { b in
+                                            if first { w.update(repeating: 0); b.update(repeating: 0) }
+                                            for n in 0..<batch {
+                                                for j in 0..<postSize {
+                                                    let cj = cp[n * postSize + j]
+                                                    if b0 != 0 {
+                                                        let e0 = eb[n * postSize + j]
+                                                        b[j] += (b0 == 1 ? cj : cj * b0) * (noiseCount == 1 ? e0 : power(e0))
+                                                    }
+                                                    if rademacher && noiseCount == 1 && x != nil {
+                                                        RademacherKernels.scaledSignedAdd(
+                                                            bits.baseAddress! + n * rowWords, bitOffset: j * preSize,
+                                                            xp.baseAddress! + n * preSize, scale: cj, sigma: synaptic.sigma,
+                                                            mask: mask.map { $0 + j * preSize }, count: preSize,
+                                                            into: w.baseAddress! + j * preSize, table: table)
+                                                        continue
+                                                    }
+                                                    let e: UnsafeBufferPointer<Double>, row: Int
+                                                    if rademacher {
+                                                        RademacherKernels.expand(bits.baseAddress! + n * rowWords, bitOffset: j * preSize,
+                                                                                 count: preSize, sigma: synaptic.sigma,
+                                                                                 mask: mask.map { $0 + j * preSize }, into: expanded.baseAddress!)
+                                                        (e, row) = (UnsafeBufferPointer(expanded), 0)
+                                                    } else {
+                                                        (e, row) = (stored, n * postSize * preSize + j * preSize)
+                                                    }
+                                                    if x != nil {
+                                                        let xrow = n * preSize
+                                                        if noiseCount == 1 {
+                                                            for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * e[row + i] }
+                                                        } else {
+                                                            for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
+                                                        }
+                                                    } else {
+                                                        for i in 0..<preSize { w[j * preSize + i] += cj * power(e[row + i]) }
+                                                    }
+                                                }
                                             }
                                         }
-                                    } else {
-                                        for i in 0..<preSize { w[j * preSize + i] += cj * power(e[row + i]) }
                                     }
                                 }
                             }

@@ -102,11 +102,12 @@ extension PlasticityEngine {
     private func addNoiseTerm(_ product: LocalTerm.Product, layer l: Int, instance n: Int, post: UnsafeBufferPointer<Double>,
                               pre: UnsafeBufferPointer<Double>, biasPre: Double, scale: Double, into trace: EligibilityTrace) {
         let synaptic = synaptic!, power = product.noiseCount
-        let weights = synaptic.weights[l], biases = synaptic.biases[l]
+        let biases = synaptic.biases[l]
         func eps(_ v: Double) -> Double { var r = v; for _ in 1..<power { r *= v }; return r }
         for j in post.indices {
             for i in pre.indices {
-                trace.add(instance: 0, synapse: j * pre.count + i, phi: scale * post[j] * pre[i] * eps(weights[n, j * pre.count + i]))
+                let e = synaptic.weightDraw(layer: l, instance: n, index: j * pre.count + i)
+                trace.add(instance: 0, synapse: j * pre.count + i, phi: scale * post[j] * pre[i] * eps(e))
             }
             if rule.plasticBiases, biasPre != 0 {
                 trace.add(instance: 0, synapse: post.count * pre.count + j, phi: scale * post[j] * biasPre * eps(biases[n, j]))

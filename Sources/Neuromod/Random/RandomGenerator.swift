@@ -81,6 +81,31 @@ public final class RandomGenerator {
         array.withUnsafeMutableBufferPointer { fillGaussian($0, sigma: sigma) }
     }
 
+    /// GSL's exact Gaussian methods, for measuring them against each other (every path of Neuromod
+    /// draws with ``ziggurat``; changing it would change every number).
+    public enum GaussianMethod: String, Sendable, CaseIterable {
+        /// Marsaglia–Tsang ziggurat, `gsl_ran_gaussian_ziggurat`: Neuromod's method.
+        case ziggurat
+        /// Box–Muller in Marsaglia's polar form, `gsl_ran_gaussian`.
+        case polar
+        /// Kinderman–Monahan–Leva ratio of uniforms, `gsl_ran_gaussian_ratio_method`.
+        case ratio
+    }
+
+    /// Fills `buffer` with independent N(0, σ²) draws by `method`.
+    ///
+    /// - Parameters:
+    ///   - buffer: where the draws go.
+    ///   - sigma: the standard deviation σ.
+    ///   - method: the GSL method; ``GaussianMethod/ziggurat`` gives the draws of `fillGaussian(_:sigma:)`.
+    public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double, method: GaussianMethod) {
+        switch method {
+        case .ziggurat: fillGaussian(buffer, sigma: sigma)
+        case .polar: for i in buffer.indices { buffer[i] = gsl_ran_gaussian(rng, sigma) }
+        case .ratio: for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ratio_method(rng, sigma) }
+        }
+    }
+
     /// Fills `buffer` with uniform draws in [low, high).
     public func fillUniform(_ array: inout [Double], low: Double, high: Double) {
         let width = high - low

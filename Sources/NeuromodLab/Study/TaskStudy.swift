@@ -44,6 +44,7 @@ extension ExperimentSpec {
                 SpecField("loss", "optional: `mse` (default) or `cross-entropy`"),
                 SpecField("sigma", "required for a preset: the probe scale σ (the step c for spsa)"),
                 SpecField("variant", "optional, for the presets that have variants (three-factor-wp's reading)"),
+                SpecField("distribution", "optional, for \(RulePresets.all.filter(\.choosesDistribution).map { "`\($0.name)`" }.joined(separator: " and ")): the probe ε, `gaussian` (default, N(0, σ²)) or `rademacher` (±σ with probability ½ each, drawn from bits)"),
                 SpecField("baseline", "optional: `batch-mean` (default) or `running-average`"),
                 SpecField("baseline_rate", "with running-average: in (0, 1]"),
             ], list: true),

@@ -15,7 +15,7 @@
 /// equivalents 1.5. ES over a population of networks (rather than a batch of instances) is an
 /// optimizer of its own (`Evolution/`).
 ///
-/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:)``.
+/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:distribution:)``.
 extension PlasticityRule {
     public static func evolutionStrategies(learningRate: Double, sigma: Double, baseline: Modulation.Baseline = .batchMean,
                                            loss: Loss = .meanSquaredError) -> PlasticityRule {

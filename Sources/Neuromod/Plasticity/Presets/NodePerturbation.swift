@@ -18,7 +18,7 @@
 /// probe `nodes`. Needs elementwise transfer functions (no softmax). Forward-pass equivalents 1.6
 /// (thesis §3; two passes are run).
 ///
-/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:)``.
+/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:distribution:)``.
 extension PlasticityRule {
     public static func nodePerturbation(learningRate: Double, sigma: Double, baseline: Modulation.Baseline = .batchMean,
                                         loss: Loss = .meanSquaredError) -> PlasticityRule {

@@ -11,16 +11,28 @@
 /// | `sigma` | weight units | — | σ |
 /// | `baseline` | — | batch mean | R̄ |
 /// | `loss` | — | MSE | L |
+/// | `distribution` | — | `.gaussian` | the probe's ε: N(0, σ²) or ±σ (see ``weightPerturbation(learningRate:sigma:baseline:loss:distribution:)``) |
 ///
-/// Local: ε_ij and the two rates. Broadcast: M. Probe `synapses` (Gaussian). Forward-pass
+/// Local: ε_ij and the two rates. Broadcast: M. Probe `synapses` (Gaussian by default). Forward-pass
 /// equivalents 1.75 (thesis §3). The thesis argues the rule is biased; `neuromod gradcheck`
 /// measures it against weight perturbation's expectation σ∇L.
 ///
-/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:)``.
+/// See also: ``weightPerturbation(learningRate:sigma:baseline:loss:distribution:)``.
 extension PlasticityRule {
+    /// Three-factor weight perturbation (thesis Algorithm 2).
+    ///
+    /// - Parameters:
+    ///   - variant: the reading of the Hebbian factor, `output-unit` by default.
+    ///   - learningRate: η.
+    ///   - sigma: σ, the probe's standard deviation (Gaussian) or magnitude (Rademacher), in weight units.
+    ///   - baseline: R̄, the batch mean by default.
+    ///   - loss: L, MSE by default.
+    ///   - distribution: the probe's ε, N(0, σ²) (default) or ±σ.
+    /// - Returns: the rule, named `three-factor-wp(VARIANT)` (`three-factor-wp(VARIANT, rademacher)` with the Rademacher probe).
     public static func threeFactorWeightPerturbation(_ variant: HebbianVariant = .outputUnit, learningRate: Double,
                                                      sigma: Double, baseline: Modulation.Baseline = .batchMean,
-                                                     loss: Loss = .meanSquaredError) -> PlasticityRule {
+                                                     loss: Loss = .meanSquaredError,
+                                                     distribution: SynapticNoise.Distribution = .gaussian) -> PlasticityRule {
         func term(_ factors: [LocalTerm.Factor]) -> LocalTerm { LocalTerm([.init(sigmaPower: 1, factors: factors)]) }
         let pre = LocalTerm.Factor.pre(.init(.rate)), post = LocalTerm.Factor.post(.init(.rate))
         let local: [SelectedTerm]
@@ -34,7 +46,9 @@ extension PlasticityRule {
         case .absolutePost: local = [SelectedTerm(.all, term([pre, .post(.init(.rate, absolute: true)), .synapticNoise]))]
         }
         return PlasticityRule(
-            name: "three-factor-wp(\(variant.rawValue))", probe: .synapses(.gaussian, sigma: sigma, antithetic: false),
+            name: distribution == .gaussian ? "three-factor-wp(\(variant.rawValue))"
+                                            : "three-factor-wp(\(variant.rawValue), \(distribution.rawValue))",
+            probe: .synapses(distribution, sigma: sigma, antithetic: false),
             local: local, modulator: Modulation(baseline: baseline), optimizer: .sgd(learningRate: learningRate),
             loss: loss, compute: 1.75)
     }
