@@ -63,6 +63,14 @@ final class NoAllocationTests: XCTestCase {
             let count = try allocations { try engine.step(input: input, target: target) }
             XCTAssertEqual(count, 0, "\(preset): allocations in 5 steps")
         }
+        for rule: PlasticityRule in [.weightPerturbation(learningRate: 0.01, sigma: 0.1, distribution: .rademacher),
+                                     .threeFactorWeightPerturbation(.outputUnit, learningRate: 0.01, sigma: 0.1,
+                                                                    distribution: .rademacher)] {
+            let engine = try PlasticityEngine(rule: rule, network: makeNetwork(),
+                                              probeStreams: InstanceStreams(.taus2, seed: 7, base: 0, count: Self.batch))
+            let count = try allocations { try engine.step(input: input, target: target) }
+            XCTAssertEqual(count, 0, "\(rule.name) (Rademacher): allocations in 5 steps")
+        }
     }
 
     func testBackpropStepAllocatesNothing() throws {

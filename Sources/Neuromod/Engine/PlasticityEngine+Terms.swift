@@ -65,7 +65,10 @@ extension PlasticityEngine {
     /// shape without materializing ε (`RademacherKernels.modulatedSum`).
     private func signUpdate(_ synaptic: SynapticNoise, layer l: Int, alpha: Double, first: Bool) {
         let count = updates[l].weights.storage.count, batch = modulation.count, scale = alpha * synaptic.sigma
-        var sums = [Double](repeating: 0, count: count)
+        if signSums.count < count { signSums = Array(repeating: 0, count: count) }
+        var sums: [Double] = []  // the scratch, moved out and back (no copy)
+        swap(&sums, &signSums)
+        defer { swap(&sums, &signSums) }
         synaptic.signs[l].withUnsafeBufferPointer { bits in
             modulation.withUnsafeBufferPointer { m in
                 sums.withUnsafeMutableBufferPointer { acc in

@@ -48,6 +48,8 @@ public final class PlasticityEngine {
     var cleanRates: [Matrix] = []
     var cleanPre: [Matrix] = []
     var signals = SignalCache()
+    /// Σ_n s⁽ⁿ⁾ M⁽ⁿ⁾ of a Rademacher probe's update, reused across steps (the widest projection's size).
+    var signSums: [Double] = []
     /// Per projection, a `[B × post]` buffer for M times the postsynaptic factors.
     var postScratch: [Matrix] = []
     /// The target of the step being computed (for `post_error`).

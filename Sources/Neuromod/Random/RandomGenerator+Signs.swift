@@ -68,7 +68,12 @@ extension RandomGenerator {
 /// Hands out a generator's accepted raw draws bit by bit (the rule of ``RandomGenerator``'s sign
 /// draws): low bits first, draws rejected when u = v − min ≥ 2^k.
 struct SignBitReader {
-    private let draw: () -> UInt64
+    /// Where raw draws come from: a GSL generator (no closure, so a reader allocates nothing) or a function.
+    private enum Source {
+        case gsl(UnsafeMutablePointer<gsl_rng>)
+        case function(() -> UInt64)
+    }
+    private let source: Source
     private let minimum: UInt64
     private let bits: Int
     /// Accepted draws are u < limit (nil: every draw is accepted, r = 2^64).
@@ -85,15 +90,28 @@ struct SignBitReader {
 
     /// A reader of raw draws in [minimum, maximum] from `draw` (for tests and other generators).
     init(minimum: UInt64, maximum: UInt64, draw: @escaping () -> UInt64) {
-        self.draw = draw
+        self.init(source: .function(draw), minimum: minimum, maximum: maximum)
+    }
+
+    /// A reader of `rng`'s raw draws (`gsl_rng_get`).
+    init(_ rng: UnsafeMutablePointer<gsl_rng>) {
+        self.init(source: .gsl(rng), minimum: UInt64(gsl_rng_min(rng)), maximum: UInt64(gsl_rng_max(rng)))
+    }
+
+    private init(source: Source, minimum: UInt64, maximum: UInt64) {
+        self.source = source
         self.minimum = minimum
         bits = Self.bitsPerDraw(minimum: minimum, maximum: maximum)
         limit = bits == 64 ? nil : 1 << UInt64(bits)
     }
 
-    /// A reader of `rng`'s raw draws (`gsl_rng_get`).
-    init(_ rng: UnsafeMutablePointer<gsl_rng>) {
-        self.init(minimum: UInt64(gsl_rng_min(rng)), maximum: UInt64(gsl_rng_max(rng))) { UInt64(gsl_rng_get(rng)) }
+    /// The next raw draw v.
+    @inline(__always)
+    private func draw() -> UInt64 {
+        switch source {
+        case .gsl(let rng): return UInt64(gsl_rng_get(rng))
+        case .function(let next): return next()
+        }
     }
 
     /// The next accepted draw, u = v − min.

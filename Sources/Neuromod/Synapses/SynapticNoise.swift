@@ -87,8 +87,8 @@ public final class SynapticNoise {
                 signWords = (0..<network.depth).map { (sizes[$0] * sizes[$0 + 1] + 63) / 64 }
                 signs = signWords.map { Array(repeating: 0, count: batch * $0) }
             }
+            masks = network.connectivity.map(\.mask)
         }
-        masks = network.connectivity.map(\.mask)
         let workers = max(1, min(threads, batch))
         // Filling buffer by buffer, instances in parallel, keeps each stream's order (every call starts
         // on a fresh raw draw, so signs do not depend on how calls interleave across streams).
