@@ -154,7 +154,8 @@ extension PlasticityEngine {
         let stored = rademacher ? [] : synaptic.weights[l].storage
         let signs = rademacher ? synaptic.signs[l] : [], rowWords = rademacher ? synaptic.signWords[l] : 0
         let mask = rademacher ? synaptic.masks[l] : nil
-        var expanded = [Double](repeating: 0, count: rademacher ? preSize : 0)
+        // A row of ±σ only where the kernel below cannot read the bits directly (ε², or no x).
+        var expanded = [Double](repeating: 0, count: rademacher && (noiseCount != 1 || x == nil) ? preSize : 0)
         var dw: [Double] = [], db: [Double] = []
         swap(&dw, &updates[l].weights.storage)
         swap(&db, &updates[l].bias)
