@@ -25,16 +25,21 @@ struct Neuromod: ParsableCommand {
 
     /// Parses and runs the command; every error ends the process through ``ExitStatus``. `--version`
     /// prints `neuromod VERSION (commit SHORT, clean|dirty)`, then the BLAS and its kernel
-    /// (`BLAS: OpenBLAS 0.3.21 … (core Haswell)`) and, when OpenBLAS runs a kernel older than the CPU,
-    /// a warning naming `OPENBLAS_CORETYPE` (see ``BLASKernel``).
+    /// (`BLAS: OpenBLAS 0.3.21 … (core Haswell)`), Neuromod's own kernel level
+    /// (`kernels: avx512 (this CPU: avx512, avx2, portable)`, see `Kernels.summary`) and, when
+    /// OpenBLAS runs a kernel older than the CPU, a warning naming `OPENBLAS_CORETYPE` (see
+    /// ``BLASKernel``). Any other command refuses to start (status 2, one line) when
+    /// `NEUROMOD_KERNELS` names no level or one this CPU lacks; `--version` reports it instead.
     static func main() {
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
             print(SourceRevision.lookUp().versionLine)
             let blas = BLASKernel.current
             print(blas.line)
+            print("kernels: \(Kernels.summary)")
             if let warning = blas.warning { print(warning) }
             return
         }
+        if let problem = Kernels.problem { ExitStatus.exit(reporting: CLIError.usage(problem)) }
         do {
             var command = try parseAsRoot()
             try command.run()

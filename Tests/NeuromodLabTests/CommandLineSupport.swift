@@ -106,13 +106,15 @@ enum NeuromodCLI {
 
     /// Runs `neuromod` with `arguments` in `workingDirectory`, stdin closed, and waits for it.
     /// Both pipes are drained while the process runs, so a chatty process cannot block on a full pipe.
-    static func run(_ arguments: [String], in workingDirectory: URL) throws -> CLIRunResult {
+    /// `setting` adds to (or, with nil, removes from) the inherited environment.
+    static func run(_ arguments: [String], in workingDirectory: URL, setting: [String: String?] = [:]) throws -> CLIRunResult {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
         process.currentDirectoryURL = workingDirectory
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NEUROMOD_DATA")
+        for (name, value) in setting { environment[name] = value }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         let outPipe = Pipe(), errPipe = Pipe()

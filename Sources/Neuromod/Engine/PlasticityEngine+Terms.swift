@@ -120,6 +120,7 @@ extension PlasticityEngine {
         let x = product.pre.isEmpty ? nil : factorProduct(product.pre, population: network.source(ofProjection: l), input: input)
         let b0 = product.pre.reduce(1.0) { $0 * Self.alwaysOnValue($1) }
         let batch = input.rows, postSize = updates[l].weights.rows, preSize = updates[l].weights.cols
+        let kernels = KernelTable.current
         var dw: [Double] = [], db: [Double] = []
         swap(&dw, &updates[l].weights.storage)
         swap(&db, &updates[l].bias)
@@ -138,14 +139,21 @@ extension PlasticityEngine {
                                         b[j] += (b0 == 1 ? cj : cj * b0) * (noiseCount == 1 ? e0 : power(e0))
                                     }
                                     let row = n * postSize * preSize + j * preSize
-                                    if let x {
+                                    if noiseCount == 1 {
+                                        // The 3F-WP shape: one kernel pass, w_j += (c_j·x)·ε_j.
+                                        let wj = UnsafeMutableBufferPointer(rebasing: w[(j * preSize)..<((j + 1) * preSize)])
+                                        let ej = UnsafeBufferPointer(rebasing: e[row..<(row + preSize)])
+                                        if let x {
+                                            x.storage.withUnsafeBufferPointer { xp in
+                                                kernels.accumulateProduct(wj, cj, UnsafeBufferPointer(rebasing: xp[(n * preSize)..<((n + 1) * preSize)]), ej)
+                                            }
+                                        } else {
+                                            kernels.accumulateProduct(wj, cj, nil, ej)
+                                        }
+                                    } else if let x {
                                         x.storage.withUnsafeBufferPointer { xp in
                                             let xrow = n * preSize
-                                            if noiseCount == 1 {
-                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * e[row + i] }
-                                            } else {
-                                                for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
-                                            }
+                                            for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
                                         }
                                     } else {
                                         for i in 0..<preSize { w[j * preSize + i] += cj * power(e[row + i]) }
@@ -183,12 +191,12 @@ extension PlasticityEngine {
             // One pass per factor, left to right: ((M · f₁) · f₂) · …
             switch factors.count {
             case 0: break
-            case 1: factors[0].storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } }
+            case 1: factors[0].storage.withUnsafeBufferPointer { f in KernelTable.current.multiply(out, by: f) }
             case 2:
                 factors[0].storage.withUnsafeBufferPointer { f in
-                    factors[1].storage.withUnsafeBufferPointer { g in for k in out.indices { out[k] = out[k] * f[k] * g[k] } }
+                    factors[1].storage.withUnsafeBufferPointer { g in KernelTable.current.multiply(out, by: f, g) }
                 }
-            default: for v in factors { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
+            default: for v in factors { v.storage.withUnsafeBufferPointer { f in KernelTable.current.multiply(out, by: f) } }
             }
         }
     }
@@ -203,18 +211,26 @@ extension PlasticityEngine {
               post[0].signal == .derivative || post[0].signal == .cleanDerivative else { return false }
         let clean = post[0].signal == .cleanDerivative
         let a = clean ? cleanRates[l] : network.rates[l], z = clean ? cleanPre[l] : network.preActivations[l]
-        let f = post.count == 2 ? signal(post[1], population: l, input: input) : Matrix(rows: d.rows, cols: d.cols, value: 1)
-        let activation = network.populations[l].activation, width = d.cols
+        let f = post.count == 2 ? signal(post[1], population: l, input: input) : nil
+        let activation = network.populations[l].activation, width = d.cols, kernels = KernelTable.current
         d.storage.withUnsafeMutableBufferPointer { out in
             a.storage.withUnsafeBufferPointer { a in
                 z.storage.withUnsafeBufferPointer { z in
-                    f.storage.withUnsafeBufferPointer { f in
-                        modulation.withUnsafeBufferPointer { modulation in
-                            for n in 0..<d.rows {
-                                let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
-                                for k in (n * width)..<((n + 1) * width) {
-                                    out[k] = m * activation.derivative(output: a[k], preActivation: z[k])! * f[k]
+                    modulation.withUnsafeBufferPointer { modulation in
+                        for n in 0..<d.rows {
+                            let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                            let range = (n * width)..<((n + 1) * width)
+                            let row = UnsafeMutableBufferPointer(rebasing: out[range])
+                            // (m·g)·f, or m·g without a second factor (the same bits as (m·g)·1).
+                            if let f {
+                                f.storage.withUnsafeBufferPointer { f in
+                                    kernels.scaledDerivative(activation, scale: m, output: UnsafeBufferPointer(rebasing: a[range]),
+                                                             preActivation: UnsafeBufferPointer(rebasing: z[range]),
+                                                             factor: UnsafeBufferPointer(rebasing: f[range]), into: row)
                                 }
+                            } else {
+                                kernels.scaledDerivative(activation, scale: m, output: UnsafeBufferPointer(rebasing: a[range]),
+                                                         preActivation: UnsafeBufferPointer(rebasing: z[range]), factor: nil, into: row)
                             }
                         }
                     }

@@ -119,9 +119,7 @@ extension Matrix {
     public mutating func add(_ other: Matrix, scaledBy alpha: Double = 1) {
         precondition(rows == other.rows && cols == other.cols, "add: shape mismatch")
         storage.withUnsafeMutableBufferPointer { y in
-            other.storage.withUnsafeBufferPointer { x in
-                for i in y.indices { y[i] += alpha * x[i] }
-            }
+            other.storage.withUnsafeBufferPointer { x in KernelTable.current.addScaled(y, alpha, x) }
         }
     }
 
@@ -129,23 +127,16 @@ extension Matrix {
     public mutating func multiplyElementwise(by other: Matrix) {
         precondition(rows == other.rows && cols == other.cols, "multiplyElementwise: shape mismatch")
         storage.withUnsafeMutableBufferPointer { y in
-            other.storage.withUnsafeBufferPointer { x in
-                for i in y.indices { y[i] *= x[i] }
-            }
+            other.storage.withUnsafeBufferPointer { x in KernelTable.current.multiply(y, by: x) }
         }
     }
 
     /// Adds `vector` (length `cols`) to every row.
     public mutating func addRowVector(_ vector: [Double]) {
         precondition(vector.count == cols, "addRowVector: length mismatch")
-        let cols = self.cols
+        guard cols > 0 else { return }
         storage.withUnsafeMutableBufferPointer { p in
-            vector.withUnsafeBufferPointer { v in
-                for r in 0..<rows {
-                    let base = r * cols
-                    for c in 0..<cols { p[base + c] += v[c] }
-                }
-            }
+            vector.withUnsafeBufferPointer { v in KernelTable.current.addRowVector(p, v) }
         }
     }
 

@@ -78,7 +78,7 @@ public final class SynapticNoise {
                 case .rademacher: for k in row.indices { row[k] = rng.uniform() < 0.5 ? -sigma : sigma }
                 }
                 if let mask {
-                    mask.storage.withUnsafeBufferPointer { m in for k in row.indices { row[k] *= m[k] } }
+                    mask.storage.withUnsafeBufferPointer { m in KernelTable.current.multiply(row, by: m) }
                 }
             }
         }
