@@ -141,7 +141,7 @@ NMK_KERNEL NMK_FN(nmk_accumulate_product)(double *w, double c, const double *x, 
     else { for (size_t i = 0; i < n; i++) w[i] += c * e[i]; }
 }
 
-static const nmk_table NMK_FN(nmk_table) = {
+const nmk_table NMK_FN(nmk_kernels) = {
     .exp = NMK_FN(nmk_exp),
     .activate = NMK_FN(nmk_activate),
     .bias_activate = NMK_FN(nmk_bias_activate),
