@@ -1,6 +1,6 @@
 # Neuromod — the two quick-start commands and a few helpers.
 #   make run    install system packages if missing, build in release, run the default model
-#   make test   install system packages if missing, run the test suite
+#   make test   install system packages if missing, run the test suite (and the core tests on the portable kernels)
 #   make release    build every product in release (swift build -c release; the hot loops pick AVX-512, AVX2 or portable code at run time)
 #   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3 h)
 #   make fuzz   build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 600)
@@ -19,9 +19,12 @@ MODEL ?= Models/thesis/sinusoid.yaml
 run: release
 	.build/release/neuromod run $(MODEL) --force
 
+# Then the core tests again on the portable kernels (≈ 30 s), so that the level a CPU without AVX2
+# runs stays tested on machines that have it (docs/kernels.md).
 test:
 	bash scripts/setup.sh
 	swift test
+	NEUROMOD_KERNELS=portable swift test --skip-build --filter NeuromodTests
 
 build:
 	bash scripts/setup.sh

@@ -12,7 +12,8 @@ struct Neuromod: ParsableCommand {
         metrics.csv (loss of every minibatch update), epochs.csv (clean train/test loss per epoch), \
         summary.json and a copy of the spec. An existing output folder is refused unless --force.
 
-        Exit status: 0 success, 1 an error (spec, data, run, I/O), 2 a usage error (a bad option); \
+        Exit status: 0 success, 1 an error (spec, data, run, I/O), 2 a usage error (a bad option, or a \
+        NEUROMOD_KERNELS that is not a kernel level this CPU has); \
         every error is one line on stderr.
 
         Example:

@@ -13,8 +13,11 @@ import CNeuromodKernels
 /// | `avx2` | x86-64 with AVX2 and FMA | 256-bit |
 /// | `avx512` | x86-64 with AVX-512 F, DQ, VL, BW and CD | 512-bit |
 public enum KernelLevel: String, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+    /// Plain C vectorized for the compiler's baseline (SSE2 on x86-64, NEON on AArch64); every CPU.
     case portable
+    /// 256-bit AVX2 with FMA available (but not used: contraction is off); x86-64 only.
     case avx2
+    /// 512-bit AVX-512 (F, DQ, VL, BW, CD); x86-64 only.
     case avx512
 
     /// The level's name, as `NEUROMOD_KERNELS` takes it.
