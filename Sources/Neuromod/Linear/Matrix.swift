@@ -144,12 +144,11 @@ extension Matrix {
     public func addColumnSums(scaledBy alpha: Double, into out: inout [Double]) {
         precondition(out.count == cols)
         let cols = self.cols
+        guard cols > 0 else { return }
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
-                for r in 0..<rows {
-                    let base = r * cols
-                    for c in 0..<cols { o[c] += alpha * p[base + c] }
-                }
+                // Row after row, so each column's sum keeps its order: o += α·row, one kernel pass per row.
+                for r in 0..<rows { KernelTable.current.addScaled(o, alpha, UnsafeBufferPointer(rebasing: p[(r * cols)..<((r + 1) * cols)])) }
             }
         }
     }
