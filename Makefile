@@ -1,7 +1,7 @@
 # Neuromod — the two quick-start commands and a few helpers.
 #   make run    install system packages if missing, build in release, run the default model
-#   make test   install system packages if missing, run the test suite
-#   make release    build every product in release, with the architecture flags below
+#   make test   install system packages if missing, run the test suite (and the core tests on the portable kernels)
+#   make release    build every product in release (swift build -c release; the hot loops pick AVX-512, AVX2 or portable code at run time)
 #   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3 h)
 #   make fuzz   build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 600)
 #   make fuzz-ci    the same, 25 s per target (CI runs it after `make test`)
@@ -16,19 +16,15 @@ FUZZ_RSS_MB ?= 2048
 
 MODEL ?= Models/thesis/sinusoid.yaml
 
-# Architecture flags for release builds, here and not in Package.swift (SwiftPM refuses a dependency
-# with unsafe flags): FMA and AVX2 on an x86-64 CPU that has both (Swift on Linux targets baseline
-# x86-64, where addingProduct becomes a libm call); nothing elsewhere (ARM: the compiler's defaults).
-# Every script that builds release goes through `make release`. Set ARCH_FLAGS= to build without.
-ARCH_FLAGS ?= $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo \
-	&& echo -Xswiftc -Xcc -Xswiftc -mfma -Xswiftc -Xcc -Xswiftc -mavx2)
-
 run: release
 	.build/release/neuromod run $(MODEL) --force
 
+# Then the core tests again on the portable kernels (≈ 30 s), so that the level a CPU without AVX2
+# runs stays tested on machines that have it (docs/kernels.md).
 test:
 	bash scripts/setup.sh
 	swift test
+	NEUROMOD_KERNELS=portable swift test --skip-build --filter NeuromodTests
 
 build:
 	bash scripts/setup.sh
@@ -36,7 +32,7 @@ build:
 
 release:
 	bash scripts/setup.sh
-	swift build -c release $(ARCH_FLAGS)
+	swift build -c release
 
 notebooks:
 	bash scripts/notebooks.sh

@@ -23,7 +23,10 @@ let package = Package(
         // GSL with its CBLAS calls bound to OpenBLAS (link lines written by hand, see module.modulemap).
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Neuromod", dependencies: ["CGSL"]),
+        // The hot elementwise loops in C, compiled once per instruction-set level (portable, AVX2,
+        // AVX-512) and chosen at run time; see Sources/CNeuromodKernels/kernels.c.
+        .target(name: "CNeuromodKernels"),
+        .target(name: "Neuromod", dependencies: ["CGSL", "CNeuromodKernels"]),
         .target(name: "NeuromodTasks", dependencies: ["Neuromod", "CZlib"]),
         .target(
             name: "NeuromodLab",

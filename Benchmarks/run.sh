@@ -111,7 +111,7 @@ CPU_FLAGS=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' \
     | grep -xE 'sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|avx_vnni|amx_tile' | paste -sd' ' || true)
 echo "== CPU: $CPU_MODEL ($CORES cores); instruction sets: $CPU_FLAGS"
 echo "== building (release)"
-# Through `make release`: the architecture flags live in the Makefile, not in Package.swift.
+# Through `make release` (swift build -c release; the kernels pick their instruction set at run time).
 if ! make -C "$ROOT" release > "$TMP/build.log" 2>&1; then
     cat "$TMP/build.log" >&2
     echo "run.sh: release build failed" >&2

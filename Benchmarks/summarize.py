@@ -91,6 +91,7 @@ def libraries(runs, cpu_flags):
     first = lambda prog: next((r[0] for (p, _, _), r in sorted(runs.items()) if p == prog), None)  # noqa: E731
     if (nm := first("neuromod")):
         L.append(f"- Neuromod: {nm.get('blasLine', 'BLAS unknown')}")
+        L.append(f"- Neuromod kernels: {nm.get('kernels') or 'unknown (a neuromod-bench older than run-time dispatch)'}")
         if nm.get("blasWarning"):
             L.append(f"- **{nm['blasWarning']}**")
     if (npy := first("numpy")):

@@ -7,7 +7,7 @@ import Foundation
 /// |---|---|
 /// | 0 | success, and `--help` |
 /// | 1 | an error: spec, data, run (divergence), I/O |
-/// | 2 | a usage error: an unknown, malformed or out-of-range option, or one that does not apply to the spec |
+/// | 2 | a usage error: an unknown, malformed or out-of-range option, or one that does not apply to the spec; a `NEUROMOD_KERNELS` that is not a kernel level this CPU has |
 ///
 /// Every error is one line `Error: …` on stderr (the first line of swift-argument-parser's message,
 /// without its usage block).

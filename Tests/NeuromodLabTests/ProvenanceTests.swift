@@ -32,6 +32,9 @@ import Testing
         #expect(provenance.libraries.blasConfig.hasPrefix("OpenBLAS"))
         #expect(provenance.libraries.blasCore != "unknown")
         #expect(provenance.libraries.gsl.first?.isNumber == true, "\(provenance.libraries.gsl)")
+        // The CLI runs in a child process with the same environment and CPU as the tests.
+        #expect(provenance.kernels == Provenance.KernelChoice(level: Kernels.selected.rawValue,
+                                                              available: Kernels.available.map(\.rawValue), forced: Kernels.forced))
         return provenance
     }
 
@@ -69,7 +72,38 @@ import Testing
         // The package links OpenBLAS: the second line names it and its kernel.
         let blas = lines.dropFirst().first ?? ""
         #expect(blas.wholeMatch(of: /BLAS: OpenBLAS [0-9.]+.* \(core [A-Za-z0-9_]+, (detected by OpenBLAS|set by the environment: OPENBLAS_CORETYPE=.*|selected by neuromod: OpenBLAS detected [A-Za-z0-9_]+)\)/) != nil, "\(blas)")
-        #expect(lines.count == 2 || lines.last?.hasPrefix("warning: OpenBLAS runs its old") == true, "\(lines)")
+        // The third names the kernel level, the levels this CPU offers and how the level was chosen.
+        let kernels = lines.dropFirst(2).first ?? ""
+        #expect(kernels == "kernels: \(Kernels.summary)", "\(kernels)")
+        #expect(kernels.wholeMatch(of: /kernels: (portable|avx2|avx512) \(this CPU: [a-z0-9, ]*portable\)(, forced by NEUROMOD_KERNELS)?/) != nil,
+                "\(kernels)")
+        #expect(lines.count == 3 || lines.last?.hasPrefix("warning: OpenBLAS runs its old") == true, "\(lines)")
+    }
+
+    /// `NEUROMOD_KERNELS` forces a level; a value that is not a level, or one this CPU lacks, makes
+    /// every command but `--version` refuse to start, in one line naming the variable and the levels.
+    @Test func theKernelLevelCanBeForcedAndABadOneIsRefused() throws {
+        let scratch = try CLIScratchDirectory()
+        defer { scratch.remove() }
+        let offers = Kernels.available.map(\.rawValue).joined(separator: ", ")
+        let forced = try NeuromodCLI.run(["--version"], in: scratch.cwd, environment: ["NEUROMOD_KERNELS": "portable"])
+        #expect(forced.stdout.contains("\nkernels: portable (this CPU: \(offers)), forced by NEUROMOD_KERNELS\n"), "\(forced)")
+        let unset = try NeuromodCLI.run(["--version"], in: scratch.cwd, environment: ["NEUROMOD_KERNELS": nil])
+        #expect(unset.stdout.contains("\nkernels: \(Kernels.available[0]) (this CPU: \(offers))\n"), "\(unset)")
+
+        let unknown = try NeuromodCLI.run(["fields"], in: scratch.cwd, environment: ["NEUROMOD_KERNELS": "sse9"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr == "Error: NEUROMOD_KERNELS=sse9: not a kernel level (one of portable, avx2, avx512; this CPU offers \(offers))\n")
+        let reported = try NeuromodCLI.run(["--version"], in: scratch.cwd, environment: ["NEUROMOD_KERNELS": "sse9"])
+        #expect(reported.status == 0)
+        #expect(reported.stdout.contains("kernels: \(Kernels.available[0]) (this CPU: \(offers)); NEUROMOD_KERNELS=sse9: not a kernel level"),
+                "\(reported)")
+        if let missing = KernelLevel.allCases.first(where: { !Kernels.available.contains($0) }) {
+            let refused = try NeuromodCLI.run(["fields"], in: scratch.cwd, environment: ["NEUROMOD_KERNELS": missing.rawValue])
+            #expect(refused.status == 2)
+            #expect(refused.stderr == "Error: NEUROMOD_KERNELS=\(missing): this CPU does not support \(missing) (it offers \(offers))\n")
+        }
     }
 
     /// The fallback the issue describes: Debian's OpenBLAS 0.3.21 on an AVX-512 Xeon picked Prescott.

@@ -55,6 +55,8 @@ struct BenchResults: Codable {
     var blasLine: String
     var blasCore: String
     var blasWarning: String?
+    /// Neuromod's elementwise kernel level, as `neuromod --version` prints it after `kernels: `.
+    var kernels: String?
     var layerSizes: [Int]
     var batch: Int
     var parameters: Int

@@ -89,6 +89,7 @@ func runBenchmark(_ options: Options) throws {
           + "batch \(housingBatch), \(parameters) parameters, \(batches.count) minibatches of \(trainRows) training rows")
     print("  \(specCheck)")
     print("  \(blas.line)")
+    print("  kernels: \(Kernels.summary)")
     if let warning = blas.warning { print("  \(warning)") }
     print("  generator \(options.random.rawValue)\(options.randomFromSpec ? " (the spec's)" : ""); noise threads \(options.noiseThreads); "
           + "OpenBLAS threads \(blasAtStart) at start → \(blasThreads) "
@@ -277,7 +278,7 @@ func runBenchmark(_ options: Options) throws {
             date: date, host: ProcessInfo.processInfo.hostName, cores: cores, random: options.random.rawValue,
             blasThreadsAtStart: blasAtStart, blasThreads: blasThreads, noiseThreads: options.noiseThreads,
             openblasEnvironment: env, blasLine: blas.line, blasCore: blas.core, blasWarning: blas.warning,
-            layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
+            kernels: Kernels.summary, layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
             methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors, signFloors: signFloors,
             gaussianMethods: gaussianMethods, wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor,
             wpOverRademacherWP: wpOverRademacher, threeFactorWPOverRademacher: tfwpOverRademacher)

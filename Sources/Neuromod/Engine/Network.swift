@@ -165,18 +165,20 @@ public final class Network {
             let previous = l == 0 ? input : rates[l - 1]
             // z = x Wᵀ + b, the bias added after the whole sum over inputs. With few inputs the sum is one
             // BLAS block and C ← b, then C += x Wᵀ gives the same bits in one pass fewer; with many, BLAS
-            // would add the blocks one by one onto b, so the bias comes last.
+            // would add the blocks one by one onto b, so the bias comes last — in the activation's pass
+            // when nothing else is added to z before φ (`biasPending`).
+            let biasPending: Bool
             if previous.cols <= Self.singleBlockInputs {
                 preActivations[l].storage.withUnsafeMutableBufferPointer { z in
-                    let width = population.size
-                    parameters[l].bias.withUnsafeBufferPointer { b in
-                        for r in 0..<batch { for j in 0..<width { z[r * width + j] = b[j] } }
-                    }
+                    parameters[l].bias.withUnsafeBufferPointer { b in KernelTable.current.fillRows(z, b) }
                 }
                 Matrix.gemm(previous, parameters[l].weights, transB: .transposed, beta: 1, into: &preActivations[l])
+                biasPending = false
             } else {
                 Matrix.gemm(previous, parameters[l].weights, transB: .transposed, into: &preActivations[l])
-                preActivations[l].addRowVector(parameters[l].bias)
+                biasPending = probe == nil && population.retention == 0
+                    && (population.noise == nil || population.noise!.site == .output || streams == nil)
+                if !biasPending { preActivations[l].addRowVector(parameters[l].bias) }
             }
             if case .synapses(let synaptic) = probe {
                 synaptic.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
@@ -187,7 +189,7 @@ public final class Network {
                 drawProbe(layer: l, sigma: sigma, streams: probeStreams)
                 preActivations[l].add(probeNoise[l])
             }
-            integrate(layer: l)
+            integrate(layer: l, addingBias: biasPending)
             if noiseSite == .output { rates[l].add(noise[l]) }
             if case .nodes(let sigma, .output, let probeStreams) = probe {
                 drawProbe(layer: l, sigma: sigma, streams: probeStreams)
@@ -236,10 +238,20 @@ public final class Network {
         return spec.site
     }
 
-    /// r ← e^(−1/τ) r + (1 − e^(−1/τ)) φ(z), or r = φ(z) without leak.
-    private func integrate(layer l: Int) {
+    /// r ← e^(−1/τ) r + (1 − e^(−1/τ)) φ(z), or r = φ(z) without leak; with `addingBias` (no leak),
+    /// z ← z + b first, in the activation's pass.
+    private func integrate(layer l: Int, addingBias: Bool) {
         let population = populations[l]
         let keep = population.retention
+        if addingBias {
+            precondition(keep == 0, "the bias is added in the activation's pass only without leak")
+            preActivations[l].storage.withUnsafeMutableBufferPointer { z in
+                rates[l].storage.withUnsafeMutableBufferPointer { r in
+                    parameters[l].bias.withUnsafeBufferPointer { b in population.activation.apply(addingBias: b, to: z, into: r) }
+                }
+            }
+            return
+        }
         preActivations[l].storage.withUnsafeBufferPointer { z in
             rates[l].storage.withUnsafeMutableBufferPointer { r in
                 if keep == 0 {

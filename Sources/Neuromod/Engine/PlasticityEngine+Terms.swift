@@ -161,7 +161,7 @@ extension PlasticityEngine {
         swap(&db, &updates[l].bias)
         func power(_ v: Double) -> Double { var p = v; for _ in 1..<noiseCount { p *= v }; return p }
         let xs = x?.storage ?? []
-        let table = RademacherKernels.table
+        let table = RademacherKernels.table, kernels = KernelTable.current
         stored.withUnsafeBufferPointer { stored in
             signs.withUnsafeBufferPointer { bits in
                 withOptionalPointer(mask) { mask in
@@ -196,13 +196,15 @@ extension PlasticityEngine {
                                                     } else {
                                                         (e, row) = (stored, n * postSize * preSize + j * preSize)
                                                     }
-                                                    if x != nil {
+                                                    if noiseCount == 1 {
+                                                        // The 3F-WP shape: one kernel pass, w_j += (c_j·x)·ε_j.
+                                                        let wj = UnsafeMutableBufferPointer(rebasing: w[(j * preSize)..<((j + 1) * preSize)])
+                                                        let ej = UnsafeBufferPointer(rebasing: e[row..<(row + preSize)])
+                                                        let xn = x == nil ? nil : UnsafeBufferPointer(rebasing: xp[(n * preSize)..<((n + 1) * preSize)])
+                                                        kernels.accumulateProduct(wj, cj, xn, ej)
+                                                    } else if x != nil {
                                                         let xrow = n * preSize
-                                                        if noiseCount == 1 {
-                                                            for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * e[row + i] }
-                                                        } else {
-                                                            for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
-                                                        }
+                                                        for i in 0..<preSize { w[j * preSize + i] += cj * xp[xrow + i] * power(e[row + i]) }
                                                     } else {
                                                         for i in 0..<preSize { w[j * preSize + i] += cj * power(e[row + i]) }
                                                     }
@@ -245,15 +247,16 @@ extension PlasticityEngine {
                 }
             }
             // One pass per factor, left to right: ((M · f₁) · f₂) · …
+            let kernels = KernelTable.current
             switch (first, second) {
             case (nil, _): break
-            case (let f0?, nil): f0.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } }
+            case (let f0?, nil): f0.storage.withUnsafeBufferPointer { f in kernels.multiply(out, by: f) }
             case (let f0?, let f1?) where rest.isEmpty:
                 f0.storage.withUnsafeBufferPointer { f in
-                    f1.storage.withUnsafeBufferPointer { g in for k in out.indices { out[k] = out[k] * f[k] * g[k] } }
+                    f1.storage.withUnsafeBufferPointer { g in kernels.multiply(out, by: f, g) }
                 }
             case (let f0?, let f1?):
-                for v in [f0, f1] + rest { v.storage.withUnsafeBufferPointer { f in for k in out.indices { out[k] *= f[k] } } }
+                for v in [f0, f1] + rest { v.storage.withUnsafeBufferPointer { f in kernels.multiply(out, by: f) } }
             }
         }
     }
@@ -268,18 +271,26 @@ extension PlasticityEngine {
               post[0].signal == .derivative || post[0].signal == .cleanDerivative else { return false }
         let clean = post[0].signal == .cleanDerivative
         let a = clean ? cleanRates[l] : network.rates[l], z = clean ? cleanPre[l] : network.preActivations[l]
-        let f = post.count == 2 ? signal(post[1], population: l, input: input) : Matrix(rows: d.rows, cols: d.cols, value: 1)
-        let activation = network.populations[l].activation, width = d.cols
+        let f = post.count == 2 ? signal(post[1], population: l, input: input) : nil
+        let activation = network.populations[l].activation, width = d.cols, kernels = KernelTable.current
         d.storage.withUnsafeMutableBufferPointer { out in
             a.storage.withUnsafeBufferPointer { a in
                 z.storage.withUnsafeBufferPointer { z in
-                    f.storage.withUnsafeBufferPointer { f in
-                        modulation.withUnsafeBufferPointer { modulation in
-                            for n in 0..<d.rows {
-                                let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
-                                for k in (n * width)..<((n + 1) * width) {
-                                    out[k] = m * activation.derivative(output: a[k], preActivation: z[k])! * f[k]
+                    modulation.withUnsafeBufferPointer { modulation in
+                        for n in 0..<d.rows {
+                            let m = alpha.map { $0 * modulation[n] } ?? modulation[n]
+                            let range = (n * width)..<((n + 1) * width)
+                            let row = UnsafeMutableBufferPointer(rebasing: out[range])
+                            // (m·g)·f, or m·g without a second factor (the same bits as (m·g)·1).
+                            if let f {
+                                f.storage.withUnsafeBufferPointer { f in
+                                    kernels.scaledDerivative(activation, scale: m, output: UnsafeBufferPointer(rebasing: a[range]),
+                                                             preActivation: UnsafeBufferPointer(rebasing: z[range]),
+                                                             factor: UnsafeBufferPointer(rebasing: f[range]), into: row)
                                 }
+                            } else {
+                                kernels.scaledDerivative(activation, scale: m, output: UnsafeBufferPointer(rebasing: a[range]),
+                                                         preActivation: UnsafeBufferPointer(rebasing: z[range]), factor: nil, into: row)
                             }
                         }
                     }

@@ -119,9 +119,7 @@ extension Matrix {
     public mutating func add(_ other: Matrix, scaledBy alpha: Double = 1) {
         precondition(rows == other.rows && cols == other.cols, "add: shape mismatch")
         storage.withUnsafeMutableBufferPointer { y in
-            other.storage.withUnsafeBufferPointer { x in
-                for i in y.indices { y[i] += alpha * x[i] }
-            }
+            other.storage.withUnsafeBufferPointer { x in KernelTable.current.addScaled(y, alpha, x) }
         }
     }
 
@@ -129,23 +127,16 @@ extension Matrix {
     public mutating func multiplyElementwise(by other: Matrix) {
         precondition(rows == other.rows && cols == other.cols, "multiplyElementwise: shape mismatch")
         storage.withUnsafeMutableBufferPointer { y in
-            other.storage.withUnsafeBufferPointer { x in
-                for i in y.indices { y[i] *= x[i] }
-            }
+            other.storage.withUnsafeBufferPointer { x in KernelTable.current.multiply(y, by: x) }
         }
     }
 
     /// Adds `vector` (length `cols`) to every row.
     public mutating func addRowVector(_ vector: [Double]) {
         precondition(vector.count == cols, "addRowVector: length mismatch")
-        let cols = self.cols
+        guard cols > 0 else { return }
         storage.withUnsafeMutableBufferPointer { p in
-            vector.withUnsafeBufferPointer { v in
-                for r in 0..<rows {
-                    let base = r * cols
-                    for c in 0..<cols { p[base + c] += v[c] }
-                }
-            }
+            vector.withUnsafeBufferPointer { v in KernelTable.current.addRowVector(p, v) }
         }
     }
 
@@ -153,12 +144,11 @@ extension Matrix {
     public func addColumnSums(scaledBy alpha: Double, into out: inout [Double]) {
         precondition(out.count == cols)
         let cols = self.cols
+        guard cols > 0 else { return }
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
-                for r in 0..<rows {
-                    let base = r * cols
-                    for c in 0..<cols { o[c] += alpha * p[base + c] }
-                }
+                // Row after row, so each column's sum keeps its order: o += α·row, one kernel pass per row.
+                for r in 0..<rows { KernelTable.current.addScaled(o, alpha, UnsafeBufferPointer(rebasing: p[(r * cols)..<((r + 1) * cols)])) }
             }
         }
     }

@@ -49,31 +49,30 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// out ← φ(z), row by row (`width` neurons per instance).
+    /// out ← φ(z), row by row (`width` neurons per instance); `out` may be `z`.
+    ///
+    /// - Parameters:
+    ///   - z: The pre-activations, `[instances × width]` row-major.
+    ///   - width: Neurons per instance (softmax normalizes over each row of `width`).
+    ///   - out: Receives φ(z); at least `z.count` long.
     public func apply(_ z: UnsafeBufferPointer<Double>, width: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        switch self {
-        case .linear:
-            for i in z.indices { out[i] = z[i] }
-        case .sigmoid:
-            VectorExp.apply(z, sign: -1, into: out)
-            for i in z.indices { out[i] = 1 / (1 + out[i]) }
-        case .tanh:
-            for i in z.indices { out[i] = Foundation.tanh(z[i]) }
-        case .relu:
-            for i in z.indices { out[i] = z[i] > 0 ? z[i] : 0 }
-        case .leakyReLU(let slope):
-            for i in z.indices { out[i] = z[i] > 0 ? z[i] : slope * z[i] }
-        case .softmax:
+        if case .softmax = self {
             guard width > 0 else { return }
-            for start in stride(from: 0, to: z.count, by: width) {
-                var peak = -Double.infinity
-                for i in start..<(start + width) { peak = Swift.max(peak, z[i]) }
-                VectorExp.apply(UnsafeBufferPointer(rebasing: z[start..<(start + width)]), shift: -peak,
-                                into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + width)]))
-                var total = 0.0
-                for i in start..<(start + width) { total += out[i] }
-                for i in start..<(start + width) { out[i] /= total }
-            }
+            KernelTable.current.softmax(z, width: width, into: out)
+        } else {
+            KernelTable.current.activate(self, z, into: out)
+        }
+    }
+
+    /// z ← z + bias (added to every row), then out ← φ(z): ``apply(_:width:into:)`` after a bias add,
+    /// in one pass over memory for the elementwise functions. The same bits as the two steps.
+    func apply(addingBias bias: UnsafeBufferPointer<Double>, to z: UnsafeMutableBufferPointer<Double>,
+               into out: UnsafeMutableBufferPointer<Double>) {
+        if case .softmax = self {
+            KernelTable.current.addRowVector(z, bias)
+            apply(UnsafeBufferPointer(z), width: bias.count, into: out)
+        } else {
+            KernelTable.current.biasActivate(self, z, bias: bias, into: out)
         }
     }
 
@@ -95,14 +94,8 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
     /// function; the same values as ``derivative(output:preActivation:)``. Softmax: not elementwise.
     public func derivatives(output a: UnsafeBufferPointer<Double>, preActivation z: UnsafeBufferPointer<Double>,
                             into g: UnsafeMutableBufferPointer<Double>) {
-        switch self {
-        case .linear: g.update(repeating: 1)
-        case .sigmoid: for k in g.indices { g[k] = a[k] * (1 - a[k]) }
-        case .tanh: for k in g.indices { g[k] = 1 - a[k] * a[k] }
-        case .relu: for k in g.indices { g[k] = z[k] > 0 ? 1 : 0 }
-        case .leakyReLU(let slope): for k in g.indices { g[k] = z[k] > 0 ? 1 : slope }
-        case .softmax: preconditionFailure("softmax has no elementwise derivative")
-        }
+        if case .softmax = self { preconditionFailure("softmax has no elementwise derivative") }
+        KernelTable.current.derivatives(self, output: a, preActivation: z, into: g)
     }
 
     /// Chain rule through φ: gradZ ← (∂a/∂z)ᵀ gradA, row by row.
@@ -110,25 +103,12 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         gradOutput gradA: UnsafeBufferPointer<Double>, output a: UnsafeBufferPointer<Double>,
         preActivation z: UnsafeBufferPointer<Double>, width: Int, into gradZ: UnsafeMutableBufferPointer<Double>
     ) {
-        switch self {
-        case .linear:
-            for i in gradA.indices { gradZ[i] = gradA[i] }
-        case .sigmoid:
-            for i in gradA.indices { gradZ[i] = gradA[i] * a[i] * (1 - a[i]) }
-        case .tanh:
-            for i in gradA.indices { gradZ[i] = gradA[i] * (1 - a[i] * a[i]) }
-        case .relu:
-            for i in gradA.indices { gradZ[i] = z[i] > 0 ? gradA[i] : 0 }
-        case .leakyReLU(let slope):
-            for i in gradA.indices { gradZ[i] = z[i] > 0 ? gradA[i] : slope * gradA[i] }
-        case .softmax:
+        if case .softmax = self {
             // (diag(a) − a aᵀ) g = a ⊙ (g − a·g)
             guard width > 0 else { return }
-            for start in stride(from: 0, to: gradA.count, by: width) {
-                var dot = 0.0
-                for i in start..<(start + width) { dot += a[i] * gradA[i] }
-                for i in start..<(start + width) { gradZ[i] = a[i] * (gradA[i] - dot) }
-            }
+            KernelTable.current.softmaxBackward(gradOutput: gradA, output: a, width: width, into: gradZ)
+        } else {
+            KernelTable.current.backward(self, gradOutput: gradA, output: a, preActivation: z, into: gradZ)
         }
     }
 }

@@ -132,7 +132,7 @@ public final class SynapticNoise {
                 let row = UnsafeMutableBufferPointer(rebasing: base[(n * width)..<((n + 1) * width)])
                 streams[n].fillGaussian(row, sigma: sigma)
                 if let mask {
-                    mask.storage.withUnsafeBufferPointer { m in for k in row.indices { row[k] *= m[k] } }
+                    mask.storage.withUnsafeBufferPointer { m in KernelTable.current.multiply(row, by: m) }
                 }
             }
         }

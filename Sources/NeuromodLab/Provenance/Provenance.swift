@@ -12,6 +12,7 @@ import NeuromodTasks
 /// | `machine` | `cpu` (model name, or `"unknown"`), `cores` (active processors), `os`, `kernel`, `architecture` (from uname) |
 /// | `build` | `configuration` (`debug`/`release`), `swiftCompiler` (the compiler's version as far as `#if compiler` tells, e.g. `>= 6.3`) |
 /// | `libraries` | `blas` (`OpenBLAS`, `BLIS` or `unknown`), `blasConfig` and `blasCore` (OpenBLAS's `openblas_get_config()` and `openblas_get_corename()`), `blasCoreSource` (who chose the core: `detected`, `environment` or `neuromod`; null for another BLAS) and `blasCoreDetected` (the core OpenBLAS had detected when neuromod selected another, else null; see ``BLASKernelSelection``), `gsl` (`gsl_version`) |
+/// | `kernels` | `level` (the elementwise kernels' level that ran: `portable`, `avx2` or `avx512`; see `Kernels`), `available` (the levels this CPU offers, best first), `forced` (whether `NEUROMOD_KERNELS` chose it) |
 ///
 /// Every field is machine- or time-dependent and nothing else in a results folder depends on it:
 /// the other files stay byte-identical across machines. Fields the process cannot know (a library
@@ -22,6 +23,7 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var machine: Machine
     public var build: Build
     public var libraries: Libraries
+    public var kernels: KernelChoice
 
     public struct Software: Codable, Sendable, Equatable {
         public var version: String
@@ -53,6 +55,17 @@ public struct Provenance: Codable, Sendable, Equatable {
         public var gsl: String
     }
 
+    /// The level of Neuromod's elementwise kernels in this process (``Kernels``).
+    public struct KernelChoice: Codable, Sendable, Equatable {
+        public var level: String
+        public var available: [String]
+        public var forced: Bool
+
+        static var current: KernelChoice {
+            KernelChoice(level: Kernels.selected.rawValue, available: Kernels.available.map(\.rawValue), forced: Kernels.forced)
+        }
+    }
+
     /// The provenance of this process now: the run as described through ``describeRun(specPath:jobs:)``
     /// and ``describeGenerator(_:)``, with the commit looked up once per process.
     public static func current() -> Provenance {
@@ -61,7 +74,7 @@ public struct Provenance: Codable, Sendable, Equatable {
         run.blasThreads = BLASThreads.current
         return Provenance(
             neuromod: Software(version: NeuromodVersion.string, commit: revision.commit, dirty: revision.dirty),
-            run: run, machine: .current, build: .current, libraries: .current)
+            run: run, machine: .current, build: .current, libraries: .current, kernels: .current)
     }
 
     /// `provenance.json`'s bytes: sorted keys, pretty-printed, slashes unescaped.

@@ -1,0 +1,72 @@
+// The per-element functions every level's loops inline (kernels_body.h). No target attributes: a
+// loop compiled for AVX2 or AVX-512 inlines them and vectorizes them at its own width.
+#ifndef NEUROMOD_KERNELS_SCALAR_H
+#define NEUROMOD_KERNELS_SCALAR_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "neuromod_kernels.h"
+
+#pragma clang fp contract(off)
+
+#define NMK_INLINE static inline __attribute__((always_inline))
+
+NMK_INLINE int64_t nmk_bits(double v) { int64_t b; memcpy(&b, &v, sizeof b); return b; }
+NMK_INLINE double nmk_double(int64_t b) { double v; memcpy(&v, &b, sizeof v); return v; }
+
+/// e^v, exactly as Neuromod's Swift VectorExp did it (Cephes/SLEEF): n = round(x / ln 2) by the
+/// 1.5·2⁵² trick, r = x − n·ln 2 in two parts (Cody–Waite), e^r by its Taylor series to degree 13
+/// in Horner form, scaled by 2ⁿ⁻¹·2 built in the exponent bits. Within 2 ulp of libm's exp on
+/// [−708, 709.78]; +inf above 709.782712893384, 0 below −708 (flushed), NaN stays NaN.
+NMK_INLINE double nmk_exp1(double v) {
+    const double log2e = 1.4426950408889634, ln2Hi = 6.93147180369123816490e-01,
+                 ln2Lo = 1.90821492927058770002e-10, magic = 6755399441055744.0,
+                 overflowBound = 709.782712893384, normalBound = -708.0;
+    double x = v > overflowBound ? overflowBound : (v < normalBound ? normalBound : v);
+    double shifted = x * log2e + magic;
+    double n = shifted - magic;
+    double r = (x - n * ln2Hi) - n * ln2Lo;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    // n sits in the low bits of `shifted` (two's complement); 2ⁿ⁻¹ has exponent field n − 1 + 1023.
+    int64_t k = (int64_t)((uint64_t)nmk_bits(shifted) - (uint64_t)nmk_bits(magic));
+    double scale = nmk_double((int64_t)((uint64_t)(k + 1022) << 52));
+    double result = p * scale * 2.0;
+    double high = v > overflowBound ? INFINITY : result;
+    double low = v < normalBound ? 0.0 : high;
+    return v != v ? v : low;
+}
+
+/// 1/(1 + e^(−z)), the exp's argument formed as z·(−1) + 0 as the Swift code did.
+NMK_INLINE double nmk_sigmoid1(double z) { return 1.0 / (1.0 + nmk_exp1(z * -1.0 + 0.0)); }
+
+/// φ(z) of an elementwise activation.
+NMK_INLINE double nmk_relu1(double z) { return z > 0 ? z : 0.0; }
+NMK_INLINE double nmk_leaky1(double z, double slope) { return z > 0 ? z : slope * z; }
+
+/// φ′ through the output a and pre-activation z.
+NMK_INLINE double nmk_derivative1(nmk_activation kind, double slope, double a, double z) {
+    switch (kind) {
+    case NMK_ACT_LINEAR: return 1.0;
+    case NMK_ACT_SIGMOID: return a * (1.0 - a);
+    case NMK_ACT_TANH: return 1.0 - a * a;
+    case NMK_ACT_RELU: return z > 0 ? 1.0 : 0.0;
+    case NMK_ACT_LEAKY_RELU: return z > 0 ? 1.0 : slope;
+    }
+    return NAN;
+}
+
+#endif
