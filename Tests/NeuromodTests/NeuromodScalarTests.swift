@@ -133,4 +133,15 @@ import Testing
         #expect(f.map(\.bitPattern) == draws.map { Float($0).bitPattern })
         #expect(Double.precisionName == "float64" && Float.precisionName == "float32")
     }
+
+    /// ±σ from a sign bit (the Rademacher expansion): the sign bit flipped exactly, ±0 included.
+    @Test func signFlipsAreExact() {
+        for v in [0.3, 0, -0.0, 1e-300, -7.25, .infinity] {
+            #expect(v.flippingSign(0).bitPattern == v.bitPattern && v.flippingSign(1).bitPattern == (-v).bitPattern)
+            let f = Float(v)
+            #expect(f.flippingSign(0).bitPattern == f.bitPattern && f.flippingSign(1).bitPattern == (-f).bitPattern)
+        }
+        #expect(Double.signTable[5] == SIMD8<Double>(1, -1, 1, -1, -1, -1, -1, -1))
+        #expect(Float.signTable[255] == SIMD8<Float>(repeating: 1) && Float.signTable[0] == SIMD8<Float>(repeating: -1))
+    }
 }

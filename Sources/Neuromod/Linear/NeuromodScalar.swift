@@ -11,7 +11,7 @@ import CGSL
 /// Buffers are row-major; counts are elements. GSL's random draws are `Double`: ``fromDraws(_:into:)``
 /// takes them into this precision (a copy for `Double`, rounding to nearest for `Float`), so both
 /// precisions see the same noise up to that rounding.
-protocol NeuromodScalar: BinaryFloatingPoint, Sendable {
+protocol NeuromodScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     /// The name a spec gives this precision: `float64` or `float32`.
     static var precisionName: String { get }
 
@@ -25,6 +25,13 @@ protocol NeuromodScalar: BinaryFloatingPoint, Sendable {
     /// `cblas_dgemv` / `cblas_sgemv`.
     static func gemv(_ trans: Transpose, m: Int, n: Int, alpha: Self, _ a: UnsafePointer<Self>, lda: Int,
                      _ x: UnsafePointer<Self>, beta: Self, _ y: UnsafeMutablePointer<Self>)
+
+    /// ``RademacherKernels``' ±1 rows in this precision.
+    static var signTable: UnsafePointer<SIMD8<Self>> { get }
+
+    /// This value with its sign bit flipped when `flip` is 1 (unchanged when 0): ±σ from a sign bit,
+    /// branch-free and exact.
+    func flippingSign(_ flip: UInt64) -> Self
 
     /// out[i] = x[i] in this precision (Double: copied; Float: rounded to nearest, ties to even).
     static func fromDraws(_ x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Self>)
@@ -63,6 +70,10 @@ protocol NeuromodScalar: BinaryFloatingPoint, Sendable {
 
 extension Double: NeuromodScalar {
     static var precisionName: String { "float64" }
+    static var signTable: UnsafePointer<SIMD8<Double>> { RademacherKernels.table }
+
+    @inline(__always)
+    func flippingSign(_ flip: UInt64) -> Double { Double(bitPattern: bitPattern ^ (flip << 63)) }
 
     static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Double,
                      _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int, beta: Double,
@@ -125,6 +136,10 @@ extension Double: NeuromodScalar {
 
 extension Float: NeuromodScalar {
     static var precisionName: String { "float32" }
+    static var signTable: UnsafePointer<SIMD8<Float>> { RademacherKernels.floatTable }
+
+    @inline(__always)
+    func flippingSign(_ flip: UInt64) -> Float { Float(bitPattern: bitPattern ^ (UInt32(truncatingIfNeeded: flip) << 31)) }
 
     static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
                      _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, beta: Float,
