@@ -10,7 +10,8 @@ import CGSL
 /// `Double` or `Float` kernels (same operation order in both; the same bits at every kernel level).
 /// Buffers are row-major; counts are elements. GSL's random draws are `Double`: ``fromDraws(_:into:)``
 /// takes them into this precision (a copy for `Double`, rounding to nearest for `Float`), so both
-/// precisions see the same noise up to that rounding.
+/// precisions see the same noise up to that rounding. `SIMDScalar` for the Rademacher kernels'
+/// `SIMD8` rows (``signTable``); `Codable` because `SIMDScalar`'s vector types require it.
 protocol NeuromodScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     /// The name a spec gives this precision: `float64` or `float32`.
     static var precisionName: String { get }
