@@ -141,6 +141,8 @@ NMK_KERNEL NMK_FN(nmk_accumulate_product)(double *w, double c, const double *x, 
     else { for (size_t i = 0; i < n; i++) w[i] += c * e[i]; }
 }
 
+#include "kernels_body_f32.h"
+
 const nmk_table NMK_FN(nmk_kernels) = {
     .exp = NMK_FN(nmk_exp),
     .activate = NMK_FN(nmk_activate),
@@ -156,6 +158,21 @@ const nmk_table NMK_FN(nmk_kernels) = {
     .add_row_vector = NMK_FN(nmk_add_row_vector),
     .fill_rows = NMK_FN(nmk_fill_rows),
     .accumulate_product = NMK_FN(nmk_accumulate_product),
+    .exp_f32 = NMK_FN(nmk_exp_f32),
+    .activate_f32 = NMK_FN(nmk_activate_f32),
+    .bias_activate_f32 = NMK_FN(nmk_bias_activate_f32),
+    .softmax_f32 = NMK_FN(nmk_softmax_f32),
+    .derivatives_f32 = NMK_FN(nmk_derivatives_f32),
+    .backward_f32 = NMK_FN(nmk_backward_f32),
+    .softmax_backward_f32 = NMK_FN(nmk_softmax_backward_f32),
+    .scaled_derivative_f32 = NMK_FN(nmk_scaled_derivative_f32),
+    .add_scaled_f32 = NMK_FN(nmk_add_scaled_f32),
+    .multiply_f32 = NMK_FN(nmk_multiply_f32),
+    .multiply2_f32 = NMK_FN(nmk_multiply2_f32),
+    .add_row_vector_f32 = NMK_FN(nmk_add_row_vector_f32),
+    .fill_rows_f32 = NMK_FN(nmk_fill_rows_f32),
+    .accumulate_product_f32 = NMK_FN(nmk_accumulate_product_f32),
+    .round_to_float = NMK_FN(nmk_round_to_float),
 };
 
 #undef NMK_CAT2

@@ -19,13 +19,25 @@ import Testing
 
     static func bit(_ w: [UInt64], _ t: Int) -> Bool { (w[t >> 6] >> UInt64(t & 63)) & 1 == 1 }
 
-    /// Σ ±x_i (·m_i): eight lane sums over the whole blocks, reduced pairwise, then the tail.
+    /// The same bits, for values that are not NaN: equal, with the same sign (so ±0 differ).
+    static func sameBits<S: BinaryFloatingPoint>(_ a: [S], _ b: [S]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { !$0.isNaN && $0 == $1 && $0.sign == $1.sign }
+    }
+
+    /// Σ ±x_i (·m_i): eight lane sums over the whole blocks, reduced pairwise, then the tail; in
+    /// `Double` (the float64 engine) and `Float` (the float32 mode).
     @Test func signedSumMatchesTheScalarLoopBitForBit() throws {
-        let (w, x, m) = try Self.data(words: 4, values: 48)
+        try signedSum(Double.self)
+        try signedSum(Float.self)
+    }
+
+    func signedSum<S: NeuromodScalar>(_: S.Type) throws {
+        let (w, xd, md) = try Self.data(words: 4, values: 48)
+        let x = xd.map { S($0) }, m = md.map { S($0) }
         for masked in [false, true] {
             for offset in [0, 5, 57, 63, 64, 100] {
                 for count in 0...40 {
-                    var lanes = [Double](repeating: 0, count: 8)
+                    var lanes = [S](repeating: 0, count: 8)
                     let blocks = count / 8
                     for i in 0..<(8 * blocks) {
                         let v = Self.bit(w, offset + i) ? x[i] : -x[i]
@@ -36,79 +48,90 @@ import Testing
                         let v = Self.bit(w, offset + i) ? x[i] : -x[i]
                         expected += masked ? v * m[i] : v
                     }
-                    let got = { (table: UnsafePointer<SIMD8<Double>>) in
-                        w.withUnsafeBufferPointer { bits in
-                            x.withUnsafeBufferPointer { xs in
-                                m.withUnsafeBufferPointer { ms in
-                                    RademacherKernels.signedSum(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, count: count,
-                                                                mask: masked ? ms.baseAddress! : nil, table: table)
-                                }
+                    let got = w.withUnsafeBufferPointer { bits in
+                        x.withUnsafeBufferPointer { xs in
+                            m.withUnsafeBufferPointer { ms in
+                                RademacherKernels.signedSum(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, count: count,
+                                                            mask: masked ? ms.baseAddress! : nil, table: S.signTable)
                             }
                         }
-                    }(RademacherKernels.table)
-                    #expect(got.bitPattern == expected.bitPattern, "offset \(offset), count \(count), masked \(masked): \(got) vs \(expected)")
+                    }
+                    #expect(Self.sameBits([got], [expected]),
+                            "\(S.self) offset \(offset), count \(count), masked \(masked): \(got) vs \(expected)")
                 }
             }
         }
     }
 
-    /// w_i += (c·x_i)·e_i with e the expanded row (±σ, times the mask): lanes and tail alike.
+    /// w_i += (c·x_i)·e_i with e the expanded row (±σ, times the mask): lanes and tail alike; in
+    /// `Double` and `Float`.
     @Test func scaledSignedAddMatchesTheExpandedRowBitForBit() throws {
-        let (w, x, m) = try Self.data(words: 4, values: 48)
+        try scaledSignedAdd(Double.self)
+        try scaledSignedAdd(Float.self)
+    }
+
+    func scaledSignedAdd<S: NeuromodScalar>(_: S.Type) throws {
+        let (w, xd, md) = try Self.data(words: 4, values: 48)
+        let x = xd.map { S($0) }, m = md.map { S($0) }
         let (start, _, _) = try Self.data(words: 1, values: 48, seed: 9)
-        let base = x.map { $0 * 0.7 + Double(start[0] % 7) }
+        let base = xd.map { S($0 * 0.7 + Double(start[0] % 7)) }
+        let sigma = S(0.3), c = S(-1.3)
         for masked in [false, true] {
             for offset in [0, 3, 60, 64, 121] {
                 for count in [1, 7, 8, 9, 16, 29, 40] {
-                    var e = [Double](repeating: 0, count: count)
+                    var e = [S](repeating: 0, count: count)
                     var expected = Array(base.prefix(count)), got = expected
                     w.withUnsafeBufferPointer { bits in
                         m.withUnsafeBufferPointer { ms in
                             x.withUnsafeBufferPointer { xs in
                                 e.withUnsafeMutableBufferPointer {
-                                    RademacherKernels.expand(bits.baseAddress!, bitOffset: offset, count: count, sigma: 0.3,
+                                    RademacherKernels.expand(bits.baseAddress!, bitOffset: offset, count: count, sigma: sigma,
                                                              mask: masked ? ms.baseAddress! : nil, into: $0.baseAddress!)
                                 }
                                 got.withUnsafeMutableBufferPointer {
-                                    RademacherKernels.scaledSignedAdd(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, scale: -1.3,
-                                                                      sigma: 0.3, mask: masked ? ms.baseAddress! : nil, count: count,
-                                                                      into: $0.baseAddress!, table: RademacherKernels.table)
+                                    RademacherKernels.scaledSignedAdd(bits.baseAddress!, bitOffset: offset, xs.baseAddress!, scale: c,
+                                                                      sigma: sigma, mask: masked ? ms.baseAddress! : nil, count: count,
+                                                                      into: $0.baseAddress!, table: S.signTable)
                                 }
                             }
                         }
                     }
                     for i in 0..<count {
-                        #expect(e[i] == (Self.bit(w, offset + i) ? 0.3 : -0.3) * (masked ? m[i] : 1))
-                        expected[i] += -1.3 * x[i] * e[i]
+                        #expect(e[i] == (Self.bit(w, offset + i) ? sigma : -sigma) * (masked ? m[i] : 1), "\(S.self)")
+                        expected[i] += c * x[i] * e[i]
                     }
-                    #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "offset \(offset), count \(count), masked \(masked)")
+                    #expect(Self.sameBits(got, expected), "\(S.self) offset \(offset), count \(count), masked \(masked)")
                 }
             }
         }
     }
 
-    /// acc_k = Σ_n ±m_n from 0, n ascending — across block boundaries (1 024) and a tail.
+    /// acc_k = Σ_n ±m_n from 0, n ascending — across block boundaries (1 024) and a tail; in
+    /// `Double` and `Float`.
     @Test func modulatedSumMatchesTheScalarLoopBitForBit() throws {
+        try modulatedSum(Double.self)
+        try modulatedSum(Float.self)
+    }
+
+    func modulatedSum<S: NeuromodScalar>(_: S.Type) throws {
         for count in [7, 150, 2_100] {
             let rowWords = (count + 63) / 64, batch = 9
-            let (w, m, _) = try Self.data(words: rowWords * batch, values: batch, seed: UInt64(count))
-            var expected = [Double](repeating: 0, count: count)
+            let (w, md, _) = try Self.data(words: rowWords * batch, values: batch, seed: UInt64(count))
+            let m = md.map { S($0) }
+            var expected = [S](repeating: 0, count: count)
             for n in 0..<batch {
                 for k in 0..<count { expected[k] += Self.bit(w, n * rowWords * 64 + k) ? m[n] : -m[n] }
             }
-            var got = [Double](repeating: .nan, count: count)
-            do {
-                let table = RademacherKernels.table
-                w.withUnsafeBufferPointer { bits in
-                    m.withUnsafeBufferPointer { ms in
-                        got.withUnsafeMutableBufferPointer {
-                            RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: rowWords, count: count, modulation: ms.baseAddress!,
-                                                           batch: batch, into: $0.baseAddress!, table: table)
-                        }
+            var got = [S](repeating: .nan, count: count)
+            w.withUnsafeBufferPointer { bits in
+                m.withUnsafeBufferPointer { ms in
+                    got.withUnsafeMutableBufferPointer {
+                        RademacherKernels.modulatedSum(bits.baseAddress!, rowWords: rowWords, count: count, modulation: ms.baseAddress!,
+                                                       batch: batch, into: $0.baseAddress!, table: S.signTable)
                     }
                 }
             }
-            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
+            #expect(Self.sameBits(got, expected), "\(S.self) count \(count)")
         }
     }
 

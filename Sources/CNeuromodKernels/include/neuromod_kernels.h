@@ -61,6 +61,44 @@ typedef struct nmk_table {
     void (*fill_rows)(double *y, const double *v, size_t rows, size_t cols);
     /// w[i] += (c·x[i])·e[i], or w[i] += c·e[i] when x is NULL: one instance's eligibility product.
     void (*accumulate_product)(double *w, double c, const double *x, const double *e, size_t n);
+
+    // Single precision (the float32 mode, docs/precision.md): each *_f32 kernel is its double twin
+    // above with float buffers, float constants and float arithmetic, in the same operation order.
+    /// out[i] = e^(sign·x[i] + shift) in float: Cody–Waite reduction and degree-7 Taylor polynomial;
+    /// +inf above 88.72283, 0 below −86, NaN stays NaN.
+    void (*exp_f32)(const float *x, float sign, float shift, float *out, size_t n);
+    /// out[i] = φ(z[i]) in float (sigmoid through exp_f32's polynomial; tanh: libm's tanhf).
+    void (*activate_f32)(nmk_activation kind, float slope, const float *z, float *out, size_t n);
+    /// z[r,c] += bias[c], then out[r,c] = φ(z[r,c]), in float; `out` must not overlap `z`.
+    void (*bias_activate_f32)(nmk_activation kind, float slope, float *z, const float *bias,
+                              size_t rows, size_t cols, float *out);
+    /// Row-wise softmax in float (sum in column order).
+    void (*softmax_f32)(const float *z, size_t rows, size_t cols, float *out);
+    /// g[i] = φ′(a[i], z[i]) in float.
+    void (*derivatives_f32)(nmk_activation kind, float slope, const float *a, const float *z, float *g, size_t n);
+    /// gz[i] = ga[i]·φ′ in float.
+    void (*backward_f32)(nmk_activation kind, float slope, const float *ga, const float *a, const float *z,
+                         float *gz, size_t n);
+    /// Per row: gz = a ⊙ (ga − a·ga) in float, the dot summed in column order.
+    void (*softmax_backward_f32)(const float *ga, const float *a, size_t rows, size_t cols, float *gz);
+    /// out[i] = (m·φ′(a[i], z[i]))·f[i], or m·φ′ when f is NULL, in float.
+    void (*scaled_derivative_f32)(nmk_activation kind, float slope, float m, const float *a, const float *z,
+                                  const float *f, float *out, size_t n);
+    /// y[i] += alpha·x[i] in float.
+    void (*add_scaled_f32)(float *y, float alpha, const float *x, size_t n);
+    /// y[i] *= x[i] in float.
+    void (*multiply_f32)(float *y, const float *x, size_t n);
+    /// y[i] = (y[i]·f[i])·g[i] in float.
+    void (*multiply2_f32)(float *y, const float *f, const float *g, size_t n);
+    /// y[r,c] += v[c] in float.
+    void (*add_row_vector_f32)(float *y, const float *v, size_t rows, size_t cols);
+    /// y[r,c] = v[c] in float.
+    void (*fill_rows_f32)(float *y, const float *v, size_t rows, size_t cols);
+    /// w[i] += (c·x[i])·e[i], or w[i] += c·e[i] when x is NULL, in float.
+    void (*accumulate_product_f32)(float *w, float c, const float *x, const float *e, size_t n);
+    /// out[i] = x[i] rounded to the nearest float (ties to even; beyond the float range ±inf): how the
+    /// float32 mode takes GSL's double draws.
+    void (*round_to_float)(const double *x, float *out, size_t n);
 } nmk_table;
 
 /// The kernels of `level`, or NULL if this CPU (or this build's architecture) lacks it.

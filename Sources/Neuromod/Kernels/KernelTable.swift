@@ -5,7 +5,7 @@ import CNeuromodKernels
 /// ``init(level:)``. Counts come from the buffers; each method states which buffer sets it.
 struct KernelTable: @unchecked Sendable {
     let level: KernelLevel
-    private let table: nmk_table
+    let table: nmk_table
 
     /// The kernels of the level this process runs (``Kernels/selected``).
     static let current = KernelTable(table: nmk_selected_table().pointee, level: Kernels.selected)

@@ -5,18 +5,25 @@
 /// body is a load, a multiply and an add on `SIMD8<Double>` with no branch. Multiplying by ±1 is
 /// exact, so every result equals the scalar loop that adds `bit ? v : -v` in the order each function
 /// states (the tests check it bit for bit against such a loop).
+///
+/// Generic over the precision (``NeuromodScalar``: `Double`, or `Float` for the float32 mode); the
+/// functions are specialized inside the module, and the `Double` ones are the float64 engine's.
 enum RademacherKernels {
     /// Row b holds +1 in lane q when bit q of b is set, −1 otherwise (16 KiB, allocated once for the
     /// life of the process and never written after; hence nonisolated).
-    nonisolated(unsafe) static let table: UnsafePointer<SIMD8<Double>> = {
-        let rows = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 256)
+    nonisolated(unsafe) static let table: UnsafePointer<SIMD8<Double>> = makeTable()
+    /// ``table`` in `Float` (8 KiB), for the float32 mode.
+    nonisolated(unsafe) static let floatTable: UnsafePointer<SIMD8<Float>> = makeTable()
+
+    private static func makeTable<S: NeuromodScalar>() -> UnsafePointer<SIMD8<S>> {
+        let rows = UnsafeMutablePointer<SIMD8<S>>.allocate(capacity: 256)
         for b in 0..<256 {
-            var v = SIMD8<Double>(repeating: -1)
+            var v = SIMD8<S>(repeating: -1)
             for q in 0..<8 where (b >> q) & 1 == 1 { v[q] = 1 }
             rows[b] = v
         }
         return UnsafePointer(rows)
-    }()
+    }
 
     /// Signs t ..< t + 8 as a byte (sign t in bit 0); the 8 bits must lie inside the buffer.
     @inline(__always)
@@ -37,19 +44,19 @@ enum RademacherKernels {
     /// eight, i ascending; then ((l₀ + l₁) + (l₂ + l₃)) + ((l₄ + l₅) + (l₆ + l₇)); then the remaining
     /// count mod 8 terms, i ascending.
     @inline(__always)
-    static func signedSum(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, _ x: UnsafePointer<Double>, count: Int,
-                          mask: UnsafePointer<Double>?, table: UnsafePointer<SIMD8<Double>>) -> Double {
+    static func signedSum<S: NeuromodScalar>(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, _ x: UnsafePointer<S>, count: Int,
+                                             mask: UnsafePointer<S>?, table: UnsafePointer<SIMD8<S>>) -> S {
         let blocks = count / 8
-        var lanes = SIMD8<Double>(repeating: 0)
+        var lanes = SIMD8<S>(repeating: 0)
         if let mask {
             for b in 0..<blocks {
-                let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<Double>.self)
-                let mv = UnsafeRawPointer(mask + 8 * b).loadUnaligned(as: SIMD8<Double>.self)
+                let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<S>.self)
+                let mv = UnsafeRawPointer(mask + 8 * b).loadUnaligned(as: SIMD8<S>.self)
                 lanes += xv * table[byte(bits, at: t0 + 8 * b)] * mv
             }
         } else {
             for b in 0..<blocks {
-                let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<Double>.self)
+                let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<S>.self)
                 lanes += xv * table[byte(bits, at: t0 + 8 * b)]
             }
         }
@@ -65,20 +72,20 @@ enum RademacherKernels {
     /// n·rowWords), summed from 0 over n ascending (each term exactly ±m_n). `acc` is overwritten.
     ///
     /// Blocks of 1 024 entries stay in L1 while every instance's signs stream past them.
-    static func modulatedSum(_ bits: UnsafePointer<UInt64>, rowWords: Int, count: Int, modulation: UnsafePointer<Double>,
-                             batch: Int, into acc: UnsafeMutablePointer<Double>, table: UnsafePointer<SIMD8<Double>>) {
+    static func modulatedSum<S: NeuromodScalar>(_ bits: UnsafePointer<UInt64>, rowWords: Int, count: Int, modulation: UnsafePointer<S>,
+                                                batch: Int, into acc: UnsafeMutablePointer<S>, table: UnsafePointer<SIMD8<S>>) {
         let block = 1024
         var start = 0
         while start < count {
             let end = min(count, start + block), whole = start + (end - start) / 8 * 8
             (acc + start).update(repeating: 0, count: end - start)
             for n in 0..<batch {
-                let m = modulation[n], vm = SIMD8<Double>(repeating: m), row = bits + n * rowWords
+                let m = modulation[n], vm = SIMD8<S>(repeating: m), row = bits + n * rowWords
                 var k = start
                 while k < whole {
                     let p = UnsafeMutableRawPointer(acc + k)
                     let b = Int(truncatingIfNeeded: (row[k >> 6] >> UInt64(k & 63)) & 0xFF)
-                    p.storeBytes(of: p.loadUnaligned(as: SIMD8<Double>.self) + vm * table[b], as: SIMD8<Double>.self)
+                    p.storeBytes(of: p.loadUnaligned(as: SIMD8<S>.self) + vm * table[b], as: SIMD8<S>.self)
                     k += 8
                 }
                 for k in whole..<end { acc[k] += bit(row, at: k) ? m : -m }
@@ -91,16 +98,16 @@ enum RademacherKernels {
     /// 3F-WP's fused row, eight lanes at a time (each lane the scalar expression, so the result equals
     /// the loop over ``expand(_:bitOffset:count:sigma:mask:into:)``'s row bit for bit).
     @inline(__always)
-    static func scaledSignedAdd(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, _ x: UnsafePointer<Double>, scale c: Double,
-                                sigma: Double, mask: UnsafePointer<Double>?, count: Int, into w: UnsafeMutablePointer<Double>,
-                                table: UnsafePointer<SIMD8<Double>>) {
-        let cv = SIMD8<Double>(repeating: c), sv = SIMD8<Double>(repeating: sigma), blocks = count / 8
+    static func scaledSignedAdd<S: NeuromodScalar>(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, _ x: UnsafePointer<S>, scale c: S,
+                                                   sigma: S, mask: UnsafePointer<S>?, count: Int, into w: UnsafeMutablePointer<S>,
+                                                   table: UnsafePointer<SIMD8<S>>) {
+        let cv = SIMD8<S>(repeating: c), sv = SIMD8<S>(repeating: sigma), blocks = count / 8
         for b in 0..<blocks {
-            let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<Double>.self)
+            let xv = UnsafeRawPointer(x + 8 * b).loadUnaligned(as: SIMD8<S>.self)
             var ev = table[byte(bits, at: t0 + 8 * b)] * sv
-            if let mask { ev *= UnsafeRawPointer(mask + 8 * b).loadUnaligned(as: SIMD8<Double>.self) }
+            if let mask { ev *= UnsafeRawPointer(mask + 8 * b).loadUnaligned(as: SIMD8<S>.self) }
             let p = UnsafeMutableRawPointer(w + 8 * b)
-            p.storeBytes(of: p.loadUnaligned(as: SIMD8<Double>.self) + (cv * xv) * ev, as: SIMD8<Double>.self)
+            p.storeBytes(of: p.loadUnaligned(as: SIMD8<S>.self) + (cv * xv) * ev, as: SIMD8<S>.self)
         }
         for i in (8 * blocks)..<count {
             var e = bit(bits, at: t0 + i) ? sigma : -sigma
@@ -112,13 +119,13 @@ enum RademacherKernels {
     /// e_i = (s_i ? σ : −σ)·m_i for i in 0..<count (signs `bitOffset + i`): a row of draws as the
     /// materialized Gaussian path stores them.
     ///
-    /// Branch-free: −σ is σ with its sign bit flipped (exact), flipped where the sign is 0.
-    static func expand(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, count: Int, sigma: Double,
-                       mask: UnsafePointer<Double>?, into e: UnsafeMutablePointer<Double>) {
-        let s = sigma.bitPattern
+    /// Branch-free: −σ is σ with its sign bit flipped (exact), flipped where the sign is 0
+    /// (``NeuromodScalar/flippingSign(_:)``).
+    static func expand<S: NeuromodScalar>(_ bits: UnsafePointer<UInt64>, bitOffset t0: Int, count: Int, sigma: S,
+                                          mask: UnsafePointer<S>?, into e: UnsafeMutablePointer<S>) {
         for i in 0..<count {
             let t = t0 + i
-            e[i] = Double(bitPattern: s ^ ((~(bits[t >> 6] >> UInt64(t & 63)) & 1) << 63))
+            e[i] = sigma.flippingSign(~(bits[t >> 6] >> UInt64(t & 63)) & 1)
         }
         if let mask { for i in 0..<count { e[i] *= mask[i] } }
     }
