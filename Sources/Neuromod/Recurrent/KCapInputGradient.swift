@@ -27,7 +27,7 @@ extension KCapNetwork {
     ///     ∂L/∂x = ∂L/∂(A x) A
     ///
     /// (W here is the text's; the network stores it by presynaptic row, so "δ Wᵀ" is `δ · recurrentᵀ`.)
-    /// Every product over the batch is one GEMM (`cblas_dgemm` via ``Matrix/gemm(_:_:transA:transB:alpha:beta:into:)``);
+    /// Every product over the batch is one GEMM (`cblas_dgemm` via ``DenseMatrix/gemm(_:_:transA:transB:alpha:beta:into:)``);
     /// the cap's ties go to the lowest index, as in ``activities(drives:)``.
     public func inputGradient(inputs: Matrix, targets: [Int], loss: KCapLoss) -> KCapInputGradient {
         precondition(inputs.cols == configuration.inputs && targets.count == inputs.rows, "inputs \(inputs.rows)×\(inputs.cols), targets \(targets.count)")
