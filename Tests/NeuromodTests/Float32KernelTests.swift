@@ -9,16 +9,6 @@ import Testing
 @Suite struct Float32KernelTests {
     let levels = Kernels.available.map { KernelTable(level: $0)! }
 
-    /// Equal bits, or both NaN.
-    func same(_ a: [Float], _ b: [Float]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
-    }
-
-    /// Equal bits, NaNs included.
-    func identical(_ a: [Float], _ b: [Float]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
-    }
-
     static let edges: [Float] = [
         0, -0.0, 1, -1, .infinity, -.infinity, .nan, -.nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
         .leastNormalMagnitude, -.leastNormalMagnitude, .leastNormalMagnitude.nextDown, .greatestFiniteMagnitude,

@@ -8,16 +8,6 @@ import Testing
 @Suite struct KernelLevelTests {
     let levels = Kernels.available.map { KernelTable(level: $0)! }
 
-    /// Equal bits, or both NaN (the replaced Swift loops promise no NaN payload or sign).
-    func same(_ a: [Double], _ b: [Double]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
-    }
-
-    /// Equal bits, NaNs included.
-    func identical(_ a: [Double], _ b: [Double]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
-    }
-
     static let edges: [Double] = [
         0, -0.0, 1, -1, .infinity, -.infinity, .nan, -.nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
         .leastNormalMagnitude, -.leastNormalMagnitude, .leastNormalMagnitude.nextDown, .greatestFiniteMagnitude,
