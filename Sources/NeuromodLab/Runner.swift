@@ -71,9 +71,10 @@ public struct Runner: Sendable {
         if split.test != nil { standardizer.apply(to: &split.test![keyPath: part]) }
     }
 
-    /// Runs everything on `jobs` threads: the runs of a method side by side, or, for rules that perturb
-    /// every weight, one run at a time with its noise drawn on `jobs` threads. Results do not depend on
-    /// `jobs`: every run owns its network and random streams, every instance its stream. With `on_divergence: stop` a loss
+    /// Runs everything on `jobs` threads: the runs of a method side by side. Rules that perturb every
+    /// weight also draw their noise on the threads no other run of the method is using (a
+    /// ``NoiseThreadShare``): a run left alone at the end of a method draws on all `jobs`. Results do
+    /// not depend on `jobs`: every run owns its network and random streams, every instance its stream. With `on_divergence: stop` a loss
     /// that is not finite throws ``RunError/diverged(method:run:epoch:step:loss:hint:)`` (the
     /// lowest-numbered failing run is reported); with `record` the run ends and is counted.
     public func run(jobs: Int = 1, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) throws -> ExperimentResult {
@@ -81,13 +82,9 @@ public struct Runner: Sendable {
         var finals: [FinalNetwork] = []
         for (m, method) in spec.methods.enumerated() {
             let started = Date()
-            // A weight probe stores batch × parameters draws per run (19 MB on the housing network): such
-            // rules train one run at a time and draw its noise on all `jobs` threads (as fast, half the
-            // memory); other rules train `jobs` runs side by side.
-            let concurrentRuns = method.rule.probesWeights ? 1 : jobs
-            let noiseThreads = method.rule.probesWeights ? jobs : 1
-            let outcomes = try parallelMap(count: spec.runs, jobs: concurrentRuns) { r in
-                try train(method: method, run: r, noiseThreads: noiseThreads) { epoch, loss in
+            let share = method.rule.probesWeights ? NoiseThreadShare(threads: jobs) : nil
+            let outcomes = try parallelMap(count: spec.runs, jobs: jobs) { r in
+                try train(method: method, run: r, noiseShare: share) { epoch, loss in
                     progress(RunProgress(method: method.name, methodIndex: m, methodCount: spec.methods.count,
                                          run: r, runs: spec.runs, epoch: epoch, epochs: spec.training.epochs,
                                          epochLoss: loss))
@@ -115,8 +112,11 @@ public struct Runner: Sendable {
         var finalTrainLoss: Double { diverged ? .nan : epochs.last?.trainLoss ?? .nan }
     }
 
-    /// One run of one method.
-    func train(method: MethodSpec, run r: Int, noiseThreads: Int = 1, onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
+    /// One run of one method; with `noiseShare`, the run's noise threads follow its share after every update.
+    func train(method: MethodSpec, run r: Int, noiseShare: NoiseThreadShare? = nil,
+               onEpoch: (Int, Double) -> Void) throws -> RunOutcome {
+        noiseShare?.begin()
+        defer { noiseShare?.end() }
         let network = try initialNetwork(run: r)
         let batch = spec.training.batchSize
         let n = data.train.count
@@ -125,7 +125,8 @@ public struct Runner: Sendable {
             network: network,
             intrinsic: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: instances),
             probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances),
-            noiseThreads: noiseThreads)
+            noiseThreads: noiseShare?.threadsPerRun ?? 1)
+        let engine = noiseShare == nil ? nil : trainer as? PlasticityEngine
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
         var outcome = RunOutcome(steps: [], epochs: [], diverged: false, final: nil)
@@ -163,6 +164,7 @@ public struct Runner: Sendable {
                                                 ruleLoss: ruleLoss, seconds: Date().timeIntervalSince(started)))
                 epochTotal += loss
                 epochCount += 1
+                if let engine, let noiseShare { engine.noiseThreads = noiseShare.threadsPerRun }
                 return .proceed
             },
             onEpoch: { epoch in

@@ -35,6 +35,7 @@ struct Neuromod: ParsableCommand {
     /// an old one (``BLASKernelSelection``; `NEUROMOD_BLAS_KERNEL=keep` opts out).
     static func main() {
         BLASKernelSelection.applyAtLaunch(program: "neuromod")
+        MallocPolicy.applyAtLaunch()
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
             print(SourceRevision.lookUp().versionLine)
             let blas = BLASKernel.current

@@ -52,8 +52,9 @@ import NeuromodTasks
         #expect(abs(estimate / peak - 1) <= 0.2, "\(m.spec): estimated \(Int(estimate) >> 20) MiB, measured \(Int(peak) >> 20) MiB")
     }
 
-    /// California housing at 2 epochs (the full spec would take half an hour in a debug build):
-    /// measured 72 208 kB.
+    /// California housing at 2 epochs (the full spec would take half an hour in a debug build), its
+    /// weight-perturbation runs side by side: measured 95 780 kB (median of 3; `/usr/bin/time -v neuromod run …
+    /// --runs 2 --jobs 2`, release build, "AMD EPYC").
     @Test func housingEstimateIsWithinTwentyPercent() throws {
         let root = NeuromodCLI.packageRoot
         let text = try String(contentsOf: root.appendingPathComponent("Models/thesis/california-housing.yaml"), encoding: .utf8)
@@ -62,7 +63,7 @@ import NeuromodTasks
             root.appendingPathComponent("Models/thesis").appendingPathComponent($0).standardized.path
         })
         spec.runs = 2
-        let estimate = Double(spec.memoryEstimate(jobs: 2).total), peak = Double(72_208 * 1024)
+        let estimate = Double(spec.memoryEstimate(jobs: 2).total), peak = Double(95_780 * 1024)
         #expect(abs(estimate / peak - 1) <= 0.2)
     }
 
