@@ -42,11 +42,12 @@
     }
 
 NMK_KERNEL NMK_FN(nmk_exp)(const double *x, double sign, double shift, double *out, size_t n) {
+    NMK_EXP_LOOP
     for (size_t i = 0; i < n; i++) out[i] = nmk_exp1(x[i] * sign + shift);
 }
 
 NMK_KERNEL NMK_FN(nmk_activate)(nmk_activation kind, double slope, const double *z, double *out, size_t n) {
-#define NMK_BODY(F) for (size_t i = 0; i < n; i++) out[i] = F(z[i])
+#define NMK_BODY(F) NMK_EXP_LOOP for (size_t i = 0; i < n; i++) out[i] = F(z[i])
     NMK_PER_ACTIVATION(kind, NMK_BODY)
 #undef NMK_BODY
 }
@@ -56,6 +57,7 @@ NMK_KERNEL NMK_FN(nmk_bias_activate)(nmk_activation kind, double slope, double *
 #define NMK_BODY(F) \
     for (size_t r = 0; r < rows; r++) { \
         double *zr = z + r * cols, *outr = out + r * cols; \
+        NMK_EXP_LOOP \
         for (size_t c = 0; c < cols; c++) { double v = zr[c] + bias[c]; zr[c] = v; outr[c] = F(v); } \
     }
     NMK_PER_ACTIVATION(kind, NMK_BODY)
