@@ -12,6 +12,11 @@ import statistics
 import time
 
 
+
+# The stated memory bound of the whole study at the benchmark's scale (Benchmarks/README.md, "Whole
+# housing study"): one process training 2 runs side by side, each holding its 19 MB weight probe.
+STUDY_RSS_BOUND_MB = 128
+
 def load(paths):
     return [json.load(open(p)) for p in paths]
 
@@ -308,8 +313,8 @@ def main():
         L.append("")
         cpu_s = parse_cpu(a.study_time)
         L.append(f"`{a.study_command}` under `/usr/bin/time -v`: wall **{wall:.1f} s**, CPU (user + system) {cpu_s:.1f} s, "
-                 f"peak RSS **{rss / 1024:.1f} MB** ({rss} kB; target < 100 MB: "
-                 f"{'met' if rss < 100 * 1024 else 'NOT met'}), CPU {cpu}.{epochs_note}")
+                 f"peak RSS **{rss / 1024:.1f} MB** ({rss} kB; bound < {STUDY_RSS_BOUND_MB} MB: "
+                 f"{'met' if rss < STUDY_RSS_BOUND_MB * 1024 else 'NOT met'}), CPU {cpu}.{epochs_note}")
         L.append("")
         npy_study = json.load(open(a.numpy_study))["study"] if a.numpy_study else None
         np_by = {m["method"]: m for m in npy_study["methods"]} if npy_study else {}
