@@ -11,11 +11,10 @@ import re
 import statistics
 import time
 
-
-
 # The stated memory bound of the whole study at the benchmark's scale (Benchmarks/README.md, "Whole
 # housing study"): one process training 2 runs side by side, each holding its 19 MB weight probe.
 STUDY_RSS_BOUND_MB = 128
+
 
 def load(paths):
     return [json.load(open(p)) for p in paths]
