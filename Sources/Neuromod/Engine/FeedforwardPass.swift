@@ -8,12 +8,8 @@
 /// rounded to nearest (``load(from:)``) and leave exactly (``store(into:)``). State is batched
 /// `[instances × neurons]`; buffers are reused while the batch size stays.
 final class FeedforwardPass<Scalar: NeuromodScalar> {
-    /// A probe on one pass: none, per-instance synaptic draws, or node noise from the given streams.
-    enum Probe {
-        case none
-        case synapses(SynapticDraws<Scalar>)
-        case nodes(sigma: Double, site: NoiseSite, streams: InstanceStreams)
-    }
+    /// A probe on one pass (nil: none): per-instance synaptic draws, or node noise.
+    typealias Probe = (synapses: SynapticDraws<Scalar>?, nodes: NodeProbe?)
 
     let populations: [Population]
     let layerSizes: [Int]
@@ -94,26 +90,31 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
 
     /// One feedforward pass on `x` (`[instances × inputs]`) with `probe`: z = x Wᵀ + b (+ the probe's
     /// drive), r = φ(z) (+ the node probe at its site); ``Network/forward(_:streams:probe:)``'s order.
-    func forward(_ x: DenseMatrix<Scalar>, probe: Probe = .none) {
-        precondition(x.cols == layerSizes[0], "input has \(x.cols) columns, the pass expects \(layerSizes[0])")
-        let batch = x.rows
+    func forward(_ x: DenseMatrix<Scalar>, probe: Probe = (nil, nil)) {
+        input = x
+        forward(probe: probe)
+    }
+
+    /// `x` (`[instances × inputs]`) rounded into the pass's own input buffer, for ``forward(probe:)``.
+    func setInput(_ x: Matrix) { Self.convert(x, into: &input) }
+
+    /// One feedforward pass on the input of the last pass or ``setInput(_:)``.
+    func forward(probe: Probe = (nil, nil)) {
+        precondition(input.cols == layerSizes[0], "input has \(input.cols) columns, the pass expects \(layerSizes[0])")
+        let batch = input.rows
         if rates[0].rows != batch {
             for l in 0..<depth {
                 preActivations[l].resize(rows: batch)
                 rates[l].resize(rows: batch)
             }
         }
-        var probed = true
-        switch probe {
-        case .none: probed = false
-        case .synapses: break
-        case .nodes(_, _, let streams):
-            precondition(streams.count >= batch, "need one probe stream per instance (\(batch))")
+        let draws = probe.synapses, nodes = probe.nodes, probed = draws != nil || nodes != nil
+        if let nodes {
+            precondition(nodes.streams.count >= batch, "need one probe stream per instance (\(batch))")
             if probeNoise.count != depth || probeNoise[0].rows != batch {
                 probeNoise = populations.map { DenseMatrix<Scalar>(rows: batch, cols: $0.size) }
             }
         }
-        input = x
         let kernels = KernelTable.current
         for l in 0..<depth {
             let previous = l == 0 ? input : rates[l - 1]
@@ -131,16 +132,14 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
                 biasPending = !probed
                 if !biasPending { preActivations[l].addRowVector(biases[l]) }
             }
-            if case .synapses(let draws) = probe {
-                draws.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
-            }
-            if case .nodes(let sigma, .preActivation, let streams) = probe {
-                drawProbe(layer: l, sigma: sigma, streams: streams)
+            draws?.addDrive(layer: l, presynaptic: previous, into: &preActivations[l])
+            if let nodes, nodes.site == .preActivation {
+                drawProbe(layer: l, sigma: nodes.sigma, streams: nodes.streams)
                 preActivations[l].add(probeNoise[l])
             }
             activate(layer: l, addingBias: biasPending, kernels: kernels)
-            if case .nodes(let sigma, .output, let streams) = probe {
-                drawProbe(layer: l, sigma: sigma, streams: streams)
+            if let nodes, nodes.site == .output {
+                drawProbe(layer: l, sigma: nodes.sigma, streams: nodes.streams)
                 rates[l].add(probeNoise[l])
             }
         }
@@ -251,6 +250,13 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
     }
 }
 
+/// A node probe on one pass: σξ added to every neuron at `site`, instance n drawing from `streams[n]`.
+struct NodeProbe {
+    var sigma: Double
+    var site: NoiseSite
+    var streams: InstanceStreams
+}
+
 /// A ``SynapticNoise``'s draws in one precision: the float64 draws (drawn by the ``SynapticNoise``,
 /// on its threads, from each instance's stream) rounded to nearest; Rademacher signs stay bits.
 final class SynapticDraws<Scalar: NeuromodScalar> {
@@ -272,7 +278,7 @@ final class SynapticDraws<Scalar: NeuromodScalar> {
     /// Takes the ``SynapticNoise``'s last draws into this precision.
     func take() {
         let source = noise.biases
-        if biases.count != source.count || biases.first?.rows != source.first?.rows {
+        if biases.count != source.count || (!source.isEmpty && biases[0].rows != source[0].rows) {
             biases = source.map { DenseMatrix<Scalar>(rows: $0.rows, cols: $0.cols) }
             weights = noise.distribution == .gaussian ? noise.weights.map { DenseMatrix<Scalar>(rows: $0.rows, cols: $0.cols) } : []
         }

@@ -15,10 +15,9 @@ public enum Precision: String, Sendable, CaseIterable {
     /// float32 (`Float`): the minibatch step in single precision.
     case float32
 
-    /// Why `network` cannot run a float32 step (nil: it can): leaky populations, intrinsic noise,
-    /// sparse connectivity.
+    /// Why `network` cannot run a float32 step (nil: it can): intrinsic noise, sparse connectivity.
+    /// (Leaky populations are refused before, by backprop and the engine's rule validation.)
     static func networkRefusal(_ network: Network) -> String? {
-        if network.hasLeakyPopulation { return "precision float32 needs populations without leak (leak_steps)" }
         if network.populations.contains(where: { $0.noise != nil }) {
             return "precision float32 needs populations without intrinsic noise"
         }

@@ -15,7 +15,6 @@
 final class PrecisionStep<Scalar: NeuromodScalar> {
     let pass: FeedforwardPass<Scalar>
     let draws: SynapticDraws<Scalar>?
-    private var input = DenseMatrix<Scalar>(rows: 0, cols: 0)
     private var output = Matrix(rows: 0, cols: 0)
     private var cleanRates: [DenseMatrix<Scalar>] = []
     private var cleanPre: [DenseMatrix<Scalar>] = []
@@ -94,19 +93,19 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
         if Scalar.self == Float.self, let why = Precision.threadRefusal() { throw NetworkError.unsupported(why) }
         guard e.device is IdealSynapses else { throw NetworkError.unsupported("precision float32 needs the ideal device") }
         pass.load(from: e.network)
-        FeedforwardPass<Scalar>.convert(x, into: &input)
+        pass.setInput(x)
         switch e.rule.probe {
         case .synapses:
             let draws = draws!
             e.synaptic!.draw(for: e.network, batch: batch, streams: e.probeStreams, threads: e.noiseThreads)
             draws.take()
-            if e.termsNeedCleanPass { pass.forward(input); keepCleanPass() }
+            if e.termsNeedCleanPass { pass.forward(); keepCleanPass() }
             draws.sign = 1
-            pass.forward(input, probe: .synapses(draws))
+            pass.forward(probe: (draws, nil))
         case .nodes(let sigma, let site):
-            pass.forward(input)
+            pass.forward()
             keepCleanPass()
-            pass.forward(input, probe: .nodes(sigma: sigma, site: site, streams: e.probeStreams))
+            pass.forward(probe: (nil, NodeProbe(sigma: sigma, site: site, streams: e.probeStreams)))
         case .none, .intrinsic:
             preconditionFailure("refused when the engine was built")
         }
@@ -166,10 +165,10 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
     /// The matrix a held factor reads (population −1: the input).
     private func held(_ signal: LocalTerm.Signal, population p: Int) -> DenseMatrix<Scalar> {
         switch signal {
-        case .rate: return p < 0 ? input : pass.rates[p]
-        case .drive: return p < 0 ? input : pass.preActivations[p]
-        case .cleanRate: return p < 0 ? input : cleanRates[p]
-        case .cleanDrive: return p < 0 ? input : cleanPre[p]
+        case .rate: return p < 0 ? pass.input : pass.rates[p]
+        case .drive: return p < 0 ? pass.input : pass.preActivations[p]
+        case .cleanRate: return p < 0 ? pass.input : cleanRates[p]
+        case .cleanDrive: return p < 0 ? pass.input : cleanPre[p]
         case .noise: return pass.probeNoise[p]
         default: preconditionFailure("refused when the engine was built")
         }
@@ -234,11 +233,12 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
 
     /// The node-perturbation shape: ΔW += α (M · g′ · f)ᵀ pre; Δb += α·b₀ Σ_n (M · g′ · f).
     private func outerProductUpdate(_ product: LocalTerm.Product, layer l: Int, engine e: PlasticityEngine, alpha: Double, first: Bool) {
-        var d = takeScratch(l, rows: input.rows)
+        var d = takeScratch(l, rows: pass.input.rows)
         defer { postScratch[l] = d }
         let clean = product.post[0].signal == .cleanDerivative
         let a = clean ? cleanRates[l] : pass.rates[l], z = clean ? cleanPre[l] : pass.preActivations[l]
-        let f = product.post.count == 2 ? held(product.post[1].signal, population: l) : nil
+        let hasFactor = product.post.count == 2
+        let f = hasFactor ? held(product.post[1].signal, population: l).storage : []
         let activation = pass.populations[l].activation, width = d.cols, kernels = KernelTable.current
         d.storage.withUnsafeMutableBufferPointer { out in
             a.storage.withUnsafeBufferPointer { a in
@@ -246,8 +246,8 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
                     for n in 0..<d.rows {
                         let m = Scalar(e.modulation[n]), range = (n * width)..<((n + 1) * width)
                         let row = UnsafeMutableBufferPointer(rebasing: out[range])
-                        if let f {
-                            f.storage.withUnsafeBufferPointer { f in
+                        if hasFactor {
+                            f.withUnsafeBufferPointer { f in
                                 Scalar.scaledDerivative(kernels, activation, scale: m, output: UnsafeBufferPointer(rebasing: a[range]),
                                                         preActivation: UnsafeBufferPointer(rebasing: z[range]),
                                                         factor: UnsafeBufferPointer(rebasing: f[range]), into: row)
@@ -270,29 +270,31 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
     /// The 3F-WP shape: ΔW_ji += Σ_n (α M⁽ⁿ⁾ post_j) · pre_i · ε_ji in one pass over the draws.
     private func fusedUpdate(_ product: LocalTerm.Product, layer l: Int, engine e: PlasticityEngine, alpha: Double, first: Bool) {
         let draws = draws!
-        var c = takeScratch(l, rows: input.rows)
+        var c = takeScratch(l, rows: pass.input.rows)
         defer { postScratch[l] = c }
-        let batch = input.rows, postSize = updateWeights[l].rows, preSize = updateWeights[l].cols
+        let batch = pass.input.rows, postSize = updateWeights[l].rows, preSize = updateWeights[l].cols
         c.storage.withUnsafeMutableBufferPointer { out in
             for n in 0..<batch {
                 let m = Scalar(alpha * e.modulation[n])
                 for k in (n * postSize)..<((n + 1) * postSize) { out[k] = m }
             }
-            if let f = product.post.first {
-                held(f.signal, population: l).storage.withUnsafeBufferPointer { f in Scalar.multiply(KernelTable.current, out, by: f) }
+            if !product.post.isEmpty {
+                held(product.post[0].signal, population: l).storage.withUnsafeBufferPointer { f in
+                    Scalar.multiply(KernelTable.current, out, by: f)
+                }
             }
         }
-        let x = product.pre.first.map { held($0.signal, population: l - 1) }
+        let hasX = !product.pre.isEmpty
         let b0 = PlasticityEngine.alwaysOnProduct(product.pre)
         let rademacher = draws.noise.distribution == .rademacher
         let rowWords = rademacher ? draws.noise.signWords[l] : 0
-        if rademacher && x == nil && expanded.count < preSize { expanded = Array(repeating: 0, count: preSize) }
+        if rademacher && !hasX && expanded.count < preSize { expanded = Array(repeating: 0, count: preSize) }
         let kernels = KernelTable.current, table = Scalar.signTable, sigma = draws.sigma
         let signs = rademacher ? draws.noise.signs[l] : []
-        let stored = rademacher ? DenseMatrix<Scalar>(rows: 0, cols: 0) : draws.weights[l]
-        let xs = x?.storage ?? []
+        let stored = rademacher ? [] : draws.weights[l].storage
+        let xs = hasX ? held(product.pre[0].signal, population: l - 1).storage : []
         signs.withUnsafeBufferPointer { bits in
-            stored.storage.withUnsafeBufferPointer { stored in
+            stored.withUnsafeBufferPointer { stored in
                 expanded.withUnsafeMutableBufferPointer { expanded in
                     draws.biases[l].storage.withUnsafeBufferPointer { eb in
                         c.storage.withUnsafeBufferPointer { cp in
@@ -305,7 +307,7 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
                                                 let cj = cp[n * postSize + j]
                                                 if b0 != 0 { b[j] += (b0 == 1 ? cj : cj * Scalar(b0)) * eb[n * postSize + j] }
                                                 let wj = UnsafeMutableBufferPointer(rebasing: w[(j * preSize)..<((j + 1) * preSize)])
-                                                let xn = x == nil ? nil : UnsafeBufferPointer(rebasing: xp[(n * preSize)..<((n + 1) * preSize)])
+                                                let xn = hasX ? UnsafeBufferPointer(rebasing: xp[(n * preSize)..<((n + 1) * preSize)]) : nil
                                                 if rademacher, let xn {
                                                     RademacherKernels.scaledSignedAdd(
                                                         bits.baseAddress! + n * rowWords, bitOffset: j * preSize, xn.baseAddress!,

@@ -22,10 +22,9 @@ public final class Backprop {
 
     /// The floating-point type of the passes and the SGD step (``Precision``).
     public let precision: Precision
-    /// The float32 mode's pass, its network, input and output (float64, for the loss).
+    /// The float32 mode's pass, its network and output (float64, for the loss).
     private var single: FeedforwardPass<Float>?
     private weak var singleNetwork: Network?
-    private var singleInput = DenseMatrix<Float>(rows: 0, cols: 0)
     private var singleOutput = Matrix(rows: 0, cols: 0)
 
     /// A backprop learner.
@@ -44,13 +43,7 @@ public final class Backprop {
     @discardableResult
     public func computeGradients(network: Network, input: Matrix, target: Matrix,
                                  streams: InstanceStreams? = nil) throws -> Double {
-        guard !network.hasLeakyPopulation else {
-            throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
-        }
-        guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
-            throw NetworkError.shapeMismatch(what: "target", expected: "\(input.rows)×\(network.layerSizes.last!)",
-                                             got: "\(target.rows)×\(target.cols)")
-        }
+        try check(network: network, input: input, target: target)
         if precision == .float32 {
             let batchLoss = try singleBackward(network: network, input: input, target: target)
             let pass = single!
@@ -107,19 +100,33 @@ public final class Backprop {
         return batchLoss
     }
 
+    /// Refuses leaky populations and a target of the wrong shape.
+    private func check(network: Network, input: Matrix, target: Matrix) throws {
+        guard !network.hasLeakyPopulation else {
+            throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
+        }
+        guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
+            throw NetworkError.shapeMismatch(what: "target", expected: "\(input.rows)×\(network.layerSizes.last!)",
+                                             got: "\(target.rows)×\(target.cols)")
+        }
+    }
+
     /// The float32 forward and backward passes on `network`'s weights (rounded); returns the batch loss.
     private func singleBackward(network: Network, input: Matrix, target: Matrix) throws -> Double {
-        if let why = Precision.networkRefusal(network) ?? Precision.threadRefusal() { throw NetworkError.unsupported(why) }
+        try check(network: network, input: input, target: target)
+        if let why = Precision.threadRefusal() { throw NetworkError.unsupported(why) }
         let pass: FeedforwardPass<Float>
         if let single, singleNetwork === network {
             pass = single
             pass.load(from: network)
         } else {
+            // A network's populations and connectivity are fixed: checked once, when its pass is made.
+            if let why = Precision.networkRefusal(network) { throw NetworkError.unsupported(why) }
             pass = FeedforwardPass(network: network)
             (single, singleNetwork) = (pass, network)
         }
-        FeedforwardPass<Float>.convert(input, into: &singleInput)
-        pass.forward(singleInput)
+        pass.setInput(input)
+        pass.forward()
         FeedforwardPass<Float>.widen(pass.output, into: &singleOutput)
         let batchLoss = loss.evaluate(output: singleOutput, target: target, perInstance: &instanceLosses)
         pass.backpropagate(loss: loss, output: singleOutput, target: target)
