@@ -125,7 +125,7 @@ public struct Runner: Sendable {
             network: network,
             intrinsic: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: instances),
             probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances),
-            noiseThreads: noiseThreads)
+            noiseThreads: noiseThreads, precision: spec.training.precision)
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))
         var outcome = RunOutcome(steps: [], epochs: [], diverged: false, final: nil)

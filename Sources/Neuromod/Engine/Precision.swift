@@ -15,15 +15,31 @@ public enum Precision: String, Sendable, CaseIterable {
     /// float32 (`Float`): the minibatch step in single precision.
     case float32
 
+    /// Why a network of `populations` (with sparse projections when `sparse`) cannot learn with
+    /// `rule` (nil: backprop) in float32, in one line; nil when it can. What a spec loader checks
+    /// before any work; the engine and ``Backprop`` refuse the same at run time.
+    /// - Parameters:
+    ///   - populations: the layers after the input.
+    ///   - sparse: whether any projection has a connection probability below 1.
+    ///   - rule: the local rule, or nil for backprop.
+    /// - Returns: the reason, starting `precision float32 …`, or nil.
+    public static func float32Refusal(populations: [Population], sparse: Bool, rule: PlasticityRule?) -> String? {
+        if populations.contains(where: { $0.leakSteps != nil }) { return "precision float32 needs populations without leak (leak_steps)" }
+        if let why = networkRefusal(populations: populations, sparse: sparse) { return why }
+        return rule.flatMap { PrecisionStep<Float>.ruleRefusal($0, environments: false) }
+    }
+
     /// Why `network` cannot run a float32 step (nil: it can): intrinsic noise, sparse connectivity.
     /// (Leaky populations are refused before, by backprop and the engine's rule validation.)
     static func networkRefusal(_ network: Network) -> String? {
-        if network.populations.contains(where: { $0.noise != nil }) {
+        networkRefusal(populations: network.populations, sparse: network.connectivity.contains { $0.mask != nil })
+    }
+
+    static func networkRefusal(populations: [Population], sparse: Bool) -> String? {
+        if populations.contains(where: { $0.noise != nil }) {
             return "precision float32 needs populations without intrinsic noise"
         }
-        if network.connectivity.contains(where: { $0.mask != nil }) {
-            return "precision float32 needs dense projections (connection_probability 1)"
-        }
+        if sparse { return "precision float32 needs dense projections (connection_probability 1)" }
         return nil
     }
 

@@ -43,6 +43,11 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
     static func refusal(rule: PlasticityRule, network: Network, intrinsic: Bool, environments: Bool) -> String? {
         if environments { return "precision float32 runs minibatch steps, not environments" }
         if let why = Precision.networkRefusal(network) { return why }
+        return ruleRefusal(rule, environments: environments)
+    }
+
+    /// Why `rule` cannot run in float32 (nil: it can), whatever the network.
+    static func ruleRefusal(_ rule: PlasticityRule, environments: Bool) -> String? {
         guard case .sgd = rule.optimizer else { return "precision float32 needs the sgd optimizer" }
         guard rule.update == .additive else { return "precision float32 needs additive updates" }
         guard rule.trace == .immediate else { return "precision float32 needs the immediate trace (no eligibility traces)" }
