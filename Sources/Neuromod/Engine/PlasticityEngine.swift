@@ -126,8 +126,7 @@ public final class PlasticityEngine {
         }
         self.precision = precision
         if precision == .float32 {
-            if let why = PrecisionStep<Float>.refusal(rule: rule, network: network, intrinsic: intrinsicStreams != nil,
-                                                      environments: environments != nil) {
+            if let why = PrecisionStep<Float>.refusal(rule: rule, network: network, environments: environments != nil) {
                 throw NetworkError.unsupported(why)
             }
             singlePrecision = PrecisionStep(engine: self)

@@ -9,7 +9,7 @@
 /// rounding; losses and the modulation M stay `Double`, as do the engine's ``PlasticityEngine/updates``
 /// (widened, exact) and the network's parameters (the float weights, widened after every step).
 ///
-/// Scope (``refusal(rule:network:intrinsic:environments:)``): SGD, additive, the immediate trace, the
+/// Scope (``refusal(rule:network:environments:)``): SGD, additive, the immediate trace, the
 /// ideal device, a synaptic (not antithetic) or node probe, a modulator with one M per instance, and
 /// per product one of three shapes — φ = ε (WP), φ = pre · (M·g′)·f (3F-NP), φ = pre · post · ε (3F-WP).
 final class PrecisionStep<Scalar: NeuromodScalar> {
@@ -30,7 +30,7 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
     /// Per projection, `[B × post]`: M times the postsynaptic factors.
     private var postScratch: [DenseMatrix<Scalar>]
 
-    /// Binds to `engine`'s network and probe (call ``refusal(rule:network:intrinsic:environments:)`` first).
+    /// Binds to `engine`'s network and probe (call ``refusal(rule:network:environments:)`` first).
     init(engine: PlasticityEngine) {
         pass = FeedforwardPass(network: engine.network)
         draws = engine.synaptic.map { SynapticDraws($0) }
@@ -40,7 +40,7 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
     }
 
     /// Why `rule` cannot run on `network` in float32 (nil: it can), in one line.
-    static func refusal(rule: PlasticityRule, network: Network, intrinsic: Bool, environments: Bool) -> String? {
+    static func refusal(rule: PlasticityRule, network: Network, environments: Bool) -> String? {
         if environments { return "precision float32 runs minibatch steps, not environments" }
         if let why = Precision.networkRefusal(network) { return why }
         return ruleRefusal(rule, environments: environments)
