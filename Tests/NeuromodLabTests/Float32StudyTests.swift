@@ -1,12 +1,13 @@
 import Foundation
 import Neuromod
 import Testing
+import XCTest
 @testable import NeuromodLab
 
-/// `training.precision` in task specs (docs/precision.md): float32 studies are deterministic
-/// whatever the jobs and noise threads, recorded in summary.json and provenance, and every spec
-/// outside the float32 scope is refused in one line naming the file and the field.
-@Suite(.serialized) struct Float32StudyTests {
+/// `training.precision` in task specs (docs/precision.md): parsed with float64 the default, and every
+/// spec outside the float32 scope refused in one line naming the file and the field. (The runs are
+/// in `Float32StudyRunTests`.)
+@Suite struct Float32StudyTests {
     static let valid = SpecValidationTests.valid
 
     func error(_ text: String) -> String {
@@ -45,6 +46,25 @@ import Testing
             #expect(message == "spec.yaml:11: training.precision: \(why) (docs/precision.md)", "\(to)")
         }
     }
+}
+
+/// Float32 studies run (XCTest: its tests run one at a time, apart from the Swift Testing suites,
+/// so the process-wide OpenBLAS thread count and provenance these tests set are not changed under
+/// them): deterministic whatever the jobs and noise threads, recorded in summary.json and
+/// provenance, and refused with more than one OpenBLAS thread.
+final class Float32StudyRunTests: XCTestCase {
+    private var blasThreads = 1
+
+    override func setUp() {
+        super.setUp()
+        blasThreads = BLASThreads.current
+        BLASThreads.set(1)
+    }
+
+    override func tearDown() {
+        BLASThreads.set(blasThreads)
+        super.tearDown()
+    }
 
     static func sinusoid(_ precision: Precision) throws -> ExperimentSpec {
         var spec = try RunnerTests.model("Models/thesis/sinusoid.yaml")
@@ -55,47 +75,38 @@ import Testing
     }
 
     /// Every method of the sinusoid model in float32: the same files with 1 and 2 jobs (WP's probe
-    /// drawn on 2 noise threads), different from float64's (not vacuous), and close to them.
-    @Test func float32StudyIsTheSameWhateverTheJobs() throws {
-        let saved = BLASThreads.current
-        defer { BLASThreads.set(saved) }
-        BLASThreads.set(1)
+    /// drawn on 2 noise threads), and different from float64's (the comparison is not vacuous).
+    func testFloat32StudyIsTheSameWhateverTheJobs() throws {
         let spec = try Self.sinusoid(.float32)
         let single = try RunnerTests.deterministicFiles(Runner(spec: spec).run(jobs: 1))
         let double = try RunnerTests.deterministicFiles(Runner(spec: spec).run(jobs: 2))
-        #expect(single == double)
-        #expect(single[0].count > 1000)
+        XCTAssertEqual(single, double)
+        XCTAssertGreaterThan(single[0].count, 1000)
         let reference = try RunnerTests.deterministicFiles(Runner(spec: Self.sinusoid(.float64)).run(jobs: 2))
-        #expect(reference[0] != single[0])
+        XCTAssertNotEqual(reference[0], single[0])
     }
 
-    @Test func summaryAndProvenanceRecordThePrecision() throws {
-        let saved = BLASThreads.current
-        defer { BLASThreads.set(saved) }
-        BLASThreads.set(1)
+    func testSummaryAndProvenanceRecordThePrecision() throws {
         var spec = try Self.sinusoid(.float32)
         spec.runs = 1
         spec.training.epochs = 1
-        let result = try spec.run(jobs: 1) { _ in }
-        let summary = String(decoding: try JSONEncoder().encode(result.summary), as: UTF8.self)
-        #expect(summary.contains("\"precision\":\"float32\""))
-        #expect(Provenance.current().run.precision == "float32")
+        let summary = String(decoding: try JSONEncoder().encode(spec.run(jobs: 1) { _ in }.summary), as: UTF8.self)
+        XCTAssertTrue(summary.contains("\"precision\":\"float32\""), summary)
+        XCTAssertEqual(Provenance.current().run.precision, "float32")
         spec.training.precision = .float64
-        let float64 = String(decoding: try JSONEncoder().encode(try spec.run(jobs: 1) { _ in }.summary), as: UTF8.self)
-        #expect(!float64.contains("precision"))
-        #expect(Provenance.current().run.precision == "float64")
+        let float64 = String(decoding: try JSONEncoder().encode(spec.run(jobs: 1) { _ in }.summary), as: UTF8.self)
+        XCTAssertFalse(float64.contains("precision"), "float64 summaries are as before")
+        XCTAssertEqual(Provenance.current().run.precision, "float64")
     }
 
-    @Test func float32RefusesMoreThanOneBLASThread() throws {
-        let saved = BLASThreads.current
-        defer { BLASThreads.set(saved) }
+    func testFloat32RefusesMoreThanOneBLASThread() throws {
         BLASThreads.set(2)
-        guard BLASThreads.current == 2 else { return }
+        try XCTSkipUnless(BLASThreads.current == 2, "OpenBLAS runs one thread here")
         var spec = try Self.sinusoid(.float32)
         spec.header.file = "s.yaml"
-        #expect(throws: SpecError(file: "s.yaml", field: "training.precision",
-                                  message: "float32 runs its products on one OpenBLAS thread (sgemm's bits depend on the thread count): use --blas-threads 1, not 2")) {
-            _ = try spec.run(jobs: 1) { _ in }
+        XCTAssertThrowsError(try spec.run(jobs: 1) { _ in }) { error in
+            XCTAssertEqual("\(error)", "s.yaml: training.precision: float32 runs its products on one OpenBLAS thread "
+                           + "(sgemm's bits depend on the thread count): use --blas-threads 1, not 2")
         }
     }
 }
