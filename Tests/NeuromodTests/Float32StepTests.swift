@@ -85,9 +85,12 @@ final class Float32StepTests: XCTestCase {
                 let reference = try PlasticityEngine(rule: rule, network: Self.copy(base), probeStreams: Self.streams())
                 let generic = try PlasticityEngine(rule: rule, network: Self.copy(base), probeStreams: Self.streams())
                 let step = PrecisionStep<Double>(engine: generic)
+                // A smaller batch between two full ones (an epoch's last minibatch): every buffer resizes.
+                let small = (input.gatherRows(0..<37), target.gatherRows(0..<37))
                 for s in 0..<3 {
-                    let expected = try reference.step(input: input, target: target)
-                    let got = try step.computeUpdate(engine: generic, input: input, target: target)
+                    let (x, t) = s == 1 ? small : (input, target)
+                    let expected = try reference.step(input: x, target: t)
+                    let got = try step.computeUpdate(engine: generic, input: x, target: t)
                     step.apply(engine: generic)
                     let label = "\(name)\(wide ? " wide" : ""), step \(s)"
                     XCTAssertTrue(sameBits(got, expected), "\(label): loss \(got) vs \(expected)")
@@ -254,12 +257,13 @@ final class Float32StepTests: XCTestCase {
     /// Float32 numbers do not depend on the noise threads (each instance draws from its own stream).
     func testFloat32StepsDoNotDependOnNoiseThreads() throws {
         let (input, target) = try Self.makeBatch()
+        let small = (input.gatherRows(0..<37), target.gatherRows(0..<37))
         for (name, rule) in Self.rules where name != "3F-NP" {
             var results: [[LayerParameters]] = []
             for threads in [1, 2, 3] {
                 let engine = try PlasticityEngine(rule: rule, network: Self.makeNetwork(), probeStreams: Self.streams(), precision: .float32)
                 engine.noiseThreads = threads
-                for _ in 0..<2 { try engine.step(input: input, target: target) }
+                for (x, t) in [(input, target), small, (input, target)] { try engine.step(input: x, target: t) }
                 results.append(engine.network.parameters)
             }
             XCTAssertEqual(results[1], results[0], "\(name): 2 threads")
