@@ -93,7 +93,9 @@ public final class PlasticityEngine {
     ///   - intrinsicStreams: the populations' intrinsic noise streams (nil: intrinsic noise off).
     ///   - environments: the environment instances to drive (nil: minibatches).
     ///   - precision: the minibatch step's floating-point type (``Precision``); `float32` runs the
-    ///     immediate minibatch path in `Float` and refuses what is outside its scope.
+    ///     immediate minibatch path in `Float` and refuses what is outside its scope (its passes
+    ///     leave the network's pass state, ``Network/rates`` …, as it was; ``updates`` and the
+    ///     network's parameters hold the float values, widened).
     /// - Throws: ``NetworkError/unsupported(_:)`` in one line when a part of the rule cannot run on
     ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …)
     ///   or in this precision.

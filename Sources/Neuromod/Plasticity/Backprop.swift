@@ -33,7 +33,8 @@ public final class Backprop {
     ///   - precision: the floating-point type of its passes and SGD step; `float32` computes the
     ///     forward and backward passes and the SGD write in `Float` on networks without leak,
     ///     intrinsic noise or sparse connectivity (the loss and its per-instance values stay `Double`;
-    ///     ``gradients`` are the float gradients, widened).
+    ///     ``gradients`` are the float gradients, widened; ``preActivationGradients`` and the
+    ///     network's pass state (``Network/rates`` …) are not filled by a float32 pass).
     public init(loss: Loss, precision: Precision = .float64) {
         self.loss = loss
         self.precision = precision
