@@ -2,8 +2,8 @@
 # One command for the whole benchmark (see Benchmarks/README.md):
 #   1. builds neuromod-bench and neuromod in release;
 #   2. times one update of BP, WP, 3F-WP and 3F-NP on the housing network (8-128-64-1, batch 256) in
-#      Neuromod (neuromod-bench, float64), plain NumPy (numpy_peer.py) and PyTorch on the CPU
-#      (torch_peer.py), NumPy and PyTorch in float64 and float32, at every thread count of --threads,
+#      Neuromod (neuromod-bench), plain NumPy (numpy_peer.py) and PyTorch on the CPU (torch_peer.py),
+#      each in float64 and float32 (Neuromod's float32 at 1 thread), at every thread count of --threads,
 #      alternating the programs, --rounds times; WP against its noise floor;
 #   3. times the whole housing study `neuromod run` under /usr/bin/time -v (wall time, peak RSS) and the
 #      NumPy equivalent at the same scale;
@@ -26,7 +26,9 @@
 #   --rounds K       alternate neuromod-bench, numpy_peer.py and torch_peer.py K times; report medians (default 3)
 #   --threads LIST   thread counts of the per-update timings, comma-separated (default 1,2): OpenBLAS
 #                    threads of Neuromod and NumPy, Neuromod's probe-draw threads, torch.set_num_threads
-#   --precisions LIST  NumPy's and PyTorch's precisions (default float64,float32; Neuromod is float64)
+#   --precisions LIST  the precisions of every program (default float64,float32); Neuromod's float32
+#                    mode (neuromod-bench --precision float32) runs at 1 thread only (its products need
+#                    one OpenBLAS thread: sgemm's bits depend on the thread count)
 #   --no-torch       leave PyTorch out (no virtual environment, no install)
 #   --repeats N      timed updates per measurement (default 50)
 #   --random NAME    Neuromod's generator for the per-update timings (default `spec`: the one the study
@@ -125,6 +127,15 @@ measure() {
     local prog=$1 t=$2 dt=$3 k=$4
     case $prog in
         neuromod)
+            if [[ $dt == float32 ]]; then
+                # The float32 mode runs its products on one OpenBLAS thread: timed at 1 thread only, updates only.
+                [[ $t == 1 ]] || return 0
+                echo "-- round $k/$ROUNDS, $t thread(s): neuromod-bench (float32)"
+                OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .build/release/neuromod-bench --repeats "$REPEATS" \
+                    --random "$RANDOM_ALG" --blas-threads 1 --noise-threads "${NOISE:-1}" --spec "$SPEC" \
+                    --precision float32 --no-all-floors --json "$RAW/neuromod-t$t-float32-$k.json"
+                return 0
+            fi
             echo "-- round $k/$ROUNDS, $t thread(s): neuromod-bench (float64)"
             OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t .build/release/neuromod-bench --repeats "$REPEATS" \
                 --random "$RANDOM_ALG" --blas-threads "$t" --noise-threads "${NOISE:-$t}" --spec "$SPEC" \
@@ -140,7 +151,7 @@ measure() {
 }
 
 if [[ $REUSE == 1 ]]; then
-    echo "== per-update timings: reusing the $(ls "$RAW"/neuromod-t"$FIRST_T"-*.json | wc -l) round(s) of the previous invocation"
+    echo "== per-update timings: reusing the $(ls "$RAW"/neuromod-t"$FIRST_T"-[0-9]*.json | wc -l) round(s) of the previous invocation"
     ROUNDS=0
 else
     echo "== per-update timings: $ROUNDS round(s), $REPEATS repeats, threads $THREADS, precisions $PRECISIONS, Neuromod generator $RANDOM_ALG"
@@ -150,6 +161,7 @@ fi
 # Every (program, precision) pair once per round and thread count; the order rotates from round to round.
 JOBS_LIST=(neuromod:float64)
 for dt in ${PRECISIONS//,/ }; do
+    if [[ $dt == float32 ]]; then JOBS_LIST+=("neuromod:float32"); fi
     JOBS_LIST+=("numpy:$dt")
     if [[ $TORCH == 1 ]]; then JOBS_LIST+=("torch:$dt"); fi
 done
@@ -212,7 +224,7 @@ if [[ $STUDY == 1 ]]; then
     fi
 fi
 
-python3 Benchmarks/summarize.py --neuromod "$RAW"/neuromod-t"$FIRST_T"-*.json --numpy "$RAW"/numpy-t"$FIRST_T"-float64-*.json \
+python3 Benchmarks/summarize.py --neuromod "$RAW"/neuromod-t"$FIRST_T"-[0-9]*.json --numpy "$RAW"/numpy-t"$FIRST_T"-float64-*.json \
     --raw "$RAW" --cpu-flags "$CPU_FLAGS" --command "$COMMAND" \
     "${STUDY_ARGS[@]}" --machine "$CORES cores, $CPU_MODEL" \
     --load "$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end" \

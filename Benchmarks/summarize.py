@@ -65,27 +65,29 @@ def competitors(raw):
 
 
 COLUMNS = (("neuromod", "float64", "Neuromod f64"), ("numpy", "float64", "NumPy f64"), ("torch", "float64", "PyTorch f64"),
-           ("numpy", "float32", "NumPy f32"), ("torch", "float32", "PyTorch f32"))
+           ("neuromod", "float32", "Neuromod f32"), ("numpy", "float32", "NumPy f32"), ("torch", "float32", "PyTorch f32"))
 
 
 def competitor_table(runs, reduce):
     """Markdown rows: per thread count and method, ms/update of every program and precision
     (`reduce` turns a method's per-round timings into one figure) and the ratios to Neuromod."""
     L = ["| threads | method | " + " | ".join(c[2] for c in COLUMNS)
-         + " | NumPy f64 / Neuromod | PyTorch f64 / Neuromod | fastest f32 / Neuromod f64 |",
-         "|---:|---|" + "---:|" * (len(COLUMNS) + 3)]
+         + " | NumPy f64 / Neuromod | PyTorch f64 / Neuromod | fastest f32 / Neuromod f64 | fastest f32 peer / Neuromod f32 |",
+         "|---:|---|" + "---:|" * (len(COLUMNS) + 4)]
     for threads in sorted({k[1] for k in runs}):
         cells = {(prog, dt): by_method(runs[(prog, threads, dt)]) for prog, dt, _ in COLUMNS if (prog, threads, dt) in runs}
         methods = list(dict.fromkeys(m for c in cells.values() for m in c))
         for method in methods:
             ms = {key: reduce(c[method]) for key, c in cells.items() if method in c}
             ref = ms.get(("neuromod", "float64"))
-            ratio = lambda v: f"**{v / ref:.2f}**" if v is not None and ref else "–"  # noqa: E731
+            ref32 = ms.get(("neuromod", "float32"))
+            ratio = lambda v, r=ref: f"**{v / r:.2f}**" if v is not None and r else "–"  # noqa: E731
             f32 = [v for (prog, dt), v in ms.items() if dt == "float32"]
+            peers32 = [v for (prog, dt), v in ms.items() if dt == "float32" and prog != "neuromod"]
             times = (f"{ms[(p, d)]:.3f}" if (p, d) in ms else "–" for p, d, _ in COLUMNS)
             L.append(f"| {threads} | {method} | " + " | ".join(times)
                      + f" | {ratio(ms.get(('numpy', 'float64')))} | {ratio(ms.get(('torch', 'float64')))} | "
-                     + f"{ratio(min(f32)) if f32 else '–'} |")
+                     + f"{ratio(min(f32)) if f32 else '–'} | {ratio(min(peers32), ref32) if peers32 else '–'} |")
     return L
 
 
@@ -179,8 +181,11 @@ def main():
         L.append("")
         rounds = len(runs[next(iter(runs))])
         L.append(f"Median over {rounds} round(s) of each round's median update time; programs alternate within "
-                 "a round (the order rotates from round to round). Ratios > 1: Neuromod is faster. Neuromod is "
-                 "float64 only: the last column compares the faster float32 peer with Neuromod in float64. "
+                 "a round (the order rotates from round to round). Ratios > 1: Neuromod is faster. "
+                 "*fastest f32 / Neuromod f64*: the fastest float32 program (Neuromod's own included) against "
+                 "Neuromod in float64; *fastest f32 peer / Neuromod f32*: the faster float32 peer against "
+                 "Neuromod's float32 mode (`neuromod-bench --precision float32`, docs/precision.md), which runs "
+                 "its products on one OpenBLAS thread and so is timed at 1 thread only. "
                  "*threads*: OpenBLAS threads and Neuromod's probe-draw threads; NumPy's OpenBLAS threads "
                  "(its generator is single-threaded); `torch.set_num_threads`.")
         L.append("")

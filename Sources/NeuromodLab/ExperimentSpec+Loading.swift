@@ -13,9 +13,21 @@ extension ExperimentSpec {
         let methods = try f.required("methods", file: file).elements().map { try parseMethod($0, populations: populations) }
         guard !methods.isEmpty else { throw f["methods"]!.error("at least one method is required") }
         try f["methods"]!.requireUniqueNames(methods.map(\.name))
+        let trainingNode = try f.required("training", file: file)
+        let training = try parseTraining(trainingNode)
+        if training.precision == .float32 {
+            let node = try trainingNode.fields(allowed: Self.kind.keys("training"))["precision"]!
+            let sparse = network.layers.contains { $0.connectionProbability < 1 }
+            for method in methods {
+                let rule: PlasticityRule? = { if case .local(let rule) = method.rule { return rule } else { return nil } }()
+                if let why = Precision.float32Refusal(populations: populations, sparse: sparse, rule: rule) {
+                    throw node.error("method '\(method.name)': \(why) (docs/precision.md)")
+                }
+            }
+        }
         return ExperimentSpec(
             header: header, task: try parseTask(f.required("task", file: file), resolveData: resolveData), network: network,
-            training: try parseTraining(f.required("training", file: file)), methods: methods,
+            training: training, methods: methods,
             sweep: try f["sweep"].map { try parseSweep($0, methods: methods) } ?? [])
     }
 
@@ -127,7 +139,8 @@ extension ExperimentSpec {
             epochs: try epochs.positiveInt(),
             dataOrder: try f["data_order"].map { DataOrder(rawValue: try $0.choice(DataOrder.allCases.map(\.rawValue)))! } ?? .perRun,
             threshold: try f["threshold"]?.positiveDouble(),
-            onDivergence: try f["on_divergence"].map { DivergencePolicy(rawValue: try $0.choice(DivergencePolicy.allCases.map(\.rawValue)))! } ?? .stop)
+            onDivergence: try f["on_divergence"].map { DivergencePolicy(rawValue: try $0.choice(DivergencePolicy.allCases.map(\.rawValue)))! } ?? .stop,
+            precision: try f["precision"].map { Precision(rawValue: try $0.choice(Precision.allCases.map(\.rawValue)))! } ?? .float64)
     }
 
     /// Rule names in specs: backprop and every preset of ``RulePresets``.

@@ -102,14 +102,17 @@ public struct TrainingSpec: Sendable {
     /// A run "reaches" the target when a minibatch loss falls below this (thesis: 0.1 sinusoid, 0.6 housing).
     public var threshold: Double?
     public var onDivergence: DivergencePolicy
+    /// The minibatch step's floating-point type (docs/precision.md); float64 by default.
+    public var precision: Precision
 
     public init(batchSize: Int, epochs: Int, dataOrder: DataOrder = .perRun, threshold: Double? = nil,
-                onDivergence: DivergencePolicy = .stop) {
+                onDivergence: DivergencePolicy = .stop, precision: Precision = .float64) {
         self.batchSize = batchSize
         self.epochs = epochs
         self.dataOrder = dataOrder
         self.threshold = threshold
         self.onDivergence = onDivergence
+        self.precision = precision
     }
 }
 

@@ -54,6 +54,9 @@ public enum ResultWriter {
         public var name: String
         public var seed: UInt64
         public var runs: Int
+        /// The minibatch step's precision when it is not the default float64 (`float32`); nil (the
+        /// key absent) for float64, so float64 summaries are as before.
+        public var precision: String? = nil
         public var methods: [MethodSummary]
     }
 }

@@ -125,7 +125,7 @@ public struct Runner: Sendable {
             network: network,
             intrinsic: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: r), count: instances),
             probe: InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.probe(run: r), count: instances),
-            noiseThreads: noiseShare?.threadsPerRun ?? 1)
+            noiseThreads: noiseShare?.threadsPerRun ?? 1, precision: spec.training.precision)
         let engine = noiseShare == nil ? nil : trainer as? PlasticityEngine
         let order = try RandomGenerator(spec.random, seed: spec.seed,
                                         stream: StreamPlan.dataOrder(run: spec.training.dataOrder == .shared ? 0 : r))

@@ -33,13 +33,16 @@ extension LearningRule {
     }
 
     /// Binds the rule to a network. `intrinsic` feeds the populations' own noise; `probe` the rule's
-    /// perturbations, drawn on `noiseThreads` threads.
-    func makeTrainer(network: Network, intrinsic: InstanceStreams, probe: InstanceStreams, noiseThreads: Int) throws -> any MinibatchLearner {
+    /// perturbations, drawn on `noiseThreads` threads; the minibatch step runs in `precision`.
+    func makeTrainer(network: Network, intrinsic: InstanceStreams, probe: InstanceStreams, noiseThreads: Int,
+                     precision: Precision = .float64) throws -> any MinibatchLearner {
         switch self {
         case .backprop(let eta, let loss):
-            return BackpropTrainer(network: network, backprop: Backprop(loss: loss), learningRate: eta, streams: intrinsic)
+            return BackpropTrainer(network: network, backprop: Backprop(loss: loss, precision: precision), learningRate: eta,
+                                   streams: intrinsic)
         case .local(let rule):
-            let engine = try PlasticityEngine(rule: rule, network: network, probeStreams: probe, intrinsicStreams: intrinsic)
+            let engine = try PlasticityEngine(rule: rule, network: network, probeStreams: probe, intrinsicStreams: intrinsic,
+                                              precision: precision)
             engine.noiseThreads = noiseThreads
             return engine
         }

@@ -80,4 +80,27 @@ final class NoAllocationTests: XCTestCase {
         let count = try allocations { try backprop.sgdStep(network: network, input: input, target: target, learningRate: 0.02) }
         XCTAssertEqual(count, 0, "BP: allocations in 5 steps")
     }
+
+    /// The float32 mode's steps (docs/precision.md): every method of its scope, and backprop.
+    func testFloat32StepsAllocateNothing() throws {
+        let (input, target) = try makeBatch()
+        let rules: [PlasticityRule] = [
+            .weightPerturbation(learningRate: 0.01, sigma: 0.1),
+            .weightPerturbation(learningRate: 0.01, sigma: 0.1, distribution: .rademacher),
+            .threeFactorWeightPerturbation(.outputUnit, learningRate: 0.01, sigma: 0.1),
+            .threeFactorWeightPerturbation(.outputUnit, learningRate: 0.01, sigma: 0.1, distribution: .rademacher),
+            .nodePerturbation(learningRate: 0.01, sigma: 0.1),
+        ]
+        for rule in rules {
+            let engine = try PlasticityEngine(rule: rule, network: makeNetwork(),
+                                              probeStreams: InstanceStreams(.taus2, seed: 7, base: 0, count: Self.batch),
+                                              precision: .float32)
+            let count = try allocations { try engine.step(input: input, target: target) }
+            XCTAssertEqual(count, 0, "\(rule.name) (float32): allocations in 5 steps")
+        }
+        let network = try makeNetwork()
+        let backprop = Backprop(loss: .meanSquaredError, precision: .float32)
+        let count = try allocations { try backprop.sgdStep(network: network, input: input, target: target, learningRate: 0.02) }
+        XCTAssertEqual(count, 0, "BP (float32): allocations in 5 steps")
+    }
 }

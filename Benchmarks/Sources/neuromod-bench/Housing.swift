@@ -95,7 +95,7 @@ func makeUpdater(_ method: Method, network: Network, options: Options, batch: In
 {
     switch method.rule {
     case .backprop(let eta, let loss):
-        let backprop = Backprop(loss: loss)
+        let backprop = Backprop(loss: loss, precision: options.precision)
         return { x, t in try backprop.sgdStep(network: network, input: x, target: t, learningRate: eta) }
     case .local(let rule):
         // As the study's runner: per-instance probe streams and (unused, the layers are noiseless)
@@ -103,7 +103,8 @@ func makeUpdater(_ method: Method, network: Network, options: Options, batch: In
         let learner = try PlasticityEngine(
             rule: rule, network: network,
             probeStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.probe, count: batch),
-            intrinsicStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.intrinsic, count: batch))
+            intrinsicStreams: InstanceStreams(options.random, seed: options.seed, base: Streams.intrinsic, count: batch),
+            precision: options.precision)
         learner.noiseThreads = options.noiseThreads
         return { x, t in try learner.step(input: x, target: t) }
     }

@@ -32,12 +32,14 @@ struct Options {
     var randomFromSpec = false
     /// The methods to time (default all six); e.g. for profiling one of them with perf.
     var methods = Method.allCases
+    /// The precision of the timed updates (docs/precision.md); float32 needs one OpenBLAS thread.
+    var precision: Precision = .float64
 
     static let usage = """
     usage: neuromod-bench [--repeats N] [--warmup N] [--random mt19937|gfsr4|taus2|ranlxd2|spec]
                           [--blas-threads N] [--noise-threads N] [--json PATH] [--data PATH] [--spec PATH] [--seed S]
                           [--batches K] [--methods BP,WP,3F-WP,3F-NP,WP-rad,3F-WP-rad] [--no-all-floors]
-                          [--dump-reference PATH]
+                          [--precision float64|float32] [--dump-reference PATH]
            neuromod-bench traces [options]      (eligibility traces; see neuromod-bench traces --help)
            neuromod-bench nne [--genes N] [--images N] [--hidden N] [--repeats N]   (NNE at seed 003's scale)
 
@@ -45,8 +47,9 @@ struct Options {
     3F-WP with the Rademacher probe (WP-rad, 3F-WP-rad), and the noise floors of weight perturbation
     (256 × 9473 Gaussian draws, and as many signs, from 256 per-instance streams; every generator, and
     GSL's three Gaussian methods).
+    --precision float32 times the updates in single precision (the phases and floors stay float64).
     Run from the package root (paths are relative to it). Defaults: --repeats 50 --warmup 5
-    --random mt19937 --blas-threads 1 --noise-threads 1 --batches 8 --seed 1. `--random spec` uses the
+    --random mt19937 --blas-threads 1 --noise-threads 1 --batches 8 --seed 1 --precision float64. `--random spec` uses the
     generator the spec (--spec) resolves to, i.e. the one `neuromod run` uses for the study.
     """
 
@@ -94,6 +97,12 @@ struct Options {
             case "--batches": o.batches = try positive(a)
             case "--dump-reference": o.referencePath = try value(a)
             case "--no-all-floors": o.allFloors = false
+            case "--precision":
+                let text = try value(a)
+                guard let p = Precision(rawValue: text) else {
+                    throw BenchError("--precision: unknown precision '\(text)' (one of \(Precision.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                o.precision = p
             case "--methods":
                 let text = try value(a)
                 o.methods = try text.split(separator: ",").map { name in
@@ -108,6 +117,9 @@ struct Options {
             default: throw BenchError("unknown argument '\(a)'\n\(usage)")
             }
             i += 1
+        }
+        if o.precision == .float32 && o.blasThreads > 1 {
+            throw BenchError("--precision float32 runs its products on one OpenBLAS thread (sgemm's bits depend on the thread count): use --blas-threads 1")
         }
         if o.randomFromSpec {
             do { o.random = try ExperimentSpec.load(path: o.specPath).random } catch {

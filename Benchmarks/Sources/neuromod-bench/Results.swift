@@ -50,6 +50,8 @@ struct BenchResults: Codable {
     var blasThreads: Int
     /// Threads drawing the weight probe (PlasticityEngine.noiseThreads) and the floor.
     var noiseThreads: Int
+    /// The precision of the timed updates (`--precision`): `float64` or `float32`.
+    var precision: String
     var openblasEnvironment: String?
     /// `BLAS: OpenBLAS … (core …)` and the old-kernel warning, as `neuromod --version` prints them.
     var blasLine: String

@@ -94,7 +94,7 @@ func runBenchmark(_ options: Options) throws {
     print("  generator \(options.random.rawValue)\(options.randomFromSpec ? " (the spec's)" : ""); noise threads \(options.noiseThreads); "
           + "OpenBLAS threads \(blasAtStart) at start → \(blasThreads) "
           + "(OPENBLAS_NUM_THREADS=\(env ?? "unset")); \(cores) cores; "
-          + "\(options.warmup) warm-up + \(options.repeats) timed calls per measurement")
+          + "\(options.warmup) warm-up + \(options.repeats) timed calls per measurement; updates in \(options.precision.rawValue)")
 
     func timed(_ body: (Int) throws -> Void) rethrows -> Timing {
         try measure(warmup: options.warmup, repeats: options.repeats, body)
@@ -277,7 +277,7 @@ func runBenchmark(_ options: Options) throws {
         let results = BenchResults(
             date: date, host: ProcessInfo.processInfo.hostName, cores: cores, random: options.random.rawValue,
             blasThreadsAtStart: blasAtStart, blasThreads: blasThreads, noiseThreads: options.noiseThreads,
-            openblasEnvironment: env, blasLine: blas.line, blasCore: blas.core, blasWarning: blas.warning,
+            precision: options.precision.rawValue, openblasEnvironment: env, blasLine: blas.line, blasCore: blas.core, blasWarning: blas.warning,
             kernels: Kernels.summary, layerSizes: probeNetwork.layerSizes, batch: housingBatch, parameters: parameters, specCheck: specCheck,
             methods: methods, phases: phases, floor: mainFloor, otherFloors: otherFloors, signFloors: signFloors,
             gaussianMethods: gaussianMethods, wpOverFloor: wpOverFloor, threeFactorWPOverFloor: tfwpOverFloor,

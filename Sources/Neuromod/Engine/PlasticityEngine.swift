@@ -33,7 +33,7 @@ public final class PlasticityEngine {
     /// transforms it when it is applied).
     public internal(set) var updates: [LayerParameters]
     /// L⁽ⁿ⁾ of the last probed pass (antithetic: the mean of the two passes).
-    public private(set) var instanceLosses: [Double] = []
+    public internal(set) var instanceLosses: [Double] = []
     /// M⁽ⁿ⁾ of the last step.
     public private(set) var modulation: [Double] = []
     /// The synaptic probe's draws of the last step (nil unless the probe is synaptic).
@@ -61,6 +61,10 @@ public final class PlasticityEngine {
     var minibatchTraces: [[[EligibilityTrace]]] = []
     /// Per-instance traces, dopamine and policies when the engine drives environments.
     var episodic: EpisodicState?
+    /// The precision of the minibatch step.
+    public let precision: Precision
+    /// The float32 mode's step (nil in float64).
+    var singlePrecision: PrecisionStep<Float>?
 
     /// What one step computed, for monitors.
     public struct StepRecord {
@@ -77,14 +81,27 @@ public final class PlasticityEngine {
     }
 
     /// Binds `rule` to `network`.
-    /// - Throws: ``NetworkError/unsupported(_:)`` in one line when a part of the rule cannot run on
-    ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …).
     ///
     /// With `environments` the engine drives a batch of environment instances (``act(_:)``,
     /// ``reinforce(instance:reward:)``, ``advance()``, ``endEpisode(instance:)``) instead of
     /// minibatches (``step(input:target:)``).
+    ///
+    /// - Parameters:
+    ///   - rule: the learning rule.
+    ///   - network: the network it learns on (its ``Network/parameters`` are the weights it changes).
+    ///   - probeStreams: the rule's probe streams (instance n uses stream n).
+    ///   - intrinsicStreams: the populations' intrinsic noise streams (nil: intrinsic noise off).
+    ///   - environments: the environment instances to drive (nil: minibatches).
+    ///   - precision: the minibatch step's floating-point type (``Precision``); `float32` runs the
+    ///     immediate minibatch path in `Float` and refuses what is outside its scope (its passes
+    ///     leave the network's pass state, ``Network/rates`` …, as it was; ``updates`` and the
+    ///     network's parameters hold the float values, widened).
+    /// - Throws: ``NetworkError/unsupported(_:)`` in one line when a part of the rule cannot run on
+    ///   this network (a factor a projection cannot see, a probe without scale, leaky populations, …)
+    ///   or in this precision.
     public init(rule: PlasticityRule, network: Network, probeStreams: InstanceStreams,
-                intrinsicStreams: InstanceStreams? = nil, environments: EnvironmentBatch? = nil) throws {
+                intrinsicStreams: InstanceStreams? = nil, environments: EnvironmentBatch? = nil,
+                precision: Precision = .float64) throws {
         terms = try RuleValidation.terms(of: rule, on: network.populations, intrinsic: intrinsicStreams != nil,
                                          environment: environments != nil)
         let products = terms.compactMap { $0 }.flatMap(\.products)
@@ -109,6 +126,13 @@ public final class PlasticityEngine {
             try intrinsicStreams?.ensure(count: environments.instances)
             episodic = try EpisodicState(batch: environments, rule: rule, terms: terms, network: network)
         }
+        self.precision = precision
+        if precision == .float32 {
+            if let why = PrecisionStep<Float>.refusal(rule: rule, network: network, environments: environments != nil) {
+                throw NetworkError.unsupported(why)
+            }
+            singlePrecision = PrecisionStep(engine: self)
+        }
     }
 
     /// Computes the update for one minibatch and applies it; returns the mean loss of the probed pass.
@@ -127,6 +151,7 @@ public final class PlasticityEngine {
     @discardableResult
     public func computeUpdate(input: Matrix, target: Matrix) throws -> Double {
         precondition(episodic == nil, "this engine drives environments: use act, reinforce, advance and endEpisode")
+        if let singlePrecision { return try singlePrecision.computeUpdate(engine: self, input: input, target: target) }
         let batch = input.rows
         try probeStreams.ensure(count: batch)
         try intrinsicStreams?.ensure(count: batch)
@@ -214,7 +239,7 @@ public final class PlasticityEngine {
     }
 
     /// M⁽ⁿ⁾ from the probed pass's losses (and, antithetic, the other pass's), or M⁽ⁿ⁾_j per output.
-    private func modulate(output: Matrix, target: Matrix) {
+    func modulate(output: Matrix, target: Matrix) {
         let batch = instanceLosses.count
         switch rule.modulator.source {
         case .negativeLoss: break
@@ -295,6 +320,7 @@ public final class PlasticityEngine {
 
     /// Applies ``updates`` through the optimizer and the device's write path.
     private func apply() {
+        if let singlePrecision { return singlePrecision.apply(engine: self) }
         if silent { return }
         let plain = rule.update == .additive && { if case .sgd = rule.optimizer { return true } else { return false } }()
         for l in 0..<network.depth where terms[l] != nil {

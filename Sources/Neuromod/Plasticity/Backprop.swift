@@ -20,18 +20,42 @@ public final class Backprop {
     /// (for a batch, the batch loss's: each instance's gradient divided by B).
     public var preActivationGradients: [Matrix] { gradPre }
 
-    public init(loss: Loss) { self.loss = loss }
+    /// The floating-point type of the passes and the SGD step (``Precision``).
+    public let precision: Precision
+    /// The float32 mode's pass, its network and output (float64, for the loss).
+    private var single: FeedforwardPass<Float>?
+    private weak var singleNetwork: Network?
+    private var singleOutput = Matrix(rows: 0, cols: 0)
+
+    /// A backprop learner.
+    /// - Parameters:
+    ///   - loss: the loss whose gradient it follows.
+    ///   - precision: the floating-point type of its passes and SGD step; `float32` computes the
+    ///     forward and backward passes and the SGD write in `Float` on networks without leak,
+    ///     intrinsic noise or sparse connectivity (the loss and its per-instance values stay `Double`;
+    ///     ``gradients`` are the float gradients, widened; ``preActivationGradients`` and the
+    ///     network's pass state (``Network/rates`` …) are not filled by a float32 pass).
+    public init(loss: Loss, precision: Precision = .float64) {
+        self.loss = loss
+        self.precision = precision
+    }
 
     /// Runs a forward pass and the backward pass; returns the batch loss and fills ``gradients``.
     @discardableResult
     public func computeGradients(network: Network, input: Matrix, target: Matrix,
                                  streams: InstanceStreams? = nil) throws -> Double {
-        guard !network.hasLeakyPopulation else {
-            throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
-        }
-        guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
-            throw NetworkError.shapeMismatch(what: "target", expected: "\(input.rows)×\(network.layerSizes.last!)",
-                                             got: "\(target.rows)×\(target.cols)")
+        try check(network: network, input: input, target: target)
+        if precision == .float32 {
+            let batchLoss = try singleBackward(network: network, input: input, target: target)
+            let pass = single!
+            if gradients.count != network.depth {
+                gradients = (0..<network.depth).map { LayerParameters(pre: network.layerSizes[$0], post: network.layerSizes[$0 + 1]) }
+            }
+            for l in 0..<network.depth {
+                FeedforwardPass<Float>.widen(pass.gradientWeights[l].storage, into: &gradients[l].weights.storage)
+                FeedforwardPass<Float>.widen(pass.gradientBiases[l], into: &gradients[l].bias)
+            }
+            return batchLoss
         }
         let output = network.forward(input, streams: streams)
         let batchLoss = loss.evaluate(output: output, target: target, perInstance: &instanceLosses)
@@ -66,8 +90,47 @@ public final class Backprop {
     @discardableResult
     public func sgdStep(network: Network, input: Matrix, target: Matrix, learningRate: Double,
                         streams: InstanceStreams? = nil) throws -> Double {
+        if precision == .float32 {
+            let batchLoss = try singleBackward(network: network, input: input, target: target)
+            single!.descend(learningRate: learningRate)
+            single!.store(into: network)
+            return batchLoss
+        }
         let batchLoss = try computeGradients(network: network, input: input, target: target, streams: streams)
         for l in 0..<network.depth { network.parameters[l].add(gradients[l], scaledBy: -learningRate) }
+        return batchLoss
+    }
+
+    /// Refuses leaky populations and a target of the wrong shape.
+    private func check(network: Network, input: Matrix, target: Matrix) throws {
+        guard !network.hasLeakyPopulation else {
+            throw NetworkError.unsupported("backprop needs populations without leak (leak_steps)")
+        }
+        guard target.cols == network.populations[network.depth - 1].size, target.rows == input.rows else {
+            throw NetworkError.shapeMismatch(what: "target", expected: "\(input.rows)×\(network.layerSizes.last!)",
+                                             got: "\(target.rows)×\(target.cols)")
+        }
+    }
+
+    /// The float32 forward and backward passes on `network`'s weights (rounded); returns the batch loss.
+    private func singleBackward(network: Network, input: Matrix, target: Matrix) throws -> Double {
+        try check(network: network, input: input, target: target)
+        if let why = Precision.threadRefusal() { throw NetworkError.unsupported(why) }
+        let pass: FeedforwardPass<Float>
+        if let single, singleNetwork === network {
+            pass = single
+            pass.load(from: network)
+        } else {
+            // A network's populations and connectivity are fixed: checked once, when its pass is made.
+            if let why = Precision.networkRefusal(network) { throw NetworkError.unsupported(why) }
+            pass = FeedforwardPass(network: network)
+            (single, singleNetwork) = (pass, network)
+        }
+        pass.setInput(input)
+        pass.forward()
+        FeedforwardPass<Float>.widen(pass.output, into: &singleOutput)
+        let batchLoss = loss.evaluate(output: singleOutput, target: target, perInstance: &instanceLosses)
+        pass.backpropagate(loss: loss, output: singleOutput, target: target)
         return batchLoss
     }
 

@@ -8,7 +8,7 @@ import NeuromodTasks
 /// | field | contents |
 /// |---|---|
 /// | `neuromod` | `version` (``NeuromodVersion``), `commit` (40 hex digits or `"unknown"`), `dirty` (null when unknown); see ``SourceRevision`` |
-/// | `run` | `commandLine` (`CommandLine.arguments`), `specPath` and `specSHA256` of the spec file as read, `generator` (the spec's `random:`), `jobs` (`--jobs` as used), `blasThreads` (OpenBLAS's thread count when the folder is written), `started` (UTC, ISO 8601) |
+/// | `run` | `commandLine` (`CommandLine.arguments`), `specPath` and `specSHA256` of the spec file as read, `generator` (the spec's `random:`), `jobs` (`--jobs` as used), `blasThreads` (OpenBLAS's thread count when the folder is written), `precision` (a task study's `training.precision`, else null), `started` (UTC, ISO 8601) |
 /// | `machine` | `cpu` (model name, or `"unknown"`), `cores` (active processors), `os`, `kernel`, `architecture` (from uname) |
 /// | `build` | `configuration` (`debug`/`release`), `swiftCompiler` (the compiler's version as far as `#if compiler` tells, e.g. `>= 6.3`) |
 /// | `libraries` | `blas` (`OpenBLAS`, `BLIS` or `unknown`), `blasConfig` and `blasCore` (OpenBLAS's `openblas_get_config()` and `openblas_get_corename()`), `blasCoreSource` (who chose the core: `detected`, `environment` or `neuromod`; null for another BLAS) and `blasCoreDetected` (the core OpenBLAS had detected when neuromod selected another, else null; see ``BLASKernelSelection``), `gsl` (`gsl_version`) |
@@ -115,6 +115,8 @@ public struct RunDescription: Codable, Sendable, Equatable {
     public var generator: String?
     public var jobs: Int?
     public var blasThreads: Int?
+    /// A task study's minibatch precision (`float64` or `float32`); null for other studies.
+    public var precision: String? = nil
     /// UTC, ISO 8601 (e.g. `2026-11-30T06:10:18Z`); the process's first use of provenance when the
     /// run was never described.
     public var started: String

@@ -36,6 +36,7 @@ extension ExperimentSpec {
                 SpecField("data_order", "optional: `per-run` (default, each run shuffles its own) or `shared`"),
                 SpecField("threshold", "optional, > 0: the best run is the one with fewest updates to a minibatch loss below it"),
                 SpecField("on_divergence", "optional: `stop` (default: a NaN/Inf loss ends the study) or `record`"),
+                SpecField("precision", "optional: `float64` (default) or `float32`: the minibatch step in single precision, for BP, WP, 3F-WP and 3F-NP on networks without leak, intrinsic noise or sparse projections, on one OpenBLAS thread (docs/precision.md)"),
             ]),
             SpecField("methods", "required: one or more, each trained for every run", [
                 SpecField("name", "optional: default the rule's name; unique"),
@@ -61,6 +62,11 @@ extension ExperimentSpec {
     public func timeEstimate(jobs: Int) -> TimeEstimate { TimeEstimate(self, jobs: jobs) }
 
     public func run(jobs: Int, progress: @escaping @Sendable (StudyProgress) -> Void) throws -> ExperimentResult {
+        if training.precision == .float32, BLASThreads.current > 1 {
+            throw SpecError(file: header.file, field: "training.precision",
+                            message: "float32 runs its products on one OpenBLAS thread (sgemm's bits depend on the thread count): use --blas-threads 1, not \(BLASThreads.current)")
+        }
+        RunContext.update { $0.precision = training.precision.rawValue }
         let counter = ProgressCounter(total: methods.count * runs * training.epochs)
         return try Runner(spec: self).run(jobs: jobs) { p in
             progress(counter.step(line: String(format: "%@ run %d/%d epoch %d/%d: loss %.4g", p.method, p.run + 1, p.runs,
@@ -77,7 +83,7 @@ extension ExperimentSpec {
 /// | `epochs.csv` | `method,run,epoch,train_loss,test_loss`: clean losses on the whole sets after each epoch |
 /// | `curves.csv` | `method,step,epoch,compute,mean_loss,variance_across_runs,best_run_loss,runs`: the thesis's figures' data |
 /// | `timing.csv` | `method,run,step,seconds`: wall-clock time since the run started, after each update |
-/// | `summary.json` | per method: final losses, updates to threshold, best run, mean variance across runs, divergences, wall time |
+/// | `summary.json` | per method: final losses, updates to threshold, best run, mean variance across runs, divergences, wall time; `precision` when it is `float32` (absent: float64) |
 ///
 /// `metrics.csv`, `epochs.csv` and `curves.csv` depend only on the spec and seed; `timing.csv` and
 /// `summary.json` also hold wall times.
@@ -100,7 +106,9 @@ extension ExperimentResult: StudyOutcome {
     }
 
     public var summary: ResultWriter.SummaryFile {
-        ResultWriter.SummaryFile(kind: ExperimentSpec.kind.name, name: spec.name, seed: spec.seed, runs: spec.runs, methods: summaries)
+        ResultWriter.SummaryFile(kind: ExperimentSpec.kind.name, name: spec.name, seed: spec.seed, runs: spec.runs,
+                                 precision: spec.training.precision == .float64 ? nil : spec.training.precision.rawValue,
+                                 methods: summaries)
     }
 
     public var table: String {
