@@ -2,7 +2,7 @@
 #   make run    install system packages if missing, build in release, run the default model
 #   make test   install system packages if missing, run the test suite (and the core tests on the portable kernels)
 #   make release    build every product in release (swift build -c release; the hot loops pick AVX-512, AVX2 or portable code at run time)
-#   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3 h)
+#   make notebooks  run every exportable study and refresh Notebooks-export/ (about 3.5 h)
 #   make fuzz   build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 600)
 #   make fuzz-ci    the same, 25 s per target (CI runs it after `make test`)
 #   make docs   build the DocC documentation of Neuromod and NeuromodTasks; any warning fails it

@@ -2,7 +2,8 @@
 # Runs every exportable study in Models/ and refreshes Notebooks-export/ (`make notebooks`).
 #   scripts/notebooks.sh              run every study below, export each, write the index
 #   REUSE=1 scripts/notebooks.sh      reuse run folders already in $RUNS (default runs/notebooks)
-# The whole set takes about 3 h on 2 cores: the housing study 45 min, the seed 003 studies about 2 h.
+# The whole set takes about 3.5 h on 2 cores: the housing study 45 min, the seed 003 studies about 2 h,
+# the seed 002 studies (plasticity-rules-*) about 31 min with --jobs 1 (fig5 20 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-runs/notebooks}
@@ -24,6 +25,11 @@ STUDIES=(
   "nne-mnist-0-4-genes|Models/evolution/mnist-0-4-genes.yaml|Seed 003 §3.1: neural net evolution on MNIST 0–4 for 250, 1 000 and 4 000 genes, NNE + SignSGD (Figures 2–3, scaled down)"
   "nne-mnist-0-4-genes-long|Models/evolution/mnist-0-4-genes-long.yaml|Seed 003 §3.1: 1 000 against 4 000 genes on MNIST 0–4 over 2 500 generations"
   "nne-mnist-0-9|Models/evolution/mnist-0-9.yaml|Seed 003 §3.1: neural net evolution and NNE + SignSGD on MNIST 0–9"
+  "plasticity-rules-table2|Models/plasticity-rules/table2.yaml|Seed 002 Table 2: fixed and learned rules (T=1, T=1\\*, T=3) against GD on MNIST and Fashion-MNIST, n = 1 000, beside the seed's numbers"
+  "plasticity-rules-fig2|Models/plasticity-rules/fig2.yaml|Seed 002 Fig. 2: a learned output rule and the Perceptron against GD by the number of samples seen"
+  "plasticity-rules-fig3|Models/plasticity-rules/fig3.yaml|Seed 002 Fig. 3: rules learned on one dataset reused on six, n = 100, 10 runs; the meta-learning loss"
+  "plasticity-rules-fig5|Models/plasticity-rules/fig5.yaml|Seed 002 Fig. 5: robust accuracy against ε for seven attacks on rule- and GD-trained networks"
+  "plasticity-rules-fig6|Models/plasticity-rules/fig6.yaml|Seed 002 Fig. 6: T = 3, updating on all examples against misclassified ones only"
 )
 
 make release   # installs what is missing, then swift build -c release

@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
         The notebook (nbformat 4.5) opens without running: figures are stored as image/svg+xml outputs. \
         Its data is copied beside it into a folder named like the notebook, and the code cells read it \
         from there with pandas and redraw every figure with matplotlib. The kind of study comes from summary.json's \
-        "kind" (task, episodic, readout, evolution); without it, from the files the folder holds.
+        "kind" (task, episodic, readout, evolution, plasticity-rules); without it, from the files the folder holds.
 
         Example:
           neuromod run Models/thesis/sinusoid.yaml --out runs/sinusoid

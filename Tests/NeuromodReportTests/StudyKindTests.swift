@@ -52,5 +52,6 @@ import Testing
     /// The committed studies' kinds, by the first word of their names.
     static let kinds: [Substring: NotebookExporter.StudyKind] = [
         "thesis": .task, "nrl": .episodic, "delay": .episodic, "dopamine": .readout, "signsgd": .readout, "nne": .evolution,
+        "plasticity": .plasticityRules,
     ]
 }

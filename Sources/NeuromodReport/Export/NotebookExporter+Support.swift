@@ -55,11 +55,18 @@ extension NotebookExporter {
         try RunFolderCSV(path: (folder as NSString).appendingPathComponent(file))
     }
 
-    /// The spec's `name` and `description` lines (plain YAML scalars), for the title.
+    /// The spec's `name` and `description` (top-level YAML scalars), for the title: a plain scalar
+    /// on the key's line, or a block scalar (`>` folded: its indented lines joined by spaces; `|`
+    /// literal: by newlines).
     static func titleAndDescription(specText: String, fallback: String) -> (String, String) {
+        let lines = specText.split(separator: "\n", omittingEmptySubsequences: false)
         func value(_ key: String) -> String? {
-            specText.split(separator: "\n").first { $0.hasPrefix("\(key):") }
-                .map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces) }
+            guard let i = lines.firstIndex(where: { $0.hasPrefix("\(key):") }) else { return nil }
+            let text = lines[i].dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
+            guard let style = text.first, style == ">" || style == "|" else { return text }
+            let block = lines[(i + 1)...].prefix { $0.isEmpty || $0.first == " " }
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return block.joined(separator: style == ">" ? " " : "\n")
         }
         return (value("name") ?? fallback, value("description") ?? "")
     }

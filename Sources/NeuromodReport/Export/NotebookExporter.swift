@@ -7,10 +7,11 @@ import Foundation
 ///
 /// The notebook refers to its data by a path relative to itself (`<name>/…`); ``Export/dataFiles``
 /// are the files to write there: the run's small files (`summary.json`, `spec.yaml`, `curves.csv`,
-/// `epochs.csv`, `grid.csv`, a readout study's `curves.csv`, an evolution study's `generations.csv`),
-/// `timing.csv` reduced to the mean over runs per update, and, for environment studies,
-/// `episode-curves.csv` — mean and SD over runs of the return in windows of episodes (the full
-/// `episodes.csv` and `metrics.csv` can be tens of MB). Those files are enough to export the
+/// `epochs.csv`, `grid.csv`, a readout study's `curves.csv`, an evolution study's `generations.csv`,
+/// a plasticity-rules study's `accuracy.csv`, `robustness.csv` and `rules.json`), `timing.csv`
+/// reduced to the mean over runs per update, and, for environment studies, `episode-curves.csv` —
+/// mean and SD over runs of the return in windows of episodes (the full `episodes.csv` and
+/// `metrics.csv` can be tens of MB). Those files are enough to export the
 /// notebook again: a notebook's data folder is itself an exportable run folder.
 public enum NotebookExporter {
     /// A notebook and the data files it reads, by name relative to `<name>/`.
@@ -22,6 +23,7 @@ public enum NotebookExporter {
     /// The kinds of study a run folder can hold: the value of `summary.json`'s `"kind"` field.
     public enum StudyKind: String, Sendable, CaseIterable {
         case task, episodic, readout, evolution
+        case plasticityRules = "plasticity-rules"
     }
 
     /// Most points a figure draws per series; longer series are thinned evenly (the data files keep
@@ -38,6 +40,7 @@ public enum NotebookExporter {
         case .episodic: return try EnvironmentStudyExport(folder: runFolder, name: name).build()
         case .readout: return try ReadoutStudyExport(folder: runFolder, name: name).build()
         case .evolution: return try EvolutionStudyExport(folder: runFolder, name: name).build()
+        case .plasticityRules: return try PlasticityRulesStudyExport(folder: runFolder, name: name).build()
         }
     }
 
@@ -58,12 +61,13 @@ public enum NotebookExporter {
     }
 
     /// The fallback for a `summary.json` without `"kind"`: the kind told by which files the
-    /// folder holds — `generations.csv` an evolution study; `curves.csv` a readout study when its
+    /// folder holds — `generations.csv` an evolution study; `accuracy.csv` a plasticity-rules study; `curves.csv` a readout study when its
     /// header starts with `method,run,epoch,train_loss,train_accuracy`, else a task study;
     /// `episodes.csv` (or an exported folder's `episode-curves.csv`) an environment study; nil otherwise.
     static func guessedKind(of folder: String) -> StudyKind? {
         let exists = { (file: String) in FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(file)) }
         if exists("generations.csv") { return .evolution }
+        if exists("accuracy.csv") { return .plasticityRules }
         if let curves = try? read(folder, "curves.csv") {
             let header = String(decoding: curves.prefix(80), as: UTF8.self)
             return header.hasPrefix("method,run,epoch,train_loss,train_accuracy") ? .readout : .task

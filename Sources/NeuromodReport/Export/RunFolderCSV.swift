@@ -66,7 +66,7 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         case .missingFile(let path): return "\(path): file not found (is this a folder written by `neuromod run`?)"
         case .badFile(let path, let why): return "\(path): \(why)"
         case .notARunFolder(let path):
-            return "\(path): not a run folder: expected summary.json with curves.csv (a task or readout study), episodes.csv (an environment study) or generations.csv (an evolution study)"
+            return "\(path): not a run folder: expected summary.json with curves.csv (a task or readout study), episodes.csv (an environment study), generations.csv (an evolution study) or accuracy.csv (a plasticity-rules study)"
         case .unknownKind(let path, let kind):
             return "\(path): unknown kind '\(kind)' (known: \(NotebookExporter.StudyKind.allCases.map(\.rawValue).joined(separator: ", ")))"
         }

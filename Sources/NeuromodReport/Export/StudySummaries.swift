@@ -84,4 +84,50 @@ enum StudySummaries {
         var selection: Double
         var results: [Result]
     }
+
+    /// A plasticity-rules study (`kcap:`, seed 002).
+    struct PlasticityRules: Decodable {
+        /// One dataset and method.
+        struct Result: Decodable {
+            var dataset: String
+            var method: String
+            /// Final test accuracy (0…1) per run.
+            var testAccuracy: [Double]
+            /// Final accuracy on the training set (0…1) per run.
+            var trainAccuracy: [Double]
+            var wallSeconds: Double
+        }
+        /// One (dataset, method, attack, ε): the robust accuracy (0…1) of each run.
+        struct Robust: Decodable {
+            var dataset: String
+            var method: String
+            var attack: String
+            var epsilon: Double
+            var robustAccuracy: [Double]
+        }
+        /// The spec's `name`.
+        var name: String
+        var seed: UInt64
+        var runs: Int
+        var nodes: Int
+        var cap: Int
+        var epochs: Int
+        var results: [Result]
+        /// Empty without `kcap.robustness`.
+        var robustness: [Robust]
+    }
+
+    /// One rule of a plasticity-rules study's `rules.json` (a `meta-learned` method).
+    struct LearnedRule: Decodable {
+        var method: String
+        /// The dataset the rule was learned on.
+        var source: String
+        /// r_o: one row per presynaptic history, columns (label, prediction).
+        var output: [[Double]]
+        /// r, absent when W is fixed.
+        var recurrent: [[Double]]?
+        /// The mean batch loss of each outer epoch.
+        var losses: [Double]
+        var seconds: Double
+    }
 }
