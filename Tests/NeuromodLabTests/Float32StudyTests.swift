@@ -10,14 +10,8 @@ import XCTest
 @Suite struct Float32StudyTests {
     static let valid = SpecValidationTests.valid
 
-    func error(_ text: String) -> String {
-        do {
-            _ = try ExperimentSpec.parse(text, file: "spec.yaml")
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    /// The one-line error of parsing `text` as spec.yaml (`SpecValidationTests`'s helper).
+    func error(_ text: String) -> String { SpecValidationTests().error(text) }
 
     static func float32(_ text: String) -> String {
         text.replacingOccurrences(of: "training: {batch_size: 16, epochs: 2}", with: "training: {batch_size: 16, epochs: 2, precision: float32}")
