@@ -20,7 +20,7 @@ import Foundation
 ///
 /// The probe points x ± δ v are not clipped to [0, 1]: they only evaluate L. Each row's S
 /// directions are drawn from `directions` in row order (S·d signs per row,
-/// ``RandomGenerator/fillRademacher(_:scale:)``), so the estimate depends on the rows and the
+/// `RandomGenerator.fillRademacher`), so the estimate depends on the rows and the
 /// stream, not on how the rows are blocked. The loss is ``KCapLoss/value(_:target:)`` (stable
 /// where softmax underflows). Forward passes run as batches of at most ``blockRows`` rows through
 /// BLAS (``KCapNetwork/activities(drives:)``).
