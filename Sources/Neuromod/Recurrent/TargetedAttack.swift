@@ -69,7 +69,7 @@ public struct TargetedAttack: Sendable, Equatable {
         self.estimator = estimator
     }
 
-    /// The outcome of ``run(_:images:labels:epsilon:)``.
+    /// The outcome of ``run(_:images:labels:epsilon:source:directions:)``.
     public struct Outcome: Sendable, Equatable {
         /// (image row, target class) of every pair, image by image, targets in increasing order.
         public var pairs: [(image: Int, target: Int)]
