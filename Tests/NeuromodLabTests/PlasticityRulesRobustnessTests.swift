@@ -131,6 +131,20 @@ import NeuromodTestSupport
         #expect(!(try PlasticityRulesSpec.parse(Self.spec(), file: "robust.yaml")).memoryEstimate(jobs: 1).parts.contains { $0.purpose.contains("transfer") })
     }
 
+    /// `neuromod check` prices an SPSA attack at 2S + 1 forward passes per pair and step, and a
+    /// transfer at the gradient attack's pass plus the attacked net's forward pass (60 nodes, d = 784,
+    /// T = 3, 10 images, 2 radii > 0, 6 iterates).
+    @Test func spsaAndTransferArePriced() throws {
+        func seconds(_ attack: String) throws -> Double {
+            try PlasticityRulesSpec.parse(Self.spec(robustness: "    images: 10\n    epsilons: [0, 1, 3]\n    attacks:\n      - \(attack)"),
+                                          file: "price.yaml").attackSeconds(width: 784, rounds: 3)
+        }
+        let forward = 784.0 * 60 + 2 * 60 * 60, pass = 2 * (784.0 * 60 + 2 * 2 * 60 * 60), pairs = 2.0 * 10 * 9 * 6
+        #expect(abs(try seconds("{name: a, kind: spsa, samples: 4, steps: 5}") - pairs * 9 * forward * 0.1e-9) < 1e-15)
+        #expect(abs(try seconds("{name: a, steps: 5}") - pairs * pass * 0.1e-9) < 1e-15)
+        #expect(abs(try seconds("{name: a, kind: transfer, source: GD, steps: 5}") - pairs * (pass + forward) * 0.1e-9) < 1e-15)
+    }
+
     /// robustness.csv has a row per point; summary.json groups them per (dataset, method, attack, ε)
     /// with the runs' values; the table has a column per ε.
     @Test func robustnessIsWrittenToFilesAndSummary() throws {
