@@ -9,7 +9,8 @@ import NeuromodTasks
 /// resets, 7 = action sampling, 8 = genotypes (one stream per genotype slot of an evolving population),
 /// 9 = a plasticity-rules study's datasets (image subsets and teachers; one stream per dataset),
 /// 10 = a `meta-learned` method's meta-learning (network, orders, starting rule, tie ranks),
-/// 11 = the test images a plasticity-rules study attacks (one stream per run and dataset).
+/// 11 = the test images a plasticity-rules study attacks (one stream per run and dataset),
+/// 12 = an SPSA attack's directions (one stream per run and (dataset, attack, ε) of the spec).
 /// Run r of every method starts from the same initial weights (a paired comparison).
 enum StreamPlan {
     static func initialization(run: Int) -> UInt64 { (2 << 40) + UInt64(run) << 20 }
@@ -24,4 +25,6 @@ enum StreamPlan {
     /// is learned once for all runs.
     static let metaLearning: UInt64 = 10 << 40
     static func attackedImages(run: Int) -> UInt64 { (11 << 40) + UInt64(run) << 20 }
+    /// + (dataset · attacks + attack) · radii + radius: the same for every method (a paired comparison).
+    static func attackDirections(run: Int) -> UInt64 { (12 << 40) + UInt64(run) << 20 }
 }

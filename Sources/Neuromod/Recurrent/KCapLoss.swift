@@ -42,6 +42,25 @@ public enum KCapLoss: String, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// The loss of `logits` for class `target` alone, computed stably: `ce-logits` as
+    /// log Σ_c exp(z_c − max z) + max z − z_y, which stays finite and keeps its differences where
+    /// softmax(z)_y underflows (``evaluate(_:target:gradient:)`` clamps its value there; both agree
+    /// elsewhere to rounding). The loss an SPSA attack differences (``SPSAGradient``).
+    ///
+    /// - Parameters:
+    ///   - logits: z, one entry per class.
+    ///   - target: the class y′ whose cross-entropy is returned, in `0..<logits.count`.
+    /// - Returns: the loss (nats, ≥ 0).
+    public func value(_ logits: UnsafeBufferPointer<Double>, target: Int) -> Double {
+        switch self {
+        case .ceLogits:
+            let top = logits.max() ?? 0
+            return Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - top) }) + top - logits[target]
+        case .ceDoubleSoftmax:
+            return -Foundation.log(Self.softmax(Self.softmax(Array(logits)))[target])
+        }
+    }
+
     /// softmax(z), shifted by max z.
     static func softmax(_ z: [Double]) -> [Double] {
         let top = z.max() ?? 0

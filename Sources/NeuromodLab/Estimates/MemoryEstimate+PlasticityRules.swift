@@ -55,26 +55,41 @@ extension PlasticityRulesSpec {
             attackBytes(width: widest, rounds: rounds),
         ])
         estimate.add("kcap.nodes", nodes, "the networks, drives and evaluation blocks of the jobs at once", MemoryLimit.product(concurrent, perJob))
+        if let r = robustness, !r.sources.isEmpty {
+            // Transfer attacks keep every trained network (W, G's edges, A, U) until the second pass.
+            let network = MemoryLimit.sum([MemoryLimit.product(nodes, nodes, Bytes.double + 1), MemoryLimit.product(nodes, widest + 10, Bytes.double)])
+            estimate.add("kcap.robustness.attacks", r.attacks.count, "the trained networks kept for the transfer attacks",
+                         MemoryLimit.product(datasets.count * runs * trainedMethods.count, network))
+        }
         return estimate
     }
 }
 
 extension PlasticityRulesSpec {
     /// An attack's batch (`kcap.robustness`): images × 9 pairs, their origins, iterates, gathered
-    /// rows and input gradients (4 × width) and the rounds' drives, activities and δ ((T + 4) × n).
+    /// rows and input gradients (4 × width) and the rounds' drives, activities and δ ((T + 4) × n);
+    /// with SPSA, one block of ``SPSAGradient/blockRows`` probes (their inputs and signs, 2 × width,
+    /// and the rounds' drives and activities, (T + 2) × n).
     func attackBytes(width: Int, rounds: Int) -> Int {
         guard let r = robustness else { return 0 }
-        return MemoryLimit.product(r.images, 9, MemoryLimit.sum([4 * width, (rounds + 4) * nodes]), Bytes.double)
+        let spsa = r.attacks.contains { if case .spsa = $0.attack.estimator { true } else { false } }
+        return MemoryLimit.sum([MemoryLimit.product(r.images, 9, MemoryLimit.sum([4 * width, (rounds + 4) * nodes]), Bytes.double),
+                                spsa ? MemoryLimit.product(SPSAGradient.blockRows, MemoryLimit.sum([2 * width, (rounds + 2) * nodes]), Bytes.double) : 0])
     }
 
     /// Seconds of one trained network's attacks at 0.1 ns a MAC, as if no pair stopped early: per
     /// ε > 0, images × 9 pairs × (steps + 1) forward and backward passes (A x and its transpose, 2 · W
-    /// per later round).
+    /// per later round); SPSA: 2S + 1 forward passes instead; transfer: one more forward pass
+    /// (the attacked net's check; the source is priced at the attacked net's T).
     func attackSeconds(width: Int, rounds: Int) -> Double {
         guard let r = robustness else { return 0 }
-        let n = Double(nodes), pass = 2 * (Double(width) * n + Double(rounds - 1) * 2 * n * n)
+        let n = Double(nodes), forward = Double(width) * n + Double(rounds - 1) * n * n, pass = 2 * (Double(width) * n + Double(rounds - 1) * 2 * n * n)
         let radii = Double(r.epsilons.filter { $0 > 0 }.count)
-        return r.attacks.reduce(0) { $0 + radii * Double(r.images * 9 * ($1.attack.steps + 1)) * pass * 0.1e-9 }
+        return r.attacks.reduce(0) { total, a in
+            var cost = a.source == nil ? pass : pass + forward
+            if case .spsa(let spsa) = a.attack.estimator { cost = Double(2 * spsa.samples + 1) * forward }
+            return total + radii * Double(r.images * 9 * (a.attack.steps + 1)) * cost * 0.1e-9
+        }
     }
 }
 

@@ -3,12 +3,12 @@ import Neuromod
 import NeuromodTasks
 
 extension PlasticityRulesRunner {
-    /// The rules of the `meta-learned` methods, learned before any training job, one per method
+    /// The rules of the `meta-learned` methods of `methods`, learned before any training job, one per method
     /// (jobs over the methods), keyed by method name. As in A.2, a rule is learned once and every
     /// run retrains with it (a new network and example order per run).
-    func learnRules(data: [(train: ClassificationSet, test: ClassificationSet)], jobs: Int,
+    func learnRules(_ methods: [KCapMethod], data: [(train: ClassificationSet, test: ClassificationSet)], jobs: Int,
                     progress: @escaping @Sendable (LearnedRule) -> Void) throws -> [String: LearnedRule] {
-        let metas = spec.methods.filter { $0.meta != nil }
+        let metas = methods.filter { $0.meta != nil }
         guard !metas.isEmpty else { return [:] }
         let rules = try parallelMap(count: metas.count, jobs: jobs) { job in
             let rule = try learnRule(metas[job], data: data)

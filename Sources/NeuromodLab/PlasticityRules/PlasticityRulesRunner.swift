@@ -49,26 +49,46 @@ enum KCapProgress: Sendable {
 /// Runs a ``PlasticityRulesSpec``. Per dataset and run, every method draws its network (G, A's
 /// mask, A) from the same stream (so T=1 and T=1\* share G and the mask) and sees the same
 /// example orders, and the same test images are attacked; jobs are (dataset, run, method) triples,
-/// each seeded by its own streams, so the numbers do not depend on `jobs`.
+/// each seeded by its own streams, so the numbers do not depend on `jobs`. With transfer attacks,
+/// every job keeps its trained network and the transfer attacks run in a second pass of jobs,
+/// once every source of the (dataset, run) is trained.
 struct PlasticityRulesRunner {
     let spec: PlasticityRulesSpec
 
     func run(jobs: Int, learned report: @escaping @Sendable (LearnedRule) -> Void = { _ in },
              progress: @escaping @Sendable (KCapProgress) -> Void) throws -> PlasticityRulesResult {
         let data = try spec.datasets.indices.map(load)
-        let learned = try learnRules(data: data, jobs: jobs, progress: report)
-        let m = spec.methods.count, r = spec.runs
-        let outcomes = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
-            let (d, run, k) = (job / (r * m), job / m % r, job % m)
-            let (history, network) = try train(dataset: d, run: run, method: k, data: data[d],
-                                               learned: learned[spec.methods[k].name]) { progress(.epoch($0)) }
-            return (history, try attack(network, dataset: d, run: run, method: k, test: data[d].test) { progress(.attack($0)) })
+        let trained = spec.trainedMethods
+        let learned = try learnRules(trained, data: data, jobs: jobs, progress: report)
+        let m = spec.methods.count, t = trained.count, r = spec.runs
+        let attacks = spec.robustness?.attacks ?? [], transfers = attacks.contains { $0.source != nil }
+        let outcomes = try parallelMap(count: data.count * r * t, jobs: jobs) { job in
+            let (d, run, k) = (job / (r * t), job / t % r, job % t)
+            let (history, network) = try train(dataset: d, run: run, method: trained[k], data: data[d],
+                                               learned: learned[trained[k].name]) { if k < m { progress(.epoch($0)) } }
+            let points = k < m ? try attack(network, dataset: d, run: run, method: k, test: data[d].test, only: { attacks[$0].source == nil }) { progress(.attack($0)) } : []
+            return (history: history, points: points, network: transfers ? network : nil)
         }
-        let histories = outcomes.map(\.0)
+        // Job (d, run, k) of the training pass; the transfer pass covers k < m.
+        func index(_ d: Int, _ run: Int, _ k: Int) -> Int { (d * r + run) * t + k }
+        var points = outcomes.map(\.points)
+        if transfers {
+            let crafted = try parallelMap(count: data.count * r * m, jobs: jobs) { job in
+                let (d, run, k) = (job / (r * m), job / m % r, job % m)
+                let networks = Dictionary(uniqueKeysWithValues: trained.indices.map { (trained[$0].name, outcomes[index(d, run, $0)].network!) })
+                return try attack(networks[trained[k].name]!, dataset: d, run: run, method: k, test: data[d].test,
+                                  only: { attacks[$0].source != nil }, sources: networks) { progress(.attack($0)) }
+            }
+            for job in crafted.indices {
+                let (d, run, k) = (job / (r * m), job / m % r, job % m), both = points[index(d, run, k)] + crafted[job]
+                points[index(d, run, k)] = attacks.flatMap { a in both.filter { $0.attack == a.name } }
+            }
+        }
+        let histories = outcomes.map(\.history)
         var summaries: [KCapSummary] = []
         for d in spec.datasets.indices {
             for (k, method) in spec.methods.enumerated() {
-                let runs = (0..<r).map { histories[(d * r + $0) * m + k] }
+                let runs = (0..<r).map { histories[index(d, $0, k)] }
                 let finals = runs.map { $0.last!.testAccuracy }, trainFinals = runs.map { $0.last!.trainAccuracy }
                 summaries.append(KCapSummary(dataset: spec.datasets[d].name, method: method.name, testAccuracy: finals,
                                              meanTestAccuracy: finals.reduce(0, +) / Double(r),
@@ -76,8 +96,9 @@ struct PlasticityRulesRunner {
                                              wallSeconds: runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.seconds } }))
             }
         }
-        return PlasticityRulesResult(spec: spec, epochs: histories.flatMap { $0 }, summaries: summaries,
-                                     learnedRules: spec.methods.compactMap { learned[$0.name] }, robustness: outcomes.flatMap(\.1))
+        let reported = histories.indices.filter { $0 % t < m }
+        return PlasticityRulesResult(spec: spec, epochs: reported.flatMap { histories[$0] }, summaries: summaries,
+                                     learnedRules: spec.methods.compactMap { learned[$0.name] }, robustness: reported.flatMap { points[$0] })
     }
 
     /// The training and test sets of dataset `d` (image subsets and teachers drawn by the seed).
@@ -94,9 +115,9 @@ struct PlasticityRulesRunner {
 
     /// Trains method `k` on dataset `d` in run `run`; returns its epochs and the trained network.
     /// - Parameter learned: a `meta-learned` method's rule, whose tables replace the template's.
-    private func train(dataset d: Int, run: Int, method k: Int, data: (train: ClassificationSet, test: ClassificationSet),
+    private func train(dataset d: Int, run: Int, method: KCapMethod, data: (train: ClassificationSet, test: ClassificationSet),
                        learned: LearnedRule?, progress: (KCapEpoch) -> Void) throws -> ([KCapEpoch], KCapNetwork) {
-        let method = spec.methods[k], offset = UInt64(d)
+        let offset = UInt64(d)
         let configuration = spec.configuration(method, inputs: data.train.inputs.cols, classes: max(data.train.classes, data.test.classes))
         let network = try KCapNetwork(configuration, initialWeight: method.initialWeight,
                                       rng: try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.initialization(run: run) + offset))
@@ -146,14 +167,20 @@ struct PlasticityRulesRunner {
         return (history, trained)
     }
 
-    /// The robust accuracy of a trained network under every attack and ε of `kcap.robustness` (none
-    /// without it), on test images drawn from the (dataset, run) stream every method shares.
+    /// The robust accuracy of a trained network under every attack (whose index `only` accepts) and
+    /// ε of `kcap.robustness` (none without it), on test images drawn from the (dataset, run) stream
+    /// every method shares; SPSA's directions from their (run, dataset, attack, ε) stream.
+    /// - Parameter sources: the (dataset, run)'s trained networks by method name (transfer attacks).
     private func attack(_ network: KCapNetwork, dataset d: Int, run: Int, method k: Int, test: ClassificationSet,
+                        only: (Int) -> Bool, sources: [String: KCapNetwork] = [:],
                         progress: (KCapRobustPoint) -> Void) throws -> [KCapRobustPoint] {
         guard let robustness = spec.robustness else { return [] }
         let rng = try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.attackedImages(run: run) + UInt64(d))
+        let (a, e) = (robustness.attacks.count, robustness.epsilons.count)
         var points: [KCapRobustPoint] = []
-        robustness.evaluate(network, test: test, rng: rng) { attack, epsilon, accuracy, seconds in
+        try robustness.evaluate(network, test: test, rng: rng, only: only, sources: sources, directions: { attack, epsilon in
+            try RandomGenerator(spec.random, seed: spec.seed, stream: StreamPlan.attackDirections(run: run) + UInt64((d * a + attack) * e + epsilon))
+        }) { attack, epsilon, accuracy, seconds in
             let point = KCapRobustPoint(dataset: spec.datasets[d].name, method: spec.methods[k].name, run: run, attack: attack,
                                         epsilon: epsilon, robustAccuracy: accuracy, seconds: seconds)
             progress(point)

@@ -52,7 +52,11 @@ public struct PlasticityRulesSpec: StudySpec {
         let methods = try methodsNode.elements().map { try KCapMethod.parse($0, datasets: datasets.map(\.name)) }
         guard !methods.isEmpty else { throw methodsNode.error("at least one method is required") }
         try methodsNode.requireUniqueNames(methods.map(\.name))
-        let robustness = try k["robustness"].map(KCapRobustness.parse)
+        var robustness = try k["robustness"].map(KCapRobustness.parse)
+        if var r = robustness {
+            try KCapRobustness.resolveSources(&r, node: k["robustness"]!, methods: methods)
+            robustness = r
+        }
         if robustness != nil, let teacher = datasets.first(where: { if case .teacher = $0.source { return true } else { return false } }) {
             throw k["robustness"]!.error("attacks perturb pixels in [0, 1]: dataset '\(teacher.name)' is a synthetic teacher")
         }
@@ -61,6 +65,12 @@ public struct PlasticityRulesSpec: StudySpec {
             recurrence: try choice(k["recurrence"], default: .paper), fired: try choice(k["fired"], default: .nonzero),
             ties: try choice(k["ties"], default: .lowestIndex), inputMask: try choice(k["input_mask"], default: .masked),
             datasets: datasets, methods: methods, robustness: robustness)
+    }
+
+    /// The methods a run trains: every method, then the transfer attacks' sources that
+    /// `--methods` left out (trained for the attacks only; their accuracies are not reported).
+    var trainedMethods: [KCapMethod] {
+        methods + (robustness?.sources ?? []).filter { s in !methods.contains { $0.name == s.name } }
     }
 
     /// The network of `method` on `data`.

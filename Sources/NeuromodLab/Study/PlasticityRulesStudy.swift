@@ -36,7 +36,7 @@ extension PlasticityRulesSpec {
     public func timeEstimate(jobs: Int) -> TimeEstimate { TimeEstimate(self, jobs: jobs) }
 
     public func run(jobs: Int, progress: @escaping @Sendable (StudyProgress) -> Void) throws -> PlasticityRulesResult {
-        let learning = methods.filter { $0.meta != nil }.count
+        let learning = trainedMethods.filter { $0.meta != nil }.count
         let points = robustness.map { $0.attacks.count * $0.epsilons.count } ?? 0
         let counter = ProgressCounter(total: datasets.count * methods.count * runs * (epochs + points) + learning), epochs = self.epochs
         return try PlasticityRulesRunner(spec: self).run(jobs: jobs, learned: { rule in
