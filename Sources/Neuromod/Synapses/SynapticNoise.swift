@@ -138,10 +138,9 @@ public final class SynapticNoise {
         }
 
         func draw(batch: Int, workers: Int) {
+            // One worker draws here, without forming the escaping closure (its context is an allocation).
             if workers == 1 { return draw(instances: 0..<batch) }
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                draw(instances: (batch * w / workers)..<(batch * (w + 1) / workers))
-            }
+            drawInBlocks(batch: batch, workers: workers) { draw(instances: $0) }
         }
     }
 
@@ -167,10 +166,9 @@ public final class SynapticNoise {
         }
 
         func draw(batch: Int, workers: Int) {
+            // One worker draws here, without forming the escaping closure (its context is an allocation).
             if workers == 1 { return draw(instances: 0..<batch) }
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                draw(instances: (batch * w / workers)..<(batch * (w + 1) / workers))
-            }
+            drawInBlocks(batch: batch, workers: workers) { draw(instances: $0) }
         }
     }
 
@@ -216,6 +214,20 @@ public final class SynapticNoise {
             }
         }
     }
+}
+
+/// Runs `draw` over `workers` contiguous blocks of instances 0..<`batch`, block 0 on the calling thread
+/// and the others as asynchronous blocks on the global queue, and waits for all of them. Not
+/// `DispatchQueue.concurrentPerform`: libdispatch runs a `concurrentPerform` nested in another one
+/// (`parallelMap`'s workers: a study's runs side by side) on fewer threads, so a run left alone at
+/// the end of a method could not draw on the core the finished runs left idle.
+private func drawInBlocks(batch: Int, workers: Int, _ draw: @escaping @Sendable (Range<Int>) -> Void) {
+    let group = DispatchGroup()
+    for w in 1..<workers {
+        DispatchQueue.global().async(group: group) { draw((batch * w / workers)..<(batch * (w + 1) / workers)) }
+    }
+    draw(0..<(batch / workers))
+    group.wait()
 }
 
 /// The mask's storage pointer (nil for a dense projection), valid inside `body`.
