@@ -102,8 +102,12 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
         switch e.rule.probe {
         case .synapses:
             let draws = draws!
-            e.synaptic!.draw(for: e.network, batch: batch, streams: e.probeStreams, threads: e.noiseThreads)
-            draws.take()
+            if draws.noise.distribution == .gaussian {
+                draws.drawGaussian(layerSizes: e.network.layerSizes, batch: batch, streams: e.probeStreams, threads: e.noiseThreads)
+            } else {
+                e.synaptic!.draw(for: e.network, batch: batch, streams: e.probeStreams, threads: e.noiseThreads)
+                draws.take()
+            }
             if e.termsNeedCleanPass { pass.forward(); keepCleanPass() }
             draws.sign = 1
             pass.forward(probe: (draws, nil))

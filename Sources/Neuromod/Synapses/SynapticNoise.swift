@@ -140,7 +140,7 @@ public final class SynapticNoise {
         func draw(batch: Int, workers: Int) {
             // One worker draws here, without forming the escaping closure (its context is an allocation).
             if workers == 1 { return draw(instances: 0..<batch) }
-            drawInBlocks(batch: batch, workers: workers) { draw(instances: $0) }
+            drawInBlocks(batch: batch, workers: workers) { draw(instances: $1) }
         }
     }
 
@@ -168,7 +168,7 @@ public final class SynapticNoise {
         func draw(batch: Int, workers: Int) {
             // One worker draws here, without forming the escaping closure (its context is an allocation).
             if workers == 1 { return draw(instances: 0..<batch) }
-            drawInBlocks(batch: batch, workers: workers) { draw(instances: $0) }
+            drawInBlocks(batch: batch, workers: workers) { draw(instances: $1) }
         }
     }
 
@@ -216,17 +216,18 @@ public final class SynapticNoise {
     }
 }
 
-/// Runs `draw` over `workers` contiguous blocks of instances 0..<`batch`, block 0 on the calling thread
-/// and the others as asynchronous blocks on the global queue, and waits for all of them. Not
+/// Runs `draw(w, block)` over `workers` contiguous blocks of instances 0..<`batch` (worker w gets
+/// block w), block 0 on the calling thread and the others as asynchronous blocks on the global queue,
+/// and waits for all of them. Not
 /// `DispatchQueue.concurrentPerform`: libdispatch runs a `concurrentPerform` nested in another one
 /// (`parallelMap`'s workers: a study's runs side by side) on fewer threads, so a run left alone at
 /// the end of a method could not draw on the core the finished runs left idle.
-private func drawInBlocks(batch: Int, workers: Int, _ draw: @escaping @Sendable (Range<Int>) -> Void) {
+func drawInBlocks(batch: Int, workers: Int, _ draw: @escaping @Sendable (Int, Range<Int>) -> Void) {
     let group = DispatchGroup()
     for w in 1..<workers {
-        DispatchQueue.global().async(group: group) { draw((batch * w / workers)..<(batch * (w + 1) / workers)) }
+        DispatchQueue.global().async(group: group) { draw(w, (batch * w / workers)..<(batch * (w + 1) / workers)) }
     }
-    draw(0..<(batch / workers))
+    draw(0, 0..<(batch / workers))
     group.wait()
 }
 
