@@ -1,0 +1,155 @@
+// One level's kernels in one precision, included by kernels_body.h twice per level: for `double`
+// and for `float` (the float32 mode, docs/precision.md). The includer defines
+//   NMK_T           the element type (double or float)
+//   NMK_TFN(name)   the kernel's name at this level in this precision (nmk_x_<level>, nmk_x_f32_<level>)
+//   NMK_K(c)        a constant of this type (c or c##f: 1.0 or 1.0f, never a double in float arithmetic)
+//   NMK_EXP1, NMK_SIGMOID1, NMK_TANH1, NMK_RELU1, NMK_LEAKY1   the per-element functions (kernels_scalar.h; tanh/tanhf)
+// Identical bits at every level: contraction off, every kernel keeps the Swift operation order,
+// reductions run in scalar column order. No include guard, on purpose; every macro it defines is
+// undefined at the end.
+
+/// `BODY(F)` once per elementwise activation, with F(v) that activation's φ at v (a macro argument,
+/// so the switch sits outside the loops).
+#define NMK_SIGMOID_F(v) NMK_SIGMOID1(v)
+#define NMK_LINEAR_F(v) (v)
+#define NMK_TANH_F(v) NMK_TANH1(v)
+#define NMK_RELU_F(v) NMK_RELU1(v)
+#define NMK_LEAKY_F(v) NMK_LEAKY1(v, slope)
+#define NMK_PER_ACTIVATION(kind, BODY) \
+    switch (kind) { \
+    case NMK_ACT_LINEAR: BODY(NMK_LINEAR_F); break; \
+    case NMK_ACT_SIGMOID: BODY(NMK_SIGMOID_F); break; \
+    case NMK_ACT_TANH: BODY(NMK_TANH_F); break; \
+    case NMK_ACT_RELU: BODY(NMK_RELU_F); break; \
+    case NMK_ACT_LEAKY_RELU: BODY(NMK_LEAKY_F); break; \
+    }
+
+/// The same for φ′ through (a, z).
+#define NMK_D_LINEAR(a, z) NMK_K(1.0)
+#define NMK_D_SIGMOID(a, z) ((a) * (NMK_K(1.0) - (a)))
+#define NMK_D_TANH(a, z) (NMK_K(1.0) - (a) * (a))
+#define NMK_D_RELU(a, z) ((z) > 0 ? NMK_K(1.0) : NMK_K(0.0))
+#define NMK_D_LEAKY(a, z) ((z) > 0 ? NMK_K(1.0) : slope)
+#define NMK_PER_DERIVATIVE(kind, BODY) \
+    switch (kind) { \
+    case NMK_ACT_LINEAR: BODY(NMK_D_LINEAR); break; \
+    case NMK_ACT_SIGMOID: BODY(NMK_D_SIGMOID); break; \
+    case NMK_ACT_TANH: BODY(NMK_D_TANH); break; \
+    case NMK_ACT_RELU: BODY(NMK_D_RELU); break; \
+    case NMK_ACT_LEAKY_RELU: BODY(NMK_D_LEAKY); break; \
+    }
+
+NMK_KERNEL NMK_TFN(nmk_exp)(const NMK_T *x, NMK_T sign, NMK_T shift, NMK_T *out, size_t n) {
+    NMK_EXP_LOOP
+    for (size_t i = 0; i < n; i++) out[i] = NMK_EXP1(x[i] * sign + shift);
+}
+
+NMK_KERNEL NMK_TFN(nmk_activate)(nmk_activation kind, NMK_T slope, const NMK_T *z, NMK_T *out, size_t n) {
+#define NMK_BODY(F) NMK_EXP_LOOP for (size_t i = 0; i < n; i++) out[i] = F(z[i])
+    NMK_PER_ACTIVATION(kind, NMK_BODY)
+#undef NMK_BODY
+}
+
+NMK_KERNEL NMK_TFN(nmk_bias_activate)(nmk_activation kind, NMK_T slope, NMK_T *z, const NMK_T *bias,
+                                     size_t rows, size_t cols, NMK_T *out) {
+#define NMK_BODY(F) \
+    for (size_t r = 0; r < rows; r++) { \
+        NMK_T *zr = z + r * cols, *outr = out + r * cols; \
+        NMK_EXP_LOOP \
+        for (size_t c = 0; c < cols; c++) { NMK_T v = zr[c] + bias[c]; zr[c] = v; outr[c] = F(v); } \
+    }
+    NMK_PER_ACTIVATION(kind, NMK_BODY)
+#undef NMK_BODY
+}
+
+NMK_KERNEL NMK_TFN(nmk_softmax)(const NMK_T *z, size_t rows, size_t cols, NMK_T *out) {
+    for (size_t r = 0; r < rows; r++) {
+        const NMK_T *zr = z + r * cols;
+        NMK_T *outr = out + r * cols;
+        NMK_T peak = -INFINITY;
+        for (size_t c = 0; c < cols; c++) peak = zr[c] >= peak ? zr[c] : peak;  // Swift's max(peak, z)
+        NMK_T shift = -peak;
+        for (size_t c = 0; c < cols; c++) outr[c] = NMK_EXP1(zr[c] * NMK_K(1.0) + shift);
+        NMK_T total = NMK_K(0.0);
+        for (size_t c = 0; c < cols; c++) total += outr[c];  // in column order: not vectorized
+        for (size_t c = 0; c < cols; c++) outr[c] /= total;
+    }
+}
+
+NMK_KERNEL NMK_TFN(nmk_derivatives)(nmk_activation kind, NMK_T slope, const NMK_T *a, const NMK_T *z,
+                                   NMK_T *g, size_t n) {
+#define NMK_BODY(D) for (size_t i = 0; i < n; i++) g[i] = D(a[i], z[i])
+    NMK_PER_DERIVATIVE(kind, NMK_BODY)
+#undef NMK_BODY
+}
+
+NMK_KERNEL NMK_TFN(nmk_backward)(nmk_activation kind, NMK_T slope, const NMK_T *ga, const NMK_T *a,
+                                const NMK_T *z, NMK_T *gz, size_t n) {
+    switch (kind) {
+    case NMK_ACT_LINEAR: for (size_t i = 0; i < n; i++) gz[i] = ga[i]; break;
+    case NMK_ACT_SIGMOID: for (size_t i = 0; i < n; i++) gz[i] = ga[i] * a[i] * (NMK_K(1.0) - a[i]); break;
+    case NMK_ACT_TANH: for (size_t i = 0; i < n; i++) gz[i] = ga[i] * (NMK_K(1.0) - a[i] * a[i]); break;
+    case NMK_ACT_RELU: for (size_t i = 0; i < n; i++) gz[i] = z[i] > 0 ? ga[i] : NMK_K(0.0); break;
+    case NMK_ACT_LEAKY_RELU: for (size_t i = 0; i < n; i++) gz[i] = z[i] > 0 ? ga[i] : slope * ga[i]; break;
+    }
+}
+
+NMK_KERNEL NMK_TFN(nmk_softmax_backward)(const NMK_T *ga, const NMK_T *a, size_t rows, size_t cols, NMK_T *gz) {
+    for (size_t r = 0; r < rows; r++) {
+        const NMK_T *gar = ga + r * cols, *ar = a + r * cols;
+        NMK_T *gzr = gz + r * cols;
+        NMK_T dot = NMK_K(0.0);
+        for (size_t c = 0; c < cols; c++) dot += ar[c] * gar[c];  // in column order: not vectorized
+        for (size_t c = 0; c < cols; c++) gzr[c] = ar[c] * (gar[c] - dot);
+    }
+}
+
+NMK_KERNEL NMK_TFN(nmk_scaled_derivative)(nmk_activation kind, NMK_T slope, NMK_T m, const NMK_T *a,
+                                         const NMK_T *z, const NMK_T *f, NMK_T *out, size_t n) {
+#define NMK_BODY(D) \
+    if (f) { for (size_t i = 0; i < n; i++) out[i] = m * D(a[i], z[i]) * f[i]; } \
+    else { for (size_t i = 0; i < n; i++) out[i] = m * D(a[i], z[i]); }
+    NMK_PER_DERIVATIVE(kind, NMK_BODY)
+#undef NMK_BODY
+}
+
+NMK_KERNEL NMK_TFN(nmk_add_scaled)(NMK_T *y, NMK_T alpha, const NMK_T *x, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+NMK_KERNEL NMK_TFN(nmk_multiply)(NMK_T *y, const NMK_T *x, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] *= x[i];
+}
+
+NMK_KERNEL NMK_TFN(nmk_multiply2)(NMK_T *y, const NMK_T *f, const NMK_T *g, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = y[i] * f[i] * g[i];
+}
+
+NMK_KERNEL NMK_TFN(nmk_add_row_vector)(NMK_T *y, const NMK_T *v, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++) {
+        NMK_T *yr = y + r * cols;
+        for (size_t c = 0; c < cols; c++) yr[c] += v[c];
+    }
+}
+
+NMK_KERNEL NMK_TFN(nmk_fill_rows)(NMK_T *y, const NMK_T *v, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, v, cols * sizeof(NMK_T));
+}
+
+NMK_KERNEL NMK_TFN(nmk_accumulate_product)(NMK_T *w, NMK_T c, const NMK_T *x, const NMK_T *e, size_t n) {
+    if (x) { for (size_t i = 0; i < n; i++) w[i] += c * x[i] * e[i]; }
+    else { for (size_t i = 0; i < n; i++) w[i] += c * e[i]; }
+}
+
+#undef NMK_SIGMOID_F
+#undef NMK_LINEAR_F
+#undef NMK_TANH_F
+#undef NMK_RELU_F
+#undef NMK_LEAKY_F
+#undef NMK_PER_ACTIVATION
+#undef NMK_D_LINEAR
+#undef NMK_D_SIGMOID
+#undef NMK_D_TANH
+#undef NMK_D_RELU
+#undef NMK_D_LEAKY
+#undef NMK_PER_DERIVATIVE
