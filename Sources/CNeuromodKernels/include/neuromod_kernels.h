@@ -118,6 +118,17 @@ unsigned nmk_cpu_levels(void);
 /// The choice for a NEUROMOD_KERNELS value `name` (NULL: unset) on a CPU with `levels`: the level
 /// to use, and in `*request` how the value was read. Pure: the process's choice applies it once.
 nmk_level nmk_resolve(const char *name, unsigned levels, nmk_request *request);
+/// Fills out64[0..<n] (or, when out64 is NULL, out32[0..<n] rounded to nearest) with N(0, σ²) draws
+/// from the GSL generator `rng` (a `gsl_rng *`): exactly the values, and the generator state after,
+/// of n calls of `gsl_ran_gaussian_ziggurat(rng, sigma)`, but faster (gaussian_ziggurat.c). For
+/// taus2, taus, mt19937 and gfsr4 the ziggurat's fast path runs inline on the generator's draws,
+/// with tables read from GSL at first use, and every rejected draw goes to GSL's own function. Any
+/// other generator, or a GSL whose ziggurat fails the check at first use, gets the n calls.
+/// Thread-safe for distinct generators.
+void nmk_gaussian_ziggurat_fill(void *rng, double sigma, double *out64, float *out32, size_t n);
+/// 1 when nmk_gaussian_ziggurat_fill runs the fast path inline for the GSL generator type `type` (a
+/// `const gsl_rng_type *`), 0 when it calls GSL once per draw.
+int nmk_gaussian_ziggurat_inline(const void *type);
 /// "portable", "avx2" or "avx512".
 const char *nmk_level_name(nmk_level level);
 

@@ -22,8 +22,6 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
     private(set) var rates: [DenseMatrix<Scalar>]
     /// The node probe's draws σξ of the last probed pass, per layer (rounded from the float64 draws).
     private(set) var probeNoise: [DenseMatrix<Scalar>] = []
-    /// One row of float64 draws before rounding (GSL draws doubles).
-    private var drawRow: [Double] = []
 
     /// ∂L/∂W, ∂L/∂b of the last ``backpropagate(loss:output:target:)``.
     private(set) var gradientWeights: [DenseMatrix<Scalar>] = []
@@ -145,18 +143,13 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
         }
     }
 
-    /// probeNoise[l] ← σξ from each instance's stream: float64 draws, rounded to nearest.
+    /// probeNoise[l] ← σξ from each instance's stream (in `Float`, the float64 draws rounded to nearest).
     private func drawProbe(layer l: Int, sigma: Double, streams: InstanceStreams) {
         let width = populations[l].size, batch = probeNoise[l].rows
-        if drawRow.count < width { drawRow = Array(repeating: 0, count: width) }
-        drawRow.withUnsafeMutableBufferPointer { row in
-            let row = UnsafeMutableBufferPointer(rebasing: row[0..<width])
-            probeNoise[l].storage.withUnsafeMutableBufferPointer { buffer in
-                for n in 0..<batch {
-                    streams[n].fillGaussian(row, sigma: sigma)
-                    Scalar.fromDraws(UnsafeBufferPointer(row),
-                                     into: UnsafeMutableBufferPointer(rebasing: buffer[(n * width)..<((n + 1) * width)]))
-                }
+        probeNoise[l].storage.withUnsafeMutableBufferPointer { buffer in
+            for n in 0..<batch {
+                Scalar.fillGaussian(UnsafeMutableBufferPointer(rebasing: buffer[(n * width)..<((n + 1) * width)]),
+                                    from: streams[n], sigma: sigma)
             }
         }
     }
@@ -276,66 +269,31 @@ final class SynapticDraws<Scalar: NeuromodScalar> {
         sigma = Scalar(noise.sigma)
     }
 
-    /// Per noise thread, a float64 row the Gaussian draws land in before they are rounded.
-    private var scratch: [Double] = []
-
     /// Draws a Gaussian probe for `batch` instances straight into this precision: instance n fills
-    /// each of its rows from `streams[n]` into a float64 row and rounds it to nearest at once, while
-    /// the row is in cache. Layer by layer, weights before biases: ``SynapticNoise/draw(for:batch:streams:threads:)``'s
-    /// order per stream, so exactly its draws rounded, without writing and reading back its
-    /// float64 buffer of batch × parameters (19 MB on the housing network). On `threads` threads,
-    /// blocks of instances; the numbers do not depend on it. Dense projections only (float32
-    /// refuses sparse ones, ``Precision``).
+    /// each of its rows from `streams[n]` (``NeuromodScalar/fillGaussian(_:from:sigma:)``: in `Float`,
+    /// each draw rounded to nearest as it is made). Layer by layer, weights before biases:
+    /// ``SynapticNoise/draw(for:batch:streams:threads:)``'s order per stream, so exactly its draws,
+    /// without its float64 buffer of batch × parameters (19 MB on the housing network). On `threads`
+    /// threads, blocks of instances; the numbers do not depend on it. Dense projections only
+    /// (float32 refuses sparse ones, ``Precision``).
     func drawGaussian(layerSizes sizes: [Int], batch: Int, streams: InstanceStreams, threads: Int) {
         let depth = sizes.count - 1
-        var widest = 0
-        for l in 0..<depth { widest = max(widest, sizes[l] * sizes[l + 1]) }
         let workers = max(1, min(threads, batch))
         if biases.count != depth || weights.count != depth || (depth > 0 && biases[0].rows != batch) {
             biases = (0..<depth).map { DenseMatrix<Scalar>(rows: batch, cols: sizes[$0 + 1]) }
             weights = (0..<depth).map { DenseMatrix<Scalar>(rows: batch, cols: sizes[$0] * sizes[$0 + 1]) }
         }
-        if scratch.count < workers * widest { scratch = Array(repeating: 0, count: workers * widest) }
         for l in 0..<depth {
-            fillRows(&weights[l].storage, width: sizes[l] * sizes[l + 1], stride: widest, batch: batch, workers: workers, streams: streams)
-            fillRows(&biases[l].storage, width: sizes[l + 1], stride: widest, batch: batch, workers: workers, streams: streams)
+            fillRows(&weights[l].storage, width: sizes[l] * sizes[l + 1], batch: batch, workers: workers, streams: streams)
+            fillRows(&biases[l].storage, width: sizes[l + 1], batch: batch, workers: workers, streams: streams)
         }
     }
 
-    /// Fills `out` (`[batch × width]`) with instance n's next `width` normals, rounded, in row n.
-    private func fillRows(_ out: inout [Scalar], width: Int, stride: Int, batch: Int, workers: Int, streams: InstanceStreams) {
+    /// Fills `out` (`[batch × width]`) with instance n's next `width` normals in row n.
+    private func fillRows(_ out: inout [Scalar], width: Int, batch: Int, workers: Int, streams: InstanceStreams) {
         let sigma = noise.sigma
-        scratch.withUnsafeMutableBufferPointer { rows in
-            out.withUnsafeMutableBufferPointer { out in
-                RoundedRows(out: out.baseAddress!, width: width, scratch: rows.baseAddress!, stride: stride,
-                            streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
-            }
-        }
-    }
-
-    /// One buffer's Gaussian rows for blocks of instances: instance n draws `width` normals from its
-    /// own stream into worker w's scratch row and rounds them into row n of `out`. Rows and streams
-    /// are disjoint per instance, scratch rows per worker (hence the unchecked sendability).
-    private struct RoundedRows: @unchecked Sendable {
-        let out: UnsafeMutablePointer<Scalar>
-        let width: Int
-        let scratch: UnsafeMutablePointer<Double>
-        let stride: Int
-        let streams: InstanceStreams
-        let sigma: Double
-
-        func draw(worker w: Int, instances: Range<Int>) {
-            let row = UnsafeMutableBufferPointer(start: scratch + w * stride, count: width)
-            for n in instances {
-                streams[n].fillGaussian(row, sigma: sigma)
-                Scalar.fromDraws(UnsafeBufferPointer(row), into: UnsafeMutableBufferPointer(start: out + n * width, count: width))
-            }
-        }
-
-        func draw(batch: Int, workers: Int) {
-            // One worker draws here, without forming the escaping closure (its context is an allocation).
-            if workers == 1 { return draw(worker: 0, instances: 0..<batch) }
-            drawInBlocks(batch: batch, workers: workers) { draw(worker: $0, instances: $1) }
+        out.withUnsafeMutableBufferPointer { out in
+            GaussianRowDraws(base: out, width: width, mask: nil, streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
         }
     }
 

@@ -37,6 +37,10 @@ protocol NeuromodScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     /// out[i] = x[i] in this precision (Double: copied; Float: rounded to nearest, ties to even).
     static func fromDraws(_ x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Self>)
 
+    /// Fills `out` with `generator`'s next N(0, σ²) draws in this precision: ``RandomGenerator``'s
+    /// float64 draws (Float: each rounded to nearest, ties to even).
+    static func fillGaussian(_ out: UnsafeMutableBufferPointer<Self>, from generator: RandomGenerator, sigma: Double)
+
     /// ``KernelTable/activate(_:_:into:)`` at `table`'s level, in this precision.
     static func activate(_ table: KernelTable, _ activation: Activation, _ z: UnsafeBufferPointer<Self>,
                          into out: UnsafeMutableBufferPointer<Self>)
@@ -92,6 +96,10 @@ extension Double: NeuromodScalar {
         precondition(out.count >= x.count)
         guard let base = x.baseAddress, x.count > 0 else { return }
         out.baseAddress!.update(from: base, count: x.count)
+    }
+
+    static func fillGaussian(_ out: UnsafeMutableBufferPointer<Double>, from generator: RandomGenerator, sigma: Double) {
+        generator.fillGaussian(out, sigma: sigma)
     }
 
     static func activate(_ table: KernelTable, _ activation: Activation, _ z: UnsafeBufferPointer<Double>,
@@ -156,6 +164,10 @@ extension Float: NeuromodScalar {
 
     static func fromDraws(_ x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Float>) {
         KernelTable.current.roundToFloat(x, into: out)
+    }
+
+    static func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>, from generator: RandomGenerator, sigma: Double) {
+        generator.fillGaussian(out, sigma: sigma)
     }
 
     static func activate(_ table: KernelTable, _ activation: Activation, _ z: UnsafeBufferPointer<Float>,

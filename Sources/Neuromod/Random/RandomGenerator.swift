@@ -1,4 +1,5 @@
 import CGSL
+import CNeuromodKernels
 
 /// Errors raised by GSL calls, turned into Swift errors instead of GSL's default `abort()`.
 public enum GSLError: Error, Equatable, CustomStringConvertible {
@@ -26,7 +27,8 @@ public enum GSLError: Error, Equatable, CustomStringConvertible {
 /// A generator is not `Sendable`: give each instance or thread its own.
 ///
 /// Gaussian draws use GSL's ziggurat method (`gsl_ran_gaussian_ziggurat`), the fastest exact method
-/// GSL offers (see ../shared/TOOLCHAIN.md for rates).
+/// GSL offers. Buffers are filled with the ziggurat's fast path inline (`fillGaussian(_:sigma:)`):
+/// the same numbers as one GSL call per draw, about 1.5 times as fast (docs/kernels.md, "Gaussian draws").
 public final class RandomGenerator {
     public let algorithm: RandomAlgorithm
     public let seed: UInt64
@@ -71,10 +73,31 @@ public final class RandomGenerator {
     /// A draw from N(0, σ²) by the ziggurat method.
     public func gaussian(sigma: Double = 1) -> Double { gsl_ran_gaussian_ziggurat(rng, sigma) }
 
-    /// Fills `buffer` with independent N(0, σ²) draws (ziggurat).
+    /// Fills `buffer` with independent N(0, σ²) draws (ziggurat): exactly the values of
+    /// `buffer.count` calls of ``gaussian(sigma:)``, and the same generator state after.
+    ///
+    /// For taus2, mt19937 and gfsr4 the ziggurat's fast path runs inline on the generator's draws and
+    /// rejected draws go to GSL's own function (``zigguratInline``); ranlxd2 and ranlxs0 call GSL
+    /// once per draw.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double = 1) {
-        for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ziggurat(rng, sigma) }
+        guard let base = buffer.baseAddress else { return }
+        nmk_gaussian_ziggurat_fill(rng, sigma, base, nil, buffer.count)
     }
+
+    /// Fills `buffer` with the draws of `fillGaussian(_:sigma:)` rounded to the nearest `Float`
+    /// (ties to even): the float32 mode's noise, without a float64 buffer in between.
+    ///
+    /// - Parameters:
+    ///   - buffer: where the draws go.
+    ///   - sigma: the standard deviation σ; each draw is computed in `Double`, then rounded.
+    public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Float>, sigma: Double = 1) {
+        guard let base = buffer.baseAddress else { return }
+        nmk_gaussian_ziggurat_fill(rng, sigma, nil, base, buffer.count)
+    }
+
+    /// Whether `fillGaussian(_:sigma:)` runs the ziggurat's fast path inline for this generator
+    /// (taus2, mt19937, gfsr4) rather than calling GSL once per draw; the numbers are the same.
+    var zigguratInline: Bool { nmk_gaussian_ziggurat_inline(rng.pointee.type) != 0 }
 
     /// Fills `buffer` with independent N(0, σ²) draws (ziggurat).
     public func fillGaussian(_ array: inout [Double], sigma: Double = 1) {
@@ -84,8 +107,12 @@ public final class RandomGenerator {
     /// GSL's exact Gaussian methods, for measuring them against each other (every path of Neuromod
     /// draws with ``ziggurat``; changing it would change every number).
     public enum GaussianMethod: String, Sendable, CaseIterable {
-        /// Marsaglia–Tsang ziggurat, `gsl_ran_gaussian_ziggurat`: Neuromod's method.
+        /// Marsaglia–Tsang ziggurat, `gsl_ran_gaussian_ziggurat`'s numbers with its fast path inline:
+        /// Neuromod's method.
         case ziggurat
+        /// The same ziggurat, one `gsl_ran_gaussian_ziggurat` call per draw: the same numbers as
+        /// ``ziggurat``, at GSL's own speed (the benchmark's floor).
+        case zigguratPerCall = "ziggurat-per-call"
         /// Box–Muller in Marsaglia's polar form, `gsl_ran_gaussian`.
         case polar
         /// Kinderman–Monahan–Leva ratio of uniforms, `gsl_ran_gaussian_ratio_method`.
@@ -101,6 +128,7 @@ public final class RandomGenerator {
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double, method: GaussianMethod) {
         switch method {
         case .ziggurat: fillGaussian(buffer, sigma: sigma)
+        case .zigguratPerCall: for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ziggurat(rng, sigma) }
         case .polar: for i in buffer.indices { buffer[i] = gsl_ran_gaussian(rng, sigma) }
         case .ratio: for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ratio_method(rng, sigma) }
         }

@@ -109,38 +109,11 @@ public final class SynapticNoise {
             let mask = network.connectivity[l].mask
             let weightWidth = gaussianWeights[l].cols, biasWidth = biases[l].cols
             gaussianWeights[l].storage.withUnsafeMutableBufferPointer { buffer in
-                RowDraws(base: buffer, width: weightWidth, mask: mask, streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
+                GaussianRowDraws(base: buffer, width: weightWidth, mask: mask, streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
             }
             biases[l].storage.withUnsafeMutableBufferPointer { buffer in
-                RowDraws(base: buffer, width: biasWidth, mask: nil, streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
+                GaussianRowDraws(base: buffer, width: biasWidth, mask: nil, streams: streams, sigma: sigma).draw(batch: batch, workers: workers)
             }
-        }
-    }
-
-    /// One buffer's Gaussian draws: rows of a row-major buffer belong to different instances, each
-    /// drawn from that instance's stream. Rows and streams are disjoint per instance, so blocks of
-    /// instances may run on different threads (hence the unchecked sendability).
-    private struct RowDraws: @unchecked Sendable {
-        let base: UnsafeMutableBufferPointer<Double>
-        let width: Int
-        let mask: Matrix?
-        let streams: InstanceStreams
-        let sigma: Double
-
-        func draw(instances: Range<Int>) {
-            for n in instances {
-                let row = UnsafeMutableBufferPointer(rebasing: base[(n * width)..<((n + 1) * width)])
-                streams[n].fillGaussian(row, sigma: sigma)
-                if let mask {
-                    mask.storage.withUnsafeBufferPointer { m in KernelTable.current.multiply(row, by: m) }
-                }
-            }
-        }
-
-        func draw(batch: Int, workers: Int) {
-            // One worker draws here, without forming the escaping closure (its context is an allocation).
-            if workers == 1 { return draw(instances: 0..<batch) }
-            drawInBlocks(batch: batch, workers: workers) { draw(instances: $1) }
         }
     }
 
@@ -213,6 +186,37 @@ public final class SynapticNoise {
                 }
             }
         }
+    }
+}
+
+/// One buffer's Gaussian draws in one precision: rows of a row-major `[instances × width]` buffer
+/// belong to different instances, each filled from that instance's stream
+/// (``NeuromodScalar/fillGaussian(_:from:sigma:)``), then multiplied by `mask` if there is one
+/// (float64 only: the float32 mode refuses sparse projections). Rows and streams are disjoint per
+/// instance, so blocks of instances may run on different threads (hence the unchecked sendability).
+struct GaussianRowDraws<Scalar: NeuromodScalar>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Scalar>
+    let width: Int
+    let mask: Matrix?
+    let streams: InstanceStreams
+    let sigma: Double
+
+    func draw(instances: Range<Int>) {
+        for n in instances {
+            let row = UnsafeMutableBufferPointer(rebasing: base[(n * width)..<((n + 1) * width)])
+            Scalar.fillGaussian(row, from: streams[n], sigma: sigma)
+            if let mask {
+                precondition(Scalar.self == Double.self, "a synaptic mask needs float64 draws")
+                let doubles = UnsafeMutableRawBufferPointer(row).bindMemory(to: Double.self)
+                mask.storage.withUnsafeBufferPointer { m in KernelTable.current.multiply(doubles, by: m) }
+            }
+        }
+    }
+
+    func draw(batch: Int, workers: Int) {
+        // One worker draws here, without forming the escaping closure (its context is an allocation).
+        if workers == 1 { return draw(instances: 0..<batch) }
+        drawInBlocks(batch: batch, workers: workers) { draw(instances: $1) }
     }
 }
 
