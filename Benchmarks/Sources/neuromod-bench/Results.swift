@@ -33,7 +33,8 @@ struct BenchResults: Codable {
         var perInstance: Timing
         var nsPerSign: Double
     }
-    /// The Gaussian floor (256 streams) with another GSL method than the ziggurat.
+    /// The Gaussian floor (256 streams) with another GSL method than Neuromod's inline ziggurat
+    /// (GSL's ziggurat called once per draw among them).
     struct GaussianMethodFloor: Codable {
         var generator: String
         var method: String

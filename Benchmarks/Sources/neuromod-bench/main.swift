@@ -255,7 +255,7 @@ func runBenchmark(_ options: Options) throws {
               + "\(formatMs(f.singleStream.medianMs))   \(formatMs(f.singleStream.minMs))")
     }
     for g in gaussianMethods {
-        print("  \(g.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams, \(g.method.padding(toLength: 6, withPad: " ", startingAt: 0)) method          "
+        print("  \(g.generator.padding(toLength: 8, withPad: " ", startingAt: 0)) 256 streams, \(g.method.padding(toLength: 20, withPad: " ", startingAt: 0))"
               + "\(formatMs(g.perInstance.medianMs))   \(formatMs(g.perInstance.minMs))   \(String(format: "%6.2f", g.nsPerNormal))")
     }
     print("\n  sign floor (256 × \(parameters) = \(signFloors[0].signs) signs, from bits)       median ms     min ms   ns/sign")
@@ -269,6 +269,10 @@ func runBenchmark(_ options: Options) throws {
     let tfwpOverFloor = tfwp / mainFloor.perInstance.medianMs
     let wpOverRademacher = wp / median(.wpRademacher), tfwpOverRademacher = tfwp / median(.threeFactorWPRademacher)
     print(String(format: "\n  WP update / noise floor (%@): %.2f   3F-WP / floor: %.2f", options.random.rawValue, wpOverFloor, tfwpOverFloor))
+    if let perCall = gaussianMethods.first(where: { $0.method == RandomGenerator.GaussianMethod.zigguratPerCall.rawValue }) {
+        let gslFloor = perCall.perInstance.medianMs
+        print(String(format: "  WP update / GSL's per-call floor: %.2f   3F-WP / that floor: %.2f", wp / gslFloor, tfwp / gslFloor))
+    }
     print(String(format: "  Gaussian WP / Rademacher WP: %.2f   Gaussian 3F-WP / Rademacher 3F-WP: %.2f   WP-rad / sign floor: %.2f",
                  wpOverRademacher, tfwpOverRademacher, median(.wpRademacher) / signFloors[0].perInstance.medianMs))
 
