@@ -104,6 +104,7 @@ public enum GradientCheck {
             if rule.name.hasPrefix("three-factor-wp") {
                 notes.append("compared with the weight-perturbation expectation σ∇L")
             }
+            if spec.training.precision == .float32 { notes.append("updates in float32, gradient in float64") }
             let noisy = spec.network.layers.contains { ($0.population.noise?.sigma ?? 0) > 0 }
             if noisy { notes.append(options.intrinsicNoise ? "intrinsic noise on" : "intrinsic noise off") }
             do {
@@ -117,7 +118,7 @@ public enum GradientCheck {
                     ? try InstanceStreams(spec.random, seed: spec.seed, base: StreamPlan.instanceNoise(run: 0), count: batch) : nil
                 let statistics = try EstimatorCheck.measure(rule: measuredRule, network: network, input: input,
                                                             target: target, samples: k, probeStreams: probe,
-                                                            intrinsicStreams: intrinsic)
+                                                            intrinsicStreams: intrinsic, precision: spec.training.precision)
                 return GradientCheckRow(method: method.name, rule: method.rule.name, widthFactor: factor,
                                         hiddenSizes: populations.dropLast().map(\.size),
                                         parameterCount: network.parameterCount, statistics: statistics,

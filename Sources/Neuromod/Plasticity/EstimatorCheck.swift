@@ -65,10 +65,13 @@ public enum EstimatorCheck {
     /// Draws `samples` updates of `rule` for `network` on one batch and compares them with the exact
     /// gradient. The network's parameters are not changed. With `intrinsicStreams` the populations'
     /// own noise is on in every pass the rule makes (the bias a noisy device sees); the reference
-    /// gradient is always the noiseless network's.
+    /// gradient is always the noiseless network's. With `precision` `.float32` the rule's updates are
+    /// computed in the float32 mode (``PlasticityEngine/init(rule:network:probeStreams:intrinsicStreams:environments:precision:)``),
+    /// against the same float64 gradient.
     public static func measure(rule: PlasticityRule, network: Network, input: Matrix, target: Matrix,
                                samples: Int, probeStreams: InstanceStreams,
-                               intrinsicStreams: InstanceStreams? = nil) throws -> EstimatorStatistics {
+                               intrinsicStreams: InstanceStreams? = nil,
+                               precision: Precision = .float64) throws -> EstimatorStatistics {
         precondition(samples >= 2, "need at least 2 samples for a variance")
         if case .runningAverage = rule.modulator.baseline {
             throw NetworkError.unsupported("estimator checks need a stateless baseline (batch-mean, none or antithetic)")
@@ -81,7 +84,7 @@ public enum EstimatorCheck {
         let expected = flatten(backprop.gradients).map { $0 * scale }
         let layerRanges = ranges(of: backprop.gradients)
         let learner = try PlasticityEngine(rule: rule, network: network, probeStreams: probeStreams,
-                                           intrinsicStreams: intrinsicStreams)
+                                           intrinsicStreams: intrinsicStreams, precision: precision)
         var sum = [Double](repeating: 0, count: expected.count), sumSquares = sum
         var projections: [Double] = []
         let norm2 = expected.reduce(0) { $0 + $1 * $1 }
