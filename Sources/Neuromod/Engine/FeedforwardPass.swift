@@ -44,6 +44,14 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
         rates = preActivations
     }
 
+    /// Exchanges the last pass's rates and pre-activations with `rates` and `preActivations` (the
+    /// same shapes), without copying. The next ``forward(probe:)`` writes every element before
+    /// reading it (this core has no leak).
+    func exchangeState(rates: inout [DenseMatrix<Scalar>], preActivations: inout [DenseMatrix<Scalar>]) {
+        swap(&self.rates, &rates)
+        swap(&self.preActivations, &preActivations)
+    }
+
     /// Takes `network`'s weights, rounded to nearest (exact for weights a float32 step stored).
     func load(from network: Network) {
         for l in 0..<depth {

@@ -133,6 +133,22 @@ public final class Network {
         }
     }
 
+    /// Exchanges the last step's rates and pre-activations with `rates` and `preActivations` (the
+    /// same shapes), without copying: the plasticity engine keeps a clean pass this way before the
+    /// probed pass. Only without leaky populations, whose next step would read the rates exchanged
+    /// away; without leak the next ``forward(_:streams:probe:)`` writes every element before reading it.
+    func exchangeState(rates: inout [Matrix], preActivations: inout [Matrix]) {
+        precondition(!hasLeakyPopulation, "a leaky network's state cannot be exchanged")
+        precondition(rates.count == depth && preActivations.count == depth, "exchanged state must have the pass's shapes")
+        for l in 0..<depth {
+            precondition(rates[l].rows == self.rates[l].rows && rates[l].cols == self.rates[l].cols
+                         && preActivations[l].rows == self.rates[l].rows && preActivations[l].cols == self.rates[l].cols,
+                         "exchanged state must have the pass's shapes")
+        }
+        swap(&self.rates, &rates)
+        swap(&self.preActivations, &preActivations)
+    }
+
     /// Sets every rate to 0 (the state leaky populations start from).
     public func resetState() {
         for l in 0..<depth { rates[l].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }

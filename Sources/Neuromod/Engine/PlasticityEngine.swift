@@ -210,12 +210,12 @@ public final class PlasticityEngine {
         let needsClean = termsNeedCleanPass
         switch rule.probe {
         case .none:
-            if needsClean { network.forward(input, streams: intrinsicStreams); keepCleanPass() }
+            if needsClean { network.forward(input, streams: intrinsicStreams); moveCleanPass() }
             network.forward(input, streams: intrinsicStreams)
         case .synapses(_, _, let antithetic):
             let synaptic = synaptic!
             synaptic.draw(for: network, batch: batch, streams: probeStreams, threads: noiseThreads)
-            if needsClean { network.forward(input, streams: intrinsicStreams); keepCleanPass() }
+            if needsClean { network.forward(input, streams: intrinsicStreams); moveCleanPass() }
             synaptic.sign = 1
             network.forward(input, streams: intrinsicStreams, probe: .synapses(synaptic))
             if antithetic {
@@ -228,11 +228,11 @@ public final class PlasticityEngine {
             }
         case .nodes(let sigma, let site):
             network.forward(input, streams: intrinsicStreams)
-            keepCleanPass()
+            moveCleanPass()
             network.forward(input, streams: intrinsicStreams, probe: .nodes(sigma: sigma, site: site, streams: probeStreams))
         case .intrinsic:
             network.forward(input)
-            keepCleanPass()
+            moveCleanPass()
             network.forward(input, streams: intrinsicStreams)
         }
         rule.loss.evaluate(output: network.output, target: target, perInstance: &instanceLosses)
@@ -303,6 +303,18 @@ public final class PlasticityEngine {
     }
 
     /// Copies the clean pass's rates and pre-activations (the probed pass overwrites the network's).
+    /// Keeps the clean pass when the probed pass follows at once: moved out of the network without
+    /// a copy (``Network/exchangeState(rates:preActivations:)``) when no population leaks, copied
+    /// (``keepCleanPass()``) when one does. The network's rates are stale until the next pass.
+    private func moveCleanPass() {
+        if network.hasLeakyPopulation { return keepCleanPass() }
+        if cleanRates.count != network.depth || cleanRates[0].rows != network.rates[0].rows {
+            cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }
+            cleanPre = cleanRates
+        }
+        network.exchangeState(rates: &cleanRates, preActivations: &cleanPre)
+    }
+
     func keepCleanPass() {
         if cleanRates.count != network.depth || cleanRates[0].rows != network.rates[0].rows {
             cleanRates = network.rates.map { Matrix(rows: $0.rows, cols: $0.cols) }

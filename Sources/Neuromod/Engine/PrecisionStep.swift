@@ -154,21 +154,14 @@ final class PrecisionStep<Scalar: NeuromodScalar> {
         pass.store(into: e.network)
     }
 
-    /// Copies the clean pass's rates and pre-activations (the probed pass overwrites the pass's).
+    /// Keeps the clean pass's rates and pre-activations for the probed pass that follows: exchanged
+    /// with the pass's buffers, without a copy (the probed pass rewrites every element).
     private func keepCleanPass() {
         if cleanRates.count != pass.depth || cleanRates[0].rows != pass.rates[0].rows {
-            cleanRates = pass.rates
-            cleanPre = pass.preActivations
-            return
+            cleanRates = pass.rates.map { DenseMatrix<Scalar>(rows: $0.rows, cols: $0.cols) }
+            cleanPre = cleanRates
         }
-        for l in 0..<pass.depth {
-            cleanRates[l].storage.withUnsafeMutableBufferPointer { out in
-                pass.rates[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
-            }
-            cleanPre[l].storage.withUnsafeMutableBufferPointer { out in
-                pass.preActivations[l].storage.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
-            }
-        }
+        pass.exchangeState(rates: &cleanRates, preActivations: &cleanPre)
     }
 
     /// The matrix a held factor reads (population −1: the input).
