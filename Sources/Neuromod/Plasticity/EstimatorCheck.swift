@@ -24,7 +24,7 @@ public struct EstimatorStatistics: Sendable, Equatable {
     /// c in e = −η c ∇L.
     public var expectedScale: Double
 
-    /// Statistics as ``EstimatorCheck/measure(rule:network:input:target:samples:probeStreams:intrinsicStreams:)``
+    /// Statistics as ``EstimatorCheck/measure(rule:network:input:target:samples:probeStreams:intrinsicStreams:precision:)``
     /// reports them (for a user's own estimator or device measurements, compared the same way).
     public init(samples: Int, cosine: Double, relativeBias: Double, biasHalfWidth: Double,
                 normalizedVariance: Double, layerCosine: [Double], expectedScale: Double) {

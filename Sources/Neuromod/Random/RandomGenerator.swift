@@ -77,7 +77,7 @@ public final class RandomGenerator {
     /// `buffer.count` calls of ``gaussian(sigma:)``, and the same generator state after.
     ///
     /// For taus2, mt19937 and gfsr4 the ziggurat's fast path runs inline on the generator's draws and
-    /// rejected draws go to GSL's own function (``zigguratInline``); ranlxd2 and ranlxs0 call GSL
+    /// rejected draws go to GSL's own function; ranlxd2 and ranlxs0 call GSL
     /// once per draw.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double = 1) {
         guard let base = buffer.baseAddress else { return }
