@@ -201,6 +201,8 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
             gradPre[last].storage.withUnsafeMutableBufferPointer { g in
                 for i in g.indices { g[i] = (y[i] - Scalar(target.storage[i])) * scale }
             }
+            for j in gradientBiases[last].indices { gradientBiases[last][j] = 0 }
+            gradPre[last].addColumnSums(scaledBy: 1, into: &gradientBiases[last])
         } else {
             if lossGradient.rows != batch || lossGradient.cols != target.cols {
                 lossGradient = Matrix(rows: batch, cols: target.cols)
@@ -209,11 +211,10 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
             Self.convert(lossGradient.storage, into: &gradRates[last].storage)
             backwardThroughActivation(layer: last)
         }
+        // The bias gradients (column sums of δz) are summed where δz is made (backwardThroughActivation).
         for l in stride(from: last, through: 0, by: -1) {
             let previous = l == 0 ? input : rates[l - 1]
             DenseMatrix.gemm(gradPre[l], previous, transA: .transposed, into: &gradientWeights[l])
-            for j in gradientBiases[l].indices { gradientBiases[l][j] = 0 }
-            gradPre[l].addColumnSums(scaledBy: 1, into: &gradientBiases[l])
             if l > 0 {
                 DenseMatrix.gemm(gradPre[l], weights[l], into: &gradRates[l - 1])
                 backwardThroughActivation(layer: l - 1)
@@ -230,23 +231,30 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
         }
     }
 
-    /// δz_ℓ = φ′ᵀ δ_ℓ at layer l.
+    /// δz_ℓ = φ′ᵀ δ_ℓ at layer l, and the bias gradient Σ_n δz_ℓ (row after row, from 0); elementwise
+    /// activations do both in one kernel pass (``Backprop``'s order).
     private func backwardThroughActivation(layer l: Int) {
         let activation = populations[l].activation, width = populations[l].size, kernels = KernelTable.current
+        for j in gradientBiases[l].indices { gradientBiases[l][j] = 0 }
+        let softmax = activation == .softmax
         gradRates[l].storage.withUnsafeBufferPointer { g in
             rates[l].storage.withUnsafeBufferPointer { a in
                 preActivations[l].storage.withUnsafeBufferPointer { z in
                     gradPre[l].storage.withUnsafeMutableBufferPointer { out in
-                        if case .softmax = activation {
+                        if softmax {
                             guard width > 0 else { return }
                             Scalar.softmaxBackward(kernels, gradOutput: g, output: a, width: width, into: out)
                         } else {
-                            Scalar.backward(kernels, activation, gradOutput: g, output: a, preActivation: z, into: out)
+                            gradientBiases[l].withUnsafeMutableBufferPointer { sums in
+                                Scalar.backward(kernels, activation, gradOutput: g, output: a, preActivation: z,
+                                                into: out, addingColumnSumsInto: sums)
+                            }
                         }
                     }
                 }
             }
         }
+        if softmax { gradPre[l].addColumnSums(scaledBy: 1, into: &gradientBiases[l]) }
     }
 }
 
