@@ -71,6 +71,19 @@ extension KernelTable {
                                  ga.count / sums.count, sums.count, sums.baseAddress)
     }
 
+    /// The outer-product backward pass in float: gz = ga·φ′ with ga[r, c] = (d_r·w_c) + 0, and
+    /// sums[c] += gz[r, c] row after row.
+    func backward(_ activation: Activation, outerProductOf d: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
+                  output a: UnsafeBufferPointer<Float>, preActivation z: UnsafeBufferPointer<Float>,
+                  into gz: UnsafeMutableBufferPointer<Float>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Float>) {
+        let count = d.count * w.count
+        precondition(sums.count == w.count && a.count >= count && z.count >= count && gz.count >= count)
+        guard count > 0 else { return }
+        let (kind, slope) = activation.kernelKind
+        table.outer_backward_sums_f32!(kind, Float(slope), d.baseAddress, w.baseAddress, a.baseAddress, z.baseAddress,
+                                       gz.baseAddress, d.count, w.count, sums.baseAddress)
+    }
+
     /// Softmax's backward pass in float, row by row (`width` columns): gz = a ⊙ (ga − a·ga).
     func softmaxBackward(gradOutput ga: UnsafeBufferPointer<Float>, output a: UnsafeBufferPointer<Float>, width: Int,
                          into gz: UnsafeMutableBufferPointer<Float>) {
