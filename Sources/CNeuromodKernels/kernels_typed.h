@@ -94,6 +94,60 @@ NMK_KERNEL NMK_TFN(nmk_backward)(nmk_activation kind, NMK_T slope, const NMK_T *
     }
 }
 
+/// The backward kernel row by row, each row's gz added into `sums` (sums[c] += gz[r,c], in row
+/// order: the column sums addColumnSums would take afterwards, in the same pass). In place (gz == ga)
+/// the loop reads gz itself, so that the compiler's overlap check does not send it to scalar code.
+NMK_KERNEL NMK_TFN(nmk_backward_sums)(nmk_activation kind, NMK_T slope, const NMK_T *ga, const NMK_T *a,
+                                    const NMK_T *z, NMK_T *gz, size_t rows, size_t cols, NMK_T *sums) {
+#define NMK_ROWS(G, EXPR) \
+    for (size_t r = 0; r < rows; r++) { \
+        const NMK_T *ar = a + r * cols, *zr = z + r * cols, *gar = ga + r * cols; \
+        NMK_T *gzr = gz + r * cols; \
+        (void)ar; (void)zr; (void)gar; \
+        for (size_t c = 0; c < cols; c++) { NMK_T v = EXPR; gzr[c] = v; sums[c] += v; } \
+    }
+#define NMK_PER_KIND(G) \
+    switch (kind) { \
+    case NMK_ACT_LINEAR: NMK_ROWS(G, G[c]) break; \
+    case NMK_ACT_SIGMOID: NMK_ROWS(G, G[c] * ar[c] * (NMK_K(1.0) - ar[c])) break; \
+    case NMK_ACT_TANH: NMK_ROWS(G, G[c] * (NMK_K(1.0) - ar[c] * ar[c])) break; \
+    case NMK_ACT_RELU: NMK_ROWS(G, zr[c] > 0 ? G[c] : NMK_K(0.0)) break; \
+    case NMK_ACT_LEAKY_RELU: NMK_ROWS(G, zr[c] > 0 ? G[c] : slope * G[c]) break; \
+    }
+    if (ga == gz) {
+        NMK_PER_KIND(gzr)
+    } else {
+        NMK_PER_KIND(gar)
+    }
+#undef NMK_PER_KIND
+#undef NMK_ROWS
+}
+
+/// nmk_backward_sums with ga the outer product of d (`rows` values) and w (`cols` values), taken as
+/// (d[r]·w[c]) + 0: a one-term dot product as OpenBLAS's gemm rounds it (an FMA onto a +0
+/// accumulator: the rounded product, −0 becoming +0). δ_{ℓ−1} = δz_ℓ W_ℓ for a one-neuron layer ℓ,
+/// without its GEMM call and without storing it.
+NMK_KERNEL NMK_TFN(nmk_outer_backward_sums)(nmk_activation kind, NMK_T slope, const NMK_T *d, const NMK_T *w,
+                                          const NMK_T *a, const NMK_T *z, NMK_T *gz, size_t rows, size_t cols,
+                                          NMK_T *sums) {
+#define NMK_ROWS(EXPR) \
+    for (size_t r = 0; r < rows; r++) { \
+        const NMK_T *ar = a + r * cols, *zr = z + r * cols; \
+        NMK_T *gzr = gz + r * cols; \
+        const NMK_T dr = d[r]; \
+        (void)ar; (void)zr; \
+        for (size_t c = 0; c < cols; c++) { NMK_T g = dr * w[c] + NMK_K(0.0); NMK_T v = EXPR; gzr[c] = v; sums[c] += v; } \
+    }
+    switch (kind) {
+    case NMK_ACT_LINEAR: NMK_ROWS(g) break;
+    case NMK_ACT_SIGMOID: NMK_ROWS(g * ar[c] * (NMK_K(1.0) - ar[c])) break;
+    case NMK_ACT_TANH: NMK_ROWS(g * (NMK_K(1.0) - ar[c] * ar[c])) break;
+    case NMK_ACT_RELU: NMK_ROWS(zr[c] > 0 ? g : NMK_K(0.0)) break;
+    case NMK_ACT_LEAKY_RELU: NMK_ROWS(zr[c] > 0 ? g : slope * g) break;
+    }
+#undef NMK_ROWS
+}
+
 NMK_KERNEL NMK_TFN(nmk_softmax_backward)(const NMK_T *ga, const NMK_T *a, size_t rows, size_t cols, NMK_T *gz) {
     for (size_t r = 0; r < rows; r++) {
         const NMK_T *gar = ga + r * cols, *ar = a + r * cols;
@@ -132,8 +186,17 @@ NMK_KERNEL NMK_TFN(nmk_add_row_vector)(NMK_T *y, const NMK_T *v, size_t rows, si
     }
 }
 
+/// The first row is copied from v, then the rows filled so far are copied after themselves (1, 2, 4, …
+/// rows per copy): about log2(rows) copies instead of one per row (256 copies of one value for a
+/// one-neuron layer at batch 256).
 NMK_KERNEL NMK_TFN(nmk_fill_rows)(NMK_T *y, const NMK_T *v, size_t rows, size_t cols) {
-    for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, v, cols * sizeof(NMK_T));
+    if (rows == 0) return;
+    memcpy(y, v, cols * sizeof(NMK_T));
+    for (size_t done = 1; done < rows;) {
+        size_t count = done < rows - done ? done : rows - done;
+        memcpy(y + done * cols, y, count * cols * sizeof(NMK_T));
+        done += count;
+    }
 }
 
 NMK_KERNEL NMK_TFN(nmk_accumulate_product)(NMK_T *w, NMK_T c, const NMK_T *x, const NMK_T *e, size_t n) {

@@ -44,6 +44,14 @@ typedef struct nmk_table {
     /// gz[i] = ga[i]·φ′ (sigmoid ga·a·(1−a), tanh ga·(1−a²), ReLU z>0 ? ga : 0, leaky z>0 ? ga : slope·ga).
     void (*backward)(nmk_activation kind, double slope, const double *ga, const double *a, const double *z,
                      double *gz, size_t n);
+    /// `backward` over `[rows × cols]`, and sums[c] += gz[r,c] row after row (the bias gradient's
+    /// column sums in the same pass); `sums` must not overlap the other buffers.
+    void (*backward_sums)(nmk_activation kind, double slope, const double *ga, const double *a, const double *z,
+                          double *gz, size_t rows, size_t cols, double *sums);
+    /// `backward_sums` with ga[r,c] = (d[r]·w[c]) + 0 (d: `rows` values, w: `cols`): a one-term dot
+    /// product as OpenBLAS's dgemm rounds it (−0 becomes +0); `gz` must not overlap d or w.
+    void (*outer_backward_sums)(nmk_activation kind, double slope, const double *d, const double *w, const double *a,
+                                const double *z, double *gz, size_t rows, size_t cols, double *sums);
     /// Per row: gz = a ⊙ (ga − a·ga), the dot summed in column order.
     void (*softmax_backward)(const double *ga, const double *a, size_t rows, size_t cols, double *gz);
     /// out[i] = (m·φ′(a[i], z[i]))·f[i], or m·φ′ when f is NULL.
@@ -79,6 +87,12 @@ typedef struct nmk_table {
     /// gz[i] = ga[i]·φ′ in float.
     void (*backward_f32)(nmk_activation kind, float slope, const float *ga, const float *a, const float *z,
                          float *gz, size_t n);
+    /// `backward_f32` over `[rows × cols]`, and sums[c] += gz[r,c] row after row, in float.
+    void (*backward_sums_f32)(nmk_activation kind, float slope, const float *ga, const float *a, const float *z,
+                              float *gz, size_t rows, size_t cols, float *sums);
+    /// `outer_backward_sums` in float.
+    void (*outer_backward_sums_f32)(nmk_activation kind, float slope, const float *d, const float *w, const float *a,
+                                    const float *z, float *gz, size_t rows, size_t cols, float *sums);
     /// Per row: gz = a ⊙ (ga − a·ga) in float, the dot summed in column order.
     void (*softmax_backward_f32)(const float *ga, const float *a, size_t rows, size_t cols, float *gz);
     /// out[i] = (m·φ′(a[i], z[i]))·f[i], or m·φ′ when f is NULL, in float.

@@ -26,7 +26,7 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
     /// ∂L/∂W, ∂L/∂b of the last ``backpropagate(loss:output:target:)``.
     private(set) var gradientWeights: [DenseMatrix<Scalar>] = []
     private(set) var gradientBiases: [[Scalar]] = []
-    private var gradRates: [DenseMatrix<Scalar>] = []
+    /// δ_ℓ, then (in place) δz_ℓ, per layer (``Backprop``'s buffers).
     private var gradPre: [DenseMatrix<Scalar>] = []
     /// The loss's ∂L/∂y in float64, before rounding.
     private var lossGradient = Matrix(rows: 0, cols: 0)
@@ -191,9 +191,8 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
             gradientWeights = weights.map { DenseMatrix<Scalar>(rows: $0.rows, cols: $0.cols) }
             gradientBiases = biases.map { Array(repeating: 0, count: $0.count) }
         }
-        if gradRates.count != depth || gradRates[0].rows != batch {
-            gradRates = populations.map { DenseMatrix<Scalar>(rows: batch, cols: $0.size) }
-            gradPre = gradRates
+        if gradPre.count != depth || gradPre[0].rows != batch {
+            gradPre = populations.map { DenseMatrix<Scalar>(rows: batch, cols: $0.size) }
         }
         if loss == .crossEntropy && populations[last].activation == .softmax {
             // Fused softmax + cross-entropy: ∂L/∂z = (y − t)/B.
@@ -202,21 +201,22 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
             gradPre[last].storage.withUnsafeMutableBufferPointer { g in
                 for i in g.indices { g[i] = (y[i] - Scalar(target.storage[i])) * scale }
             }
+            for j in gradientBiases[last].indices { gradientBiases[last][j] = 0 }
+            gradPre[last].addColumnSums(scaledBy: 1, into: &gradientBiases[last])
         } else {
             if lossGradient.rows != batch || lossGradient.cols != target.cols {
                 lossGradient = Matrix(rows: batch, cols: target.cols)
             }
             loss.gradient(output: output, target: target, into: &lossGradient)
-            Self.convert(lossGradient.storage, into: &gradRates[last].storage)
+            Self.convert(lossGradient.storage, into: &gradPre[last].storage)
             backwardThroughActivation(layer: last)
         }
+        // The bias gradients (column sums of δz) are summed where δz is made (backwardThroughActivation).
         for l in stride(from: last, through: 0, by: -1) {
             let previous = l == 0 ? input : rates[l - 1]
             DenseMatrix.gemm(gradPre[l], previous, transA: .transposed, into: &gradientWeights[l])
-            for j in gradientBiases[l].indices { gradientBiases[l][j] = 0 }
-            gradPre[l].addColumnSums(scaledBy: 1, into: &gradientBiases[l])
             if l > 0 {
-                DenseMatrix.gemm(gradPre[l], weights[l], into: &gradRates[l - 1])
+                DenseMatrix.gemm(gradPre[l], weights[l], into: &gradPre[l - 1])
                 backwardThroughActivation(layer: l - 1)
             }
         }
@@ -231,23 +231,30 @@ final class FeedforwardPass<Scalar: NeuromodScalar> {
         }
     }
 
-    /// δz_ℓ = φ′ᵀ δ_ℓ at layer l.
+    /// δz_ℓ = φ′ᵀ δ_ℓ at layer l, in place in `gradPre[l]`, and the bias gradient Σ_n δz_ℓ (row after
+    /// row, from 0); elementwise activations do both in one kernel pass (``Backprop``'s order). A
+    /// one-neuron layer's δ stays a GEMM here (sgemm's k = 1 rounding is not the one checked for dgemm).
     private func backwardThroughActivation(layer l: Int) {
         let activation = populations[l].activation, width = populations[l].size, kernels = KernelTable.current
-        gradRates[l].storage.withUnsafeBufferPointer { g in
-            rates[l].storage.withUnsafeBufferPointer { a in
-                preActivations[l].storage.withUnsafeBufferPointer { z in
-                    gradPre[l].storage.withUnsafeMutableBufferPointer { out in
-                        if case .softmax = activation {
-                            guard width > 0 else { return }
-                            Scalar.softmaxBackward(kernels, gradOutput: g, output: a, width: width, into: out)
-                        } else {
-                            Scalar.backward(kernels, activation, gradOutput: g, output: a, preActivation: z, into: out)
+        for j in gradientBiases[l].indices { gradientBiases[l][j] = 0 }
+        let softmax = activation == .softmax
+        rates[l].storage.withUnsafeBufferPointer { a in
+            preActivations[l].storage.withUnsafeBufferPointer { z in
+                gradPre[l].storage.withUnsafeMutableBufferPointer { out in
+                    let g = UnsafeBufferPointer(out)  // in place: δ read, δz written over it
+                    if softmax {
+                        guard width > 0 else { return }
+                        Scalar.softmaxBackward(kernels, gradOutput: g, output: a, width: width, into: out)
+                    } else {
+                        gradientBiases[l].withUnsafeMutableBufferPointer { sums in
+                            Scalar.backward(kernels, activation, gradOutput: g, output: a, preActivation: z,
+                                            into: out, addingColumnSumsInto: sums)
                         }
                     }
                 }
             }
         }
+        if softmax { gradPre[l].addColumnSums(scaledBy: 1, into: &gradientBiases[l]) }
     }
 }
 

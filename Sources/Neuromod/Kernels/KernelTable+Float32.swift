@@ -58,6 +58,32 @@ extension KernelTable {
         table.backward_f32!(kind, Float(slope), ga.baseAddress, a.baseAddress, z.baseAddress, gz.baseAddress, ga.count)
     }
 
+    /// gz = ga·φ′(a, z) in float over `[ga.count / sums.count × sums.count]`, and sums[c] += gz[r, c]
+    /// row after row, in one pass.
+    func backward(_ activation: Activation, gradOutput ga: UnsafeBufferPointer<Float>, output a: UnsafeBufferPointer<Float>,
+                  preActivation z: UnsafeBufferPointer<Float>, into gz: UnsafeMutableBufferPointer<Float>,
+                  addingColumnSumsInto sums: UnsafeMutableBufferPointer<Float>) {
+        precondition(a.count >= ga.count && z.count >= ga.count && gz.count >= ga.count)
+        precondition(!sums.isEmpty && ga.count % sums.count == 0)
+        guard ga.count > 0 else { return }
+        let (kind, slope) = activation.kernelKind
+        table.backward_sums_f32!(kind, Float(slope), ga.baseAddress, a.baseAddress, z.baseAddress, gz.baseAddress,
+                                 ga.count / sums.count, sums.count, sums.baseAddress)
+    }
+
+    /// The outer-product backward pass in float: gz = ga·φ′ with ga[r, c] = (d_r·w_c) + 0, and
+    /// sums[c] += gz[r, c] row after row.
+    func backward(_ activation: Activation, outerProductOf d: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
+                  output a: UnsafeBufferPointer<Float>, preActivation z: UnsafeBufferPointer<Float>,
+                  into gz: UnsafeMutableBufferPointer<Float>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Float>) {
+        let count = d.count * w.count
+        precondition(sums.count == w.count && a.count >= count && z.count >= count && gz.count >= count)
+        guard count > 0 else { return }
+        let (kind, slope) = activation.kernelKind
+        table.outer_backward_sums_f32!(kind, Float(slope), d.baseAddress, w.baseAddress, a.baseAddress, z.baseAddress,
+                                       gz.baseAddress, d.count, w.count, sums.baseAddress)
+    }
+
     /// Softmax's backward pass in float, row by row (`width` columns): gz = a ⊙ (ga − a·ga).
     func softmaxBackward(gradOutput ga: UnsafeBufferPointer<Float>, output a: UnsafeBufferPointer<Float>, width: Int,
                          into gz: UnsafeMutableBufferPointer<Float>) {

@@ -70,6 +70,34 @@ struct KernelTable: @unchecked Sendable {
         table.backward!(kind, slope, ga.baseAddress, a.baseAddress, z.baseAddress, gz.baseAddress, ga.count)
     }
 
+    /// gz = ga·φ′(a, z) over `[ga.count / sums.count × sums.count]` (elementwise activations), and
+    /// sums[c] += gz[r, c] row after row: ``backward(_:gradOutput:output:preActivation:into:)`` and the
+    /// column sums of gz in one pass.
+    func backward(_ activation: Activation, gradOutput ga: UnsafeBufferPointer<Double>, output a: UnsafeBufferPointer<Double>,
+                  preActivation z: UnsafeBufferPointer<Double>, into gz: UnsafeMutableBufferPointer<Double>,
+                  addingColumnSumsInto sums: UnsafeMutableBufferPointer<Double>) {
+        precondition(a.count >= ga.count && z.count >= ga.count && gz.count >= ga.count)
+        precondition(!sums.isEmpty && ga.count % sums.count == 0)
+        guard ga.count > 0 else { return }
+        let (kind, slope) = activation.kernelKind
+        table.backward_sums!(kind, slope, ga.baseAddress, a.baseAddress, z.baseAddress, gz.baseAddress,
+                             ga.count / sums.count, sums.count, sums.baseAddress)
+    }
+
+    /// ``backward(_:gradOutput:output:preActivation:into:addingColumnSumsInto:)`` with the gradient
+    /// `[d.count × w.count]` the outer product of `d` and `w`, entry (r, c) taken as (d_r·w_c) + 0: the
+    /// one-term product OpenBLAS's `dgemm` gives for k = 1 (−0 becomes +0), neither called nor stored.
+    func backward(_ activation: Activation, outerProductOf d: UnsafeBufferPointer<Double>, _ w: UnsafeBufferPointer<Double>,
+                  output a: UnsafeBufferPointer<Double>, preActivation z: UnsafeBufferPointer<Double>,
+                  into gz: UnsafeMutableBufferPointer<Double>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Double>) {
+        let count = d.count * w.count
+        precondition(sums.count == w.count && a.count >= count && z.count >= count && gz.count >= count)
+        guard count > 0 else { return }
+        let (kind, slope) = activation.kernelKind
+        table.outer_backward_sums!(kind, slope, d.baseAddress, w.baseAddress, a.baseAddress, z.baseAddress, gz.baseAddress,
+                                   d.count, w.count, sums.baseAddress)
+    }
+
     /// Softmax's backward pass, row by row (`width` columns): gz = a ⊙ (ga − a·ga).
     func softmaxBackward(gradOutput ga: UnsafeBufferPointer<Double>, output a: UnsafeBufferPointer<Double>, width: Int,
                          into gz: UnsafeMutableBufferPointer<Double>) {

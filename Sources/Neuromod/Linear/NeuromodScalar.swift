@@ -53,6 +53,10 @@ protocol NeuromodScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     static func backward(_ table: KernelTable, _ activation: Activation, gradOutput ga: UnsafeBufferPointer<Self>,
                          output a: UnsafeBufferPointer<Self>, preActivation z: UnsafeBufferPointer<Self>,
                          into gz: UnsafeMutableBufferPointer<Self>)
+    /// ``KernelTable/backward(_:gradOutput:output:preActivation:into:addingColumnSumsInto:)`` in this precision.
+    static func backward(_ table: KernelTable, _ activation: Activation, gradOutput ga: UnsafeBufferPointer<Self>,
+                         output a: UnsafeBufferPointer<Self>, preActivation z: UnsafeBufferPointer<Self>,
+                         into gz: UnsafeMutableBufferPointer<Self>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Self>)
     /// ``KernelTable/softmaxBackward(gradOutput:output:width:into:)`` in this precision.
     static func softmaxBackward(_ table: KernelTable, gradOutput ga: UnsafeBufferPointer<Self>, output a: UnsafeBufferPointer<Self>,
                                 width: Int, into gz: UnsafeMutableBufferPointer<Self>)
@@ -115,6 +119,11 @@ extension Double: NeuromodScalar {
                          output a: UnsafeBufferPointer<Double>, preActivation z: UnsafeBufferPointer<Double>,
                          into gz: UnsafeMutableBufferPointer<Double>) {
         table.backward(activation, gradOutput: ga, output: a, preActivation: z, into: gz)
+    }
+    static func backward(_ table: KernelTable, _ activation: Activation, gradOutput ga: UnsafeBufferPointer<Double>,
+                         output a: UnsafeBufferPointer<Double>, preActivation z: UnsafeBufferPointer<Double>,
+                         into gz: UnsafeMutableBufferPointer<Double>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Double>) {
+        table.backward(activation, gradOutput: ga, output: a, preActivation: z, into: gz, addingColumnSumsInto: sums)
     }
     static func softmaxBackward(_ table: KernelTable, gradOutput ga: UnsafeBufferPointer<Double>, output a: UnsafeBufferPointer<Double>,
                                 width: Int, into gz: UnsafeMutableBufferPointer<Double>) {
@@ -183,6 +192,11 @@ extension Float: NeuromodScalar {
                          output a: UnsafeBufferPointer<Float>, preActivation z: UnsafeBufferPointer<Float>,
                          into gz: UnsafeMutableBufferPointer<Float>) {
         table.backward(activation, gradOutput: ga, output: a, preActivation: z, into: gz)
+    }
+    static func backward(_ table: KernelTable, _ activation: Activation, gradOutput ga: UnsafeBufferPointer<Float>,
+                         output a: UnsafeBufferPointer<Float>, preActivation z: UnsafeBufferPointer<Float>,
+                         into gz: UnsafeMutableBufferPointer<Float>, addingColumnSumsInto sums: UnsafeMutableBufferPointer<Float>) {
+        table.backward(activation, gradOutput: ga, output: a, preActivation: z, into: gz, addingColumnSumsInto: sums)
     }
     static func softmaxBackward(_ table: KernelTable, gradOutput ga: UnsafeBufferPointer<Float>, output a: UnsafeBufferPointer<Float>,
                                 width: Int, into gz: UnsafeMutableBufferPointer<Float>) {

@@ -13,7 +13,7 @@ public final class Backprop {
     public private(set) var gradients: [LayerParameters] = []
     /// Per-instance losses of the last call.
     public private(set) var instanceLosses: [Double] = []
-    private var gradRates: [Matrix] = []
+    /// δ_ℓ, then (in place) δz_ℓ, per layer: the backward pass works in one buffer per layer.
     private var gradPre: [Matrix] = []
 
     /// ∂L/∂z per layer of the last ``computeGradients(network:input:target:streams:)``, `[B × neurons]`
@@ -68,19 +68,25 @@ public final class Backprop {
             for i in gradPre[last].storage.indices {
                 gradPre[last].storage[i] = (output.storage[i] - target.storage[i]) * scale
             }
+            for j in gradients[last].bias.indices { gradients[last].bias[j] = 0 }
+            gradPre[last].addColumnSums(scaledBy: 1, into: &gradients[last].bias)
         } else {
-            loss.gradient(output: output, target: target, into: &gradRates[last])
+            loss.gradient(output: output, target: target, into: &gradPre[last])
             backwardThroughActivation(network: network, layer: last)
         }
+        // ∂L/∂b_ℓ (the column sums of δz_ℓ) is summed where δz_ℓ is made, in backwardThroughActivation.
         for l in stride(from: last, through: 0, by: -1) {
             let previous = l == 0 ? network.input : network.rates[l - 1]
             Matrix.gemm(gradPre[l], previous, transA: .transposed, into: &gradients[l].weights)
             network.connectivity[l].apply(to: &gradients[l].weights)
-            for j in gradients[l].bias.indices { gradients[l].bias[j] = 0 }
-            gradPre[l].addColumnSums(scaledBy: 1, into: &gradients[l].bias)
             if l > 0 {
-                Matrix.gemm(gradPre[l], network.parameters[l].weights, into: &gradRates[l - 1])
-                backwardThroughActivation(network: network, layer: l - 1)
+                if gradPre[l].cols == 1 && network.populations[l - 1].activation != .softmax {
+                    // A one-neuron layer: δ_{ℓ−1} = δz_ℓ W_ℓ is an outer product, made inside the kernel.
+                    backwardThroughActivation(network: network, layer: l - 1, outerProductFrom: l)
+                } else {
+                    Matrix.gemm(gradPre[l], network.parameters[l].weights, into: &gradPre[l - 1])
+                    backwardThroughActivation(network: network, layer: l - 1)
+                }
             }
         }
         return batchLoss
@@ -134,21 +140,46 @@ public final class Backprop {
         return batchLoss
     }
 
-    private func backwardThroughActivation(network: Network, layer l: Int) {
+    /// δz_ℓ = φ′ᵀ δ_ℓ into `gradPre[l]`, and ∂L/∂b_ℓ = Σ_n δz_ℓ (row after row, from 0) into
+    /// `gradients[l].bias`; elementwise activations do both in one kernel pass. δ_ℓ is `gradPre[l]`
+    /// (overwritten in place), or, with `next` (a one-neuron layer above; elementwise φ only), the
+    /// outer product δz_next W_next, as `dgemm` would give it (k = 1).
+    private func backwardThroughActivation(network: Network, layer l: Int, outerProductFrom next: Int? = nil) {
         let population = network.populations[l]
         // φ′ is taken at the noiseless rate φ(z): output noise is added after the transfer function.
         var rates = network.rates[l]
         if population.noise?.site == .output { rates.add(network.noise[l], scaledBy: -1) }
-        gradRates[l].storage.withUnsafeBufferPointer { g in
-            rates.storage.withUnsafeBufferPointer { a in
-                network.preActivations[l].storage.withUnsafeBufferPointer { z in
-                    gradPre[l].storage.withUnsafeMutableBufferPointer { out in
+        for j in gradients[l].bias.indices { gradients[l].bias[j] = 0 }
+        let softmax = population.activation == .softmax
+        // δz and W of the one-neuron layer above, taken out before gradPre[l] is written (exclusive access).
+        let above = next.map { (gradPre[$0].storage, network.parameters[$0].weights.storage) }
+        rates.storage.withUnsafeBufferPointer { a in
+            network.preActivations[l].storage.withUnsafeBufferPointer { z in
+                gradPre[l].storage.withUnsafeMutableBufferPointer { out in
+                    // In place: δ_ℓ is read and δz_ℓ written over it, element by element (the kernels allow it).
+                    let g = UnsafeBufferPointer(out)
+                    if softmax {
                         population.activation.backward(gradOutput: g, output: a, preActivation: z,
                                                        width: population.size, into: out)
+                    } else if case let (dz, weights)? = above {
+                        dz.withUnsafeBufferPointer { d in
+                            weights.withUnsafeBufferPointer { w in
+                                gradients[l].bias.withUnsafeMutableBufferPointer { sums in
+                                    KernelTable.current.backward(population.activation, outerProductOf: d, w, output: a,
+                                                                 preActivation: z, into: out, addingColumnSumsInto: sums)
+                                }
+                            }
+                        }
+                    } else {
+                        gradients[l].bias.withUnsafeMutableBufferPointer { sums in
+                            KernelTable.current.backward(population.activation, gradOutput: g, output: a, preActivation: z,
+                                                         into: out, addingColumnSumsInto: sums)
+                        }
                     }
                 }
             }
         }
+        if softmax { gradPre[l].addColumnSums(scaledBy: 1, into: &gradients[l].bias) }
     }
 
     private func prepareBuffers(network: Network, batch: Int) {
@@ -156,9 +187,8 @@ public final class Backprop {
         if gradients.count != network.depth {
             gradients = (0..<network.depth).map { LayerParameters(pre: sizes[$0], post: sizes[$0 + 1]) }
         }
-        if gradRates.count != network.depth || gradRates[0].rows != batch {
-            gradRates = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
-            gradPre = gradRates
+        if gradPre.count != network.depth || gradPre[0].rows != batch {
+            gradPre = (0..<network.depth).map { Matrix(rows: batch, cols: sizes[$0 + 1]) }
         }
     }
 }
