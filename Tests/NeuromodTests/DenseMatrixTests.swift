@@ -78,28 +78,6 @@ import Testing
         #expect(g.storage == [1.5, 1.5, 1.5, 1.5])
     }
 
-    /// Measured (256×128 · (64×128)ᵀ, N(0, 1) entries, inputs rounded to float): the float32 product
-    /// differs from the float64 product by at most `measuredGemm` (3.21·10⁻⁷) of the float64 product's
-    /// largest magnitude; the bound is 5× that. One OpenBLAS
-    /// thread, as the float32 mode runs (`sgemm`'s bits depend on the thread count).
-    @Test func floatGemmIsCloseToDouble() throws {
-        let threads = BLASThreads.current
-        defer { BLASThreads.set(threads) }
-        BLASThreads.set(1)
-        let a = try Self.random(256, 128, seed: 11), b = try Self.random(64, 128, seed: 12)
-        var c = Matrix(rows: 256, cols: 64)
-        Matrix.gemm(a, b, transB: .transposed, into: &c)
-        var cf = DenseMatrix<Float>(rows: 256, cols: 64), again = cf
-        Generic<Float>.gemm(DenseMatrix<Float>(converting: a), DenseMatrix<Float>(converting: b), .none, .transposed,
-                            alpha: 1, beta: 0, into: &cf)
-        Generic<Float>.gemm(DenseMatrix<Float>(converting: a), DenseMatrix<Float>(converting: b), .none, .transposed,
-                            alpha: 1, beta: 0, into: &again)
-        #expect(cf.storage.map(\.bitPattern) == again.storage.map(\.bitPattern))
-        let scale = c.storage.map { abs($0) }.max()!
-        let worst = zip(cf.float64.storage, c.storage).map { abs($0 - $1) }.max()! / scale
-        #expect(worst > 0 && worst <= 5 * Self.measuredGemm, "relative difference \(worst)")
-    }
-
     static let measuredGemm = 3.21e-7
 
     /// The elementwise members in `Float` at every kernel level's `current` table: the same bits as a
