@@ -162,20 +162,22 @@ static inline double zig_draw(gsl_rng *r, unsigned long (*get)(void *), void *st
     return gsl_ziggurat_from(k, r, sigma, &used);
 }
 
-void nmk_gaussian_ziggurat_fill(void *rng, double sigma, double *out64, float *out32, size_t n) {
+void nmk_gaussian_ziggurat_fill_inline(void *rng, double sigma, double *out64, float *out32, size_t n) {
     gsl_rng *r = rng;
-    if (!nmk_gaussian_ziggurat_inline(r->type)) {
-        for (size_t c = 0; c < n; c++) {
-            double v = gsl_ran_gaussian_ziggurat(r, sigma);
-            if (out64) out64[c] = v; else out32[c] = (float)v;
-        }
-        return;
-    }
     unsigned long (*get)(void *) = r->type->get;
     void *state = r->state;
     if (out64) {
         for (size_t c = 0; c < n; c++) out64[c] = zig_draw(r, get, state, sigma);
     } else {
         for (size_t c = 0; c < n; c++) out32[c] = (float)zig_draw(r, get, state, sigma);
+    }
+}
+
+void nmk_gaussian_ziggurat_fill(void *rng, double sigma, double *out64, float *out32, size_t n) {
+    gsl_rng *r = rng;
+    if (nmk_gaussian_ziggurat_inline(r->type)) return nmk_gaussian_ziggurat_fill_inline(rng, sigma, out64, out32, n);
+    for (size_t c = 0; c < n; c++) {
+        double v = gsl_ran_gaussian_ziggurat(r, sigma);
+        if (out64) out64[c] = v; else out32[c] = (float)v;
     }
 }

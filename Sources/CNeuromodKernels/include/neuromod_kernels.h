@@ -140,6 +140,10 @@ nmk_level nmk_resolve(const char *name, unsigned levels, nmk_request *request);
 /// other generator, or a GSL whose ziggurat fails the check at first use, gets the n calls.
 /// Thread-safe for distinct generators.
 void nmk_gaussian_ziggurat_fill(void *rng, double sigma, double *out64, float *out32, size_t n);
+/// nmk_gaussian_ziggurat_fill without its check of the generator's type (a few ns a call, which
+/// rows of one or a few draws feel): only for a generator whose type nmk_gaussian_ziggurat_inline
+/// accepts.
+void nmk_gaussian_ziggurat_fill_inline(void *rng, double sigma, double *out64, float *out32, size_t n);
 /// 1 when nmk_gaussian_ziggurat_fill runs the fast path inline for the GSL generator type `type` (a
 /// `const gsl_rng_type *`), 0 when it calls GSL once per draw.
 int nmk_gaussian_ziggurat_inline(const void *type);

@@ -34,6 +34,9 @@ public final class RandomGenerator {
     public let seed: UInt64
     public let stream: UInt64
     let rng: UnsafeMutablePointer<gsl_rng>
+    /// Whether `fillGaussian(_:sigma:)` runs the ziggurat's fast path inline for this generator
+    /// (taus2, mt19937, gfsr4) rather than calling GSL once per draw; the numbers are the same.
+    let zigguratInline: Bool
 
     /// Creates stream `stream` of the generator seeded by `seed`.
     public init(_ algorithm: RandomAlgorithm = .mt19937, seed: UInt64, stream: UInt64 = 0) throws {
@@ -45,6 +48,7 @@ public final class RandomGenerator {
         self.seed = seed
         self.stream = stream
         self.rng = rng
+        zigguratInline = nmk_gaussian_ziggurat_inline(rng.pointee.type) != 0
         gsl_rng_set(rng, UInt(Self.derivedSeed(seed: seed, stream: stream)))
     }
 
@@ -81,7 +85,8 @@ public final class RandomGenerator {
     /// once per draw.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double = 1) {
         guard let base = buffer.baseAddress else { return }
-        nmk_gaussian_ziggurat_fill(rng, sigma, base, nil, buffer.count)
+        if zigguratInline { nmk_gaussian_ziggurat_fill_inline(rng, sigma, base, nil, buffer.count) }
+        else { nmk_gaussian_ziggurat_fill(rng, sigma, base, nil, buffer.count) }
     }
 
     /// Fills `buffer` with the draws of `fillGaussian(_:sigma:)` rounded to the nearest `Float`
@@ -92,12 +97,10 @@ public final class RandomGenerator {
     ///   - sigma: the standard deviation σ; each draw is computed in `Double`, then rounded.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Float>, sigma: Double = 1) {
         guard let base = buffer.baseAddress else { return }
-        nmk_gaussian_ziggurat_fill(rng, sigma, nil, base, buffer.count)
+        if zigguratInline { nmk_gaussian_ziggurat_fill_inline(rng, sigma, nil, base, buffer.count) }
+        else { nmk_gaussian_ziggurat_fill(rng, sigma, nil, base, buffer.count) }
     }
 
-    /// Whether `fillGaussian(_:sigma:)` runs the ziggurat's fast path inline for this generator
-    /// (taus2, mt19937, gfsr4) rather than calling GSL once per draw; the numbers are the same.
-    var zigguratInline: Bool { nmk_gaussian_ziggurat_inline(rng.pointee.type) != 0 }
 
     /// Fills `buffer` with independent N(0, σ²) draws (ziggurat).
     public func fillGaussian(_ array: inout [Double], sigma: Double = 1) {
