@@ -176,57 +176,10 @@ import Testing
     /// and with δ the outer product of a one-neuron layer): the same bits as the backward kernel, then
     /// the column sums row after row from 0 (Backprop's former two passes), at every level.
     @Test func backwardWithColumnSumsMatchesTheTwoPasses() throws {
-        for (rows, cols) in [(1, 1), (3, 7), (5, 17), (256, 129), (256, 64), (2, 300), (9, 1)] {
-            let n = rows * cols
-            let a = try inputs(n, seed: UInt64(n) + 910), z = try inputs(n, seed: UInt64(n) + 920)
-            let g = try inputs(n, seed: UInt64(n) + 930)
-            let d = try inputs(rows, seed: UInt64(rows) + 940), w = Array(try inputs(cols, seed: UInt64(cols) + 950).reversed())
-            // The outer product as dgemm rounds a one-term sum: (d_r·w_c) + 0.
-            let outer = (0..<n).map { d[$0 / cols] * w[$0 % cols] + 0 }
-            for activation in Self.elementwise {
-                var expected: [[Double]] = []
-                for delta in [g, outer] {
-                    let gz = (0..<n).map { SwiftReference.backward(activation, delta[$0], a[$0], z[$0]) }
-                    var sums = [Double](repeating: 0, count: cols)
-                    for r in 0..<rows { for c in 0..<cols { sums[c] += 1 * gz[r * cols + c] } }
-                    expected.append(gz + sums)
-                }
-                var first: [Double]?
-                for k in levels {
-                    var out = [Double](repeating: .nan, count: n), inPlace = g, fromOuter = out
-                    var sums = [Double](repeating: 0, count: cols), sumsInPlace = sums, sumsOuter = sums
-                    a.withUnsafeBufferPointer { a in
-                        z.withUnsafeBufferPointer { z in
-                            g.withUnsafeBufferPointer { g in
-                                out.withUnsafeMutableBufferPointer { o in
-                                    sums.withUnsafeMutableBufferPointer { k.backward(activation, gradOutput: g, output: a, preActivation: z, into: o, addingColumnSumsInto: $0) }
-                                }
-                            }
-                            inPlace.withUnsafeMutableBufferPointer { b in
-                                sumsInPlace.withUnsafeMutableBufferPointer {
-                                    k.backward(activation, gradOutput: UnsafeBufferPointer(b), output: a, preActivation: z, into: b, addingColumnSumsInto: $0)
-                                }
-                            }
-                            d.withUnsafeBufferPointer { d in
-                                w.withUnsafeBufferPointer { w in
-                                    fromOuter.withUnsafeMutableBufferPointer { o in
-                                        sumsOuter.withUnsafeMutableBufferPointer {
-                                            k.backward(activation, outerProductOf: d, w, output: a, preActivation: z, into: o, addingColumnSumsInto: $0)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    #expect(same(out + sums, expected[0]), "\(activation) \(rows)×\(cols) at \(k.level)")
-                    #expect(identical(inPlace + sumsInPlace, out + sums), "in place: \(activation) \(rows)×\(cols) at \(k.level)")
-                    #expect(same(fromOuter + sumsOuter, expected[1]), "outer: \(activation) \(rows)×\(cols) at \(k.level)")
-                    let all = out + sums + fromOuter + sumsOuter
-                    if let first { #expect(identical(all, first), "\(activation) \(rows)×\(cols) at \(k.level)") }
-                    first = first ?? all
-                }
-            }
-        }
+        try BackwardColumnSumsCheck<Double>(levels: levels, activations: Self.elementwise, inputs: inputs,
+                                            reference: SwiftReference.backward) { k, activation, d, w, a, z, o, sums in
+            k.backward(activation, outerProductOf: d, w, output: a, preActivation: z, into: o, addingColumnSumsInto: sums)
+        }.run(sizes: [(1, 1), (3, 7), (5, 17), (256, 129), (256, 64), (2, 300), (9, 1)])
     }
 
     @Test func updateLoopsAreIdenticalAtEveryLevel() throws {
