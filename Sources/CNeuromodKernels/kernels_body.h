@@ -14,6 +14,10 @@
 #define NMK_TFN(name) NMK_FN(name)
 #define NMK_K(c) c
 #define NMK_EXP1 nmk_exp1
+#define NMK_EXP_REDUCE nmk_exp_reduce
+#define NMK_EXP_TAYLOR nmk_exp_taylor
+#define NMK_EXP_DEG NMK_EXP_DEGREE
+#define NMK_EXP_SCALE nmk_exp_scale
 #define NMK_SIGMOID1 nmk_sigmoid1
 #define NMK_TANH1 tanh
 #define NMK_RELU1 nmk_relu1
@@ -23,6 +27,10 @@
 #undef NMK_TFN
 #undef NMK_K
 #undef NMK_EXP1
+#undef NMK_EXP_REDUCE
+#undef NMK_EXP_TAYLOR
+#undef NMK_EXP_DEG
+#undef NMK_EXP_SCALE
 #undef NMK_SIGMOID1
 #undef NMK_TANH1
 #undef NMK_RELU1
@@ -34,6 +42,10 @@
 #define NMK_TFN(name) NMK_FN(name##_f32)
 #define NMK_K(c) c##f
 #define NMK_EXP1 nmk_expf1
+#define NMK_EXP_REDUCE nmk_expf_reduce
+#define NMK_EXP_TAYLOR nmk_expf_taylor
+#define NMK_EXP_DEG NMK_EXPF_DEGREE
+#define NMK_EXP_SCALE nmk_expf_scale
 #define NMK_SIGMOID1 nmk_sigmoidf1
 #define NMK_TANH1 tanhf
 #define NMK_RELU1 nmk_reluf1
@@ -43,6 +55,10 @@
 #undef NMK_TFN
 #undef NMK_K
 #undef NMK_EXP1
+#undef NMK_EXP_REDUCE
+#undef NMK_EXP_TAYLOR
+#undef NMK_EXP_DEG
+#undef NMK_EXP_SCALE
 #undef NMK_SIGMOID1
 #undef NMK_TANH1
 #undef NMK_RELU1

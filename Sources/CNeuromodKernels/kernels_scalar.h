@@ -19,28 +19,36 @@ NMK_INLINE double nmk_double(int64_t b) { double v; memcpy(&v, &b, sizeof v); re
 /// 1.5·2⁵² trick, r = x − n·ln 2 in two parts (Cody–Waite), e^r by its Taylor series to degree 13
 /// in Horner form, scaled by 2ⁿ⁻¹·2 built in the exponent bits. Within 2 ulp of libm's exp on
 /// [−708, 709.78]; +inf above 709.782712893384, 0 below −708 (flushed), NaN stays NaN.
-NMK_INLINE double nmk_exp1(double v) {
+///
+/// In three stages (nmk_exp_reduce, the Horner steps over nmk_exp_taylor, nmk_exp_scale), so that
+/// kernels_typed.h's blocked loops can run each stage over a block of elements before the next:
+/// the same operations on each element, and the block's independent Horner chains overlap.
+NMK_INLINE double nmk_exp1(double v);
+
+/// exp's first stage: v clamped to [−708, 709.782712893384] (NaN passes through), n = round(x / ln 2)
+/// held in the low bits of *shifted (x·log₂e + 1.5·2⁵²), and r = (x − n·ln2Hi) − n·ln2Lo returned.
+NMK_INLINE double nmk_exp_reduce(double v, double *shifted) {
     const double log2e = 1.4426950408889634, ln2Hi = 6.93147180369123816490e-01,
                  ln2Lo = 1.90821492927058770002e-10, magic = 6755399441055744.0,
                  overflowBound = 709.782712893384, normalBound = -708.0;
     double x = v > overflowBound ? overflowBound : (v < normalBound ? normalBound : v);
-    double shifted = x * log2e + magic;
-    double n = shifted - magic;
-    double r = (x - n * ln2Hi) - n * ln2Lo;
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    double s = x * log2e + magic;
+    double n = s - magic;
+    *shifted = s;
+    return (x - n * ln2Hi) - n * ln2Lo;
+}
+
+/// exp's second stage, e^r in Horner form: p = 1/13!, then p = p·r + c for each next coefficient
+/// (1/12!, …, 1/2!, 1, 1).
+#define NMK_EXP_DEGREE 13
+static const double nmk_exp_taylor[NMK_EXP_DEGREE + 1] = {
+    1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+    1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0};
+
+/// exp's third stage: p·2ⁿ⁻¹·2 (2ⁿ⁻¹ built in the exponent bits from *shifted's n), +inf for
+/// v above the overflow bound, 0 below −708, NaN for NaN.
+NMK_INLINE double nmk_exp_scale(double v, double shifted, double p) {
+    const double magic = 6755399441055744.0, overflowBound = 709.782712893384, normalBound = -708.0;
     // n sits in the low bits of `shifted` (two's complement); 2ⁿ⁻¹ has exponent field n − 1 + 1023.
     int64_t k = (int64_t)((uint64_t)nmk_bits(shifted) - (uint64_t)nmk_bits(magic));
     double scale = nmk_double((int64_t)((uint64_t)(k + 1022) << 52));
@@ -48,6 +56,14 @@ NMK_INLINE double nmk_exp1(double v) {
     double high = v > overflowBound ? INFINITY : result;
     double low = v < normalBound ? 0.0 : high;
     return v != v ? v : low;
+}
+
+NMK_INLINE double nmk_exp1(double v) {
+    double shifted;
+    double r = nmk_exp_reduce(v, &shifted);
+    double p = nmk_exp_taylor[0];
+    for (int k = 1; k <= NMK_EXP_DEGREE; k++) p = p * r + nmk_exp_taylor[k];
+    return nmk_exp_scale(v, shifted, p);
 }
 
 /// 1/(1 + e^(−z)), the exp's argument formed as z·(−1) + 0 as the Swift code did.
@@ -81,21 +97,27 @@ NMK_INLINE float nmk_float(int32_t b) { float v; memcpy(&v, &b, sizeof v); retur
 /// (Float32KernelTests).
 /// +inf above 88.72283 (the largest float with a finite e^x), 0 below −86 (flushed: e^−86 ≈ 4.5·10⁻³⁸,
 /// above the smallest normal float, so 2ⁿ⁻¹ stays normal), NaN stays NaN.
-NMK_INLINE float nmk_expf1(float v) {
+NMK_INLINE float nmk_expf1(float v);
+
+/// nmk_expf1's first stage (as nmk_exp_reduce): v clamped to [−86, 88.72283], n in *shifted's low bits, r returned.
+NMK_INLINE float nmk_expf_reduce(float v, float *shifted) {
     const float log2e = 1.44269504088896341f, ln2Hi = 0.693359375f, ln2Lo = -2.12194440e-4f,
                 magic = 12582912.0f, overflowBound = 88.72283f, normalBound = -86.0f;
     float x = v > overflowBound ? overflowBound : (v < normalBound ? normalBound : v);
-    float shifted = x * log2e + magic;
-    float n = shifted - magic;
-    float r = (x - n * ln2Hi) - n * ln2Lo;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
+    float s = x * log2e + magic;
+    float n = s - magic;
+    *shifted = s;
+    return (x - n * ln2Hi) - n * ln2Lo;
+}
+
+/// nmk_expf1's Horner coefficients: 1/7!, …, 1/2!, 1, 1.
+#define NMK_EXPF_DEGREE 7
+static const float nmk_expf_taylor[NMK_EXPF_DEGREE + 1] = {
+    1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f, 1.0f / 6.0f, 0.5f, 1.0f, 1.0f};
+
+/// nmk_expf1's third stage (as nmk_exp_scale).
+NMK_INLINE float nmk_expf_scale(float v, float shifted, float p) {
+    const float magic = 12582912.0f, overflowBound = 88.72283f, normalBound = -86.0f;
     // n sits in the low bits of `shifted`; 2ⁿ⁻¹ has exponent field n − 1 + 127.
     int32_t k = (int32_t)((uint32_t)nmk_bits_f32(shifted) - (uint32_t)nmk_bits_f32(magic));
     float scale = nmk_float((int32_t)((uint32_t)(k + 126) << 23));
@@ -103,6 +125,14 @@ NMK_INLINE float nmk_expf1(float v) {
     float high = v > overflowBound ? INFINITY : result;
     float low = v < normalBound ? 0.0f : high;
     return v != v ? v : low;
+}
+
+NMK_INLINE float nmk_expf1(float v) {
+    float shifted;
+    float r = nmk_expf_reduce(v, &shifted);
+    float p = nmk_expf_taylor[0];
+    for (int k = 1; k <= NMK_EXPF_DEGREE; k++) p = p * r + nmk_expf_taylor[k];
+    return nmk_expf_scale(v, shifted, p);
 }
 
 /// 1/(1 + e^(−z)) in single precision, the exp's argument formed as z·(−1) + 0 as in double.

@@ -39,12 +39,47 @@
     case NMK_ACT_LEAKY_RELU: BODY(NMK_D_LEAKY); break; \
     }
 
-NMK_KERNEL NMK_TFN(nmk_exp)(const NMK_T *x, NMK_T sign, NMK_T shift, NMK_T *out, size_t n) {
-    NMK_EXP_LOOP
-    for (size_t i = 0; i < n; i++) out[i] = NMK_EXP1(x[i] * sign + shift);
+/// The number of elements whose exp is evaluated in lockstep: NMK_EXP_CHAINS vectors of the level.
+#define NMK_EXP_BLOCK (NMK_EXP_CHAINS * NMK_VECTOR_BYTES / sizeof(NMK_T))
+
+/// t[j] ← e^t[j] for the NMK_EXP_BLOCK elements of t: each stage of NMK_EXP1 over the whole block
+/// before the next. The same operations on each element as NMK_EXP1 (the same bits); the block's
+/// Horner chains are independent, so the core overlaps them instead of waiting on one.
+static NMK_LEVEL_ATTRIBUTES inline __attribute__((always_inline)) void NMK_TFN(nmk_exp_block)(NMK_T *t) {
+    NMK_T shifted[NMK_EXP_BLOCK], r[NMK_EXP_BLOCK], p[NMK_EXP_BLOCK];
+    for (size_t j = 0; j < NMK_EXP_BLOCK; j++) r[j] = NMK_EXP_REDUCE(t[j], &shifted[j]);
+    for (size_t j = 0; j < NMK_EXP_BLOCK; j++) p[j] = NMK_EXP_TAYLOR[0];
+    for (int k = 1; k <= NMK_EXP_DEG; k++)
+        for (size_t j = 0; j < NMK_EXP_BLOCK; j++) p[j] = p[j] * r[j] + NMK_EXP_TAYLOR[k];
+    for (size_t j = 0; j < NMK_EXP_BLOCK; j++) t[j] = NMK_EXP_SCALE(t[j], shifted[j], p[j]);
 }
 
+/// For i in 0..<n: e = exp(ARG), then STORE (ARG an expression of i, STORE a statement of i and e),
+/// in blocks of NMK_EXP_BLOCK through nmk_exp_block and the rest one element at a time.
+#define NMK_EXP_BLOCKED(n, ARG, STORE) \
+    do { \
+        size_t nmk_n = (n), nmk_i0 = 0; \
+        NMK_T nmk_t[NMK_EXP_BLOCK]; \
+        for (; nmk_i0 + NMK_EXP_BLOCK <= nmk_n; nmk_i0 += NMK_EXP_BLOCK) { \
+            for (size_t nmk_j = 0; nmk_j < NMK_EXP_BLOCK; nmk_j++) { size_t i = nmk_i0 + nmk_j; nmk_t[nmk_j] = (ARG); } \
+            NMK_TFN(nmk_exp_block)(nmk_t); \
+            for (size_t nmk_j = 0; nmk_j < NMK_EXP_BLOCK; nmk_j++) { size_t i = nmk_i0 + nmk_j; NMK_T e = nmk_t[nmk_j]; STORE; } \
+        } \
+        NMK_EXP_LOOP \
+        for (size_t i = nmk_i0; i < nmk_n; i++) { NMK_T e = NMK_EXP1(ARG); STORE; } \
+    } while (0)
+
+NMK_KERNEL NMK_TFN(nmk_exp)(const NMK_T *x, NMK_T sign, NMK_T shift, NMK_T *out, size_t n) {
+    NMK_EXP_BLOCKED(n, x[i] * sign + shift, out[i] = e);
+}
+
+/// The sigmoid, 1/(1 + e^(−z)) with the exp's argument z·(−1) + 0 (NMK_SIGMOID1), through
+/// NMK_EXP_BLOCKED; every other activation one element at a time.
 NMK_KERNEL NMK_TFN(nmk_activate)(nmk_activation kind, NMK_T slope, const NMK_T *z, NMK_T *out, size_t n) {
+    if (kind == NMK_ACT_SIGMOID) {
+        NMK_EXP_BLOCKED(n, z[i] * NMK_K(-1.0) + NMK_K(0.0), out[i] = NMK_K(1.0) / (NMK_K(1.0) + e));
+        return;
+    }
 #define NMK_BODY(F) NMK_EXP_LOOP for (size_t i = 0; i < n; i++) out[i] = F(z[i])
     NMK_PER_ACTIVATION(kind, NMK_BODY)
 #undef NMK_BODY
@@ -52,6 +87,14 @@ NMK_KERNEL NMK_TFN(nmk_activate)(nmk_activation kind, NMK_T slope, const NMK_T *
 
 NMK_KERNEL NMK_TFN(nmk_bias_activate)(nmk_activation kind, NMK_T slope, NMK_T *z, const NMK_T *bias,
                                      size_t rows, size_t cols, NMK_T *out) {
+    if (kind == NMK_ACT_SIGMOID) {
+        for (size_t r = 0; r < rows; r++) {
+            NMK_T *zr = z + r * cols, *outr = out + r * cols;
+            NMK_EXP_BLOCKED(cols, (zr[i] = zr[i] + bias[i]) * NMK_K(-1.0) + NMK_K(0.0),
+                            outr[i] = NMK_K(1.0) / (NMK_K(1.0) + e));
+        }
+        return;
+    }
 #define NMK_BODY(F) \
     for (size_t r = 0; r < rows; r++) { \
         NMK_T *zr = z + r * cols, *outr = out + r * cols; \
@@ -69,7 +112,7 @@ NMK_KERNEL NMK_TFN(nmk_softmax)(const NMK_T *z, size_t rows, size_t cols, NMK_T 
         NMK_T peak = -INFINITY;
         for (size_t c = 0; c < cols; c++) peak = zr[c] >= peak ? zr[c] : peak;  // Swift's max(peak, z)
         NMK_T shift = -peak;
-        for (size_t c = 0; c < cols; c++) outr[c] = NMK_EXP1(zr[c] * NMK_K(1.0) + shift);
+        NMK_EXP_BLOCKED(cols, zr[i] * NMK_K(1.0) + shift, outr[i] = e);
         NMK_T total = NMK_K(0.0);
         for (size_t c = 0; c < cols; c++) total += outr[c];  // in column order: not vectorized
         for (size_t c = 0; c < cols; c++) outr[c] /= total;
@@ -216,3 +259,5 @@ NMK_KERNEL NMK_TFN(nmk_accumulate_product)(NMK_T *w, NMK_T c, const NMK_T *x, co
 #undef NMK_D_RELU
 #undef NMK_D_LEAKY
 #undef NMK_PER_DERIVATIVE
+#undef NMK_EXP_BLOCK
+#undef NMK_EXP_BLOCKED

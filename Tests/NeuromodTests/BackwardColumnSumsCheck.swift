@@ -60,10 +60,11 @@ struct BackwardColumnSumsCheck<S: NeuromodScalar> {
                         }
                     }
                     #expect(same(out + sums, expected[0]), "\(activation) \(rows)×\(cols) at \(k.level)")
-                    #expect(identical(inPlace + sumsInPlace, out + sums), "in place: \(activation) \(rows)×\(cols) at \(k.level)")
+                    #expect(same(inPlace + sumsInPlace, out + sums), "in place: \(activation) \(rows)×\(cols) at \(k.level)")
                     #expect(same(fromOuter + sumsOuter, expected[1]), "outer: \(activation) \(rows)×\(cols) at \(k.level)")
                     let all = out + sums + fromOuter + sumsOuter
-                    if let first { #expect(identical(all, first), "\(activation) \(rows)×\(cols) at \(k.level)") }
+                    // `same`: a NaN's sign may differ between levels in release builds (docs/kernels.md).
+                    if let first { #expect(same(all, first), "\(activation) \(rows)×\(cols) at \(k.level)") }
                     first = first ?? all
                 }
             }

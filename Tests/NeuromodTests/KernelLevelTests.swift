@@ -28,8 +28,9 @@ import Testing
         }
     }
 
-    /// Lengths with every tail of an 8-wide, 4×-unrolled loop, and a large batch.
-    static let lengths = Array(0...17) + [31, 33, 63, 65, 127, 129, 256 * 192 + 3]
+    /// Lengths with every tail of an 8-wide, 4×-unrolled loop, whole blocks of the blocked exp and
+    /// blocks with tails (8, 16 and 64 doubles at portable, AVX2 and AVX-512), and a large batch.
+    static let lengths = Array(0...17) + [31, 33, 63, 64, 65, 127, 128, 129, 191, 257, 256 * 192 + 3]
 
     /// Runs `body` on every level with fresh copies of `buffers`, returning each level's outputs.
     func perLevel(_ body: (KernelTable) -> [Double]) -> [[Double]] { levels.map(body) }
