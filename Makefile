@@ -20,11 +20,13 @@ run: release
 	.build/release/neuromod run $(MODEL) --force
 
 # Then the core tests again on the portable kernels (≈ 30 s), so that the level a CPU without AVX2
-# runs stays tested on machines that have it (docs/kernels.md).
+# runs stays tested on machines that have it, and the kernels compiled as a release build compiles
+# them held to the bits of the unoptimized build the tests ran (a few seconds; docs/kernels.md).
 test:
 	bash scripts/setup.sh
 	swift test
 	NEUROMOD_KERNELS=portable swift test --skip-build --filter NeuromodTests
+	bash scripts/kernel-bits/check.sh
 
 build:
 	bash scripts/setup.sh
