@@ -22,19 +22,7 @@
 #define NMK_TANH1 tanh
 #define NMK_RELU1 nmk_relu1
 #define NMK_LEAKY1 nmk_leaky1
-#include "kernels_typed.h"
-#undef NMK_T
-#undef NMK_TFN
-#undef NMK_K
-#undef NMK_EXP1
-#undef NMK_EXP_REDUCE
-#undef NMK_EXP_TAYLOR
-#undef NMK_EXP_DEG
-#undef NMK_EXP_SCALE
-#undef NMK_SIGMOID1
-#undef NMK_TANH1
-#undef NMK_RELU1
-#undef NMK_LEAKY1
+#include "kernels_typed.h"  // undefines the parameters above
 
 // The same kernels in single precision (the float32 mode): float buffers, float constants and float
 // arithmetic throughout, tanhf and nmk_expf1 (kernels_scalar.h).
@@ -50,19 +38,7 @@
 #define NMK_TANH1 tanhf
 #define NMK_RELU1 nmk_reluf1
 #define NMK_LEAKY1 nmk_leakyf1
-#include "kernels_typed.h"
-#undef NMK_T
-#undef NMK_TFN
-#undef NMK_K
-#undef NMK_EXP1
-#undef NMK_EXP_REDUCE
-#undef NMK_EXP_TAYLOR
-#undef NMK_EXP_DEG
-#undef NMK_EXP_SCALE
-#undef NMK_SIGMOID1
-#undef NMK_TANH1
-#undef NMK_RELU1
-#undef NMK_LEAKY1
+#include "kernels_typed.h"  // undefines the parameters above
 
 /// Rounds GSL's double draws to the nearest float (ties to even): the float32 mode's noise.
 NMK_KERNEL NMK_FN(nmk_round_to_float)(const double *x, float *out, size_t n) {

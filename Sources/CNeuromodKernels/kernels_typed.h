@@ -4,9 +4,10 @@
 //   NMK_TFN(name)   the kernel's name at this level in this precision (nmk_x_<level>, nmk_x_f32_<level>)
 //   NMK_K(c)        a constant of this type (c or c##f: 1.0 or 1.0f, never a double in float arithmetic)
 //   NMK_EXP1, NMK_SIGMOID1, NMK_TANH1, NMK_RELU1, NMK_LEAKY1   the per-element functions (kernels_scalar.h; tanh/tanhf)
+//   NMK_EXP_REDUCE, NMK_EXP_TAYLOR, NMK_EXP_DEG, NMK_EXP_SCALE   NMK_EXP1's stages (kernels_scalar.h), for nmk_exp_block
 // Identical bits at every level: contraction off, every kernel keeps the Swift operation order,
-// reductions run in scalar column order. No include guard, on purpose; every macro it defines is
-// undefined at the end.
+// reductions run in scalar column order. No include guard, on purpose; every macro it defines, and
+// every parameter above, is undefined at the end.
 
 /// `BODY(F)` once per elementwise activation, with F(v) that activation's φ at v (a macro argument,
 /// so the switch sits outside the loops).
@@ -261,3 +262,16 @@ NMK_KERNEL NMK_TFN(nmk_accumulate_product)(NMK_T *w, NMK_T c, const NMK_T *x, co
 #undef NMK_PER_DERIVATIVE
 #undef NMK_EXP_BLOCK
 #undef NMK_EXP_BLOCKED
+// The includer's parameters, so that the next inclusion defines them afresh.
+#undef NMK_T
+#undef NMK_TFN
+#undef NMK_K
+#undef NMK_EXP1
+#undef NMK_EXP_REDUCE
+#undef NMK_EXP_TAYLOR
+#undef NMK_EXP_DEG
+#undef NMK_EXP_SCALE
+#undef NMK_SIGMOID1
+#undef NMK_TANH1
+#undef NMK_RELU1
+#undef NMK_LEAKY1
